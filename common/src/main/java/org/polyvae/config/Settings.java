@@ -1,0 +1,122 @@
+package org.polyvae.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Typed, range-checked reads of one config section, for the settings records. Every error names the
+ * full key, the value found, where it came from, and the allowed type or range.
+ */
+public final class Settings {
+    private final Config config;
+    private final String section;
+
+    public Settings(Config config, String section) {
+        this.config = config;
+        this.section = section;
+    }
+
+    public String key(String name) {
+        return section + "." + name;
+    }
+
+    public int intIn(String name, int min, int max) {
+        String key = key(name);
+        int v = read(key, "an integer in [" + min + ", " + max + "]", () -> config.getInt(key));
+        if (v < min || v > max) {
+            throw outOfRange(key, "an integer in [" + min + ", " + max + "]");
+        }
+        return v;
+    }
+
+    /** An integer in [min, max], or empty when the key is set to {@code null} (its documented "unset"). */
+    public OptionalInt optionalIntIn(String name, int min, int max) {
+        String key = key(name);
+        if (config.getIsNull(key)) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(intIn(name, min, max));
+    }
+
+    public long longValue(String name) {
+        String key = key(name);
+        return read(key, "an integer (64-bit)", () -> config.getLong(key));
+    }
+
+    public double doubleIn(String name, double min, double max) {
+        String key = key(name);
+        String expected = "a number in [" + min + ", " + max + "]";
+        double v = read(key, expected, () -> config.getDouble(key));
+        if (!(v >= min && v <= max)) {
+            throw outOfRange(key, expected);
+        }
+        return v;
+    }
+
+    /** A number in (min, max]: for quantities that must be strictly positive. */
+    public double doubleAbove(String name, double exclusiveMin, double max) {
+        String key = key(name);
+        String expected = "a number in (" + exclusiveMin + ", " + max + "]";
+        double v = read(key, expected, () -> config.getDouble(key));
+        if (!(v > exclusiveMin && v <= max)) {
+            throw outOfRange(key, expected);
+        }
+        return v;
+    }
+
+    public boolean bool(String name) {
+        String key = key(name);
+        return read(key, "true or false", () -> config.getBoolean(key));
+    }
+
+    public String nonEmptyString(String name) {
+        String key = key(name);
+        String v = read(key, "a string", () -> config.getString(key));
+        if (v.isBlank()) {
+            throw outOfRange(key, "a non-empty string");
+        }
+        return v;
+    }
+
+    public String oneOf(String name, List<String> allowed) {
+        String key = key(name);
+        String v = read(key, "one of " + allowed, () -> config.getString(key));
+        if (!allowed.contains(v)) {
+            throw outOfRange(key, "one of " + allowed);
+        }
+        return v;
+    }
+
+    public List<Integer> intList(String name) {
+        String key = key(name);
+        return read(key, "a list of integers", () -> config.getIntList(key));
+    }
+
+    private interface Read<T> {
+        T get();
+    }
+
+    private <T> T read(String key, String expected, Read<T> read) {
+        if (!config.hasPathOrNull(key)) {
+            throw new ConfigError("missing config key " + key + ": expected " + expected
+                    + " (its default belongs in conf/application.conf)");
+        }
+        if (config.getIsNull(key)) {
+            throw new ConfigError(key + " is null: expected " + expected);
+        }
+        try {
+            return read.get();
+        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+            throw outOfRange(key, expected);
+        }
+    }
+
+    private ConfigError outOfRange(String key, String expected) {
+        ConfigValue value = config.getValue(key);
+        return new ConfigError(key + " = " + value.render() + " (" + value.origin().description()
+                + "): expected " + expected);
+    }
+}
