@@ -1,0 +1,180 @@
+package org.polyvae.metrics;
+
+import java.util.Arrays;
+
+/**
+ * Grain statistics of a square gray image, used both to calibrate the synthetic generator against the
+ * reference figures and to judge generated images. Pure functions; images are row-major, either 8-bit
+ * (unsigned bytes) or floats in [0, 1] (mapped to levels by round(255·v)).
+ *
+ * <p>A "grain" is a 4-connected region in which neighbouring pixels differ by at most
+ * {@code jumpThreshold} gray levels, i.e. regions are separated by jumps larger than the threshold.
+ * This tolerates JPEG noise and resampling ripple inside a grain (a few levels), at the price that two
+ * touching grains whose lattice angles differ by less than threshold·90/255 degrees count as one —
+ * identically for reference, synthetic and generated images. Regions smaller than {@code minArea}
+ * pixels are discarded: they are mostly the blended pixels along grain boundaries of downscaled
+ * images, not grains.
+ */
+public final class GrainStatistics {
+
+    /** The measurement the shared reference numbers use: jumps above 12 levels separate grains. */
+    public static final int REFERENCE_JUMP_THRESHOLD = 12;
+    /** The measurement the shared reference numbers use: regions under 3 px are not grains. */
+    public static final int REFERENCE_MIN_AREA = 3;
+
+    private GrainStatistics() {
+    }
+
+    public static int countGrains(byte[] gray, int size, int jumpThreshold, int minArea) {
+        return grainAreas(gray, size, jumpThreshold, minArea).length;
+    }
+
+    public static int countGrains(float[] gray, int size, int jumpThreshold, int minArea) {
+        return grainAreas(gray, size, jumpThreshold, minArea).length;
+    }
+
+    /** Pixel areas of the grains (regions of at least minArea px), largest first. */
+    public static int[] grainAreas(byte[] gray, int size, int jumpThreshold, int minArea) {
+        return grainAreas(levels(gray, size), size, jumpThreshold, minArea);
+    }
+
+    public static int[] grainAreas(float[] gray, int size, int jumpThreshold, int minArea) {
+        return grainAreas(levels(gray, size), size, jumpThreshold, minArea);
+    }
+
+    /** Region label (0..regions-1) of every pixel, before the minimum-area filter. */
+    public static int[] regionLabels(int[] levels, int size, int jumpThreshold) {
+        checkSize(levels.length, size);
+        if (jumpThreshold < 0) {
+            throw new IllegalArgumentException("jump threshold must be >= 0, got " + jumpThreshold);
+        }
+        int[] label = new int[levels.length];
+        Arrays.fill(label, -1);
+        int[] stack = new int[levels.length];
+        int regions = 0;
+        for (int start = 0; start < levels.length; start++) {
+            if (label[start] >= 0) {
+                continue;
+            }
+            int top = 0;
+            stack[top++] = start;
+            label[start] = regions;
+            while (top > 0) {
+                int p = stack[--top];
+                int r = p / size;
+                int c = p % size;
+                int v = levels[p];
+                if (c > 0) {
+                    top = join(levels, label, stack, top, p - 1, v, jumpThreshold, regions);
+                }
+                if (c < size - 1) {
+                    top = join(levels, label, stack, top, p + 1, v, jumpThreshold, regions);
+                }
+                if (r > 0) {
+                    top = join(levels, label, stack, top, p - size, v, jumpThreshold, regions);
+                }
+                if (r < size - 1) {
+                    top = join(levels, label, stack, top, p + size, v, jumpThreshold, regions);
+                }
+            }
+            regions++;
+        }
+        return label;
+    }
+
+    private static int join(int[] levels, int[] label, int[] stack, int top, int q, int v, int threshold, int region) {
+        if (label[q] < 0 && Math.abs(levels[q] - v) <= threshold) {
+            label[q] = region;
+            stack[top++] = q;
+        }
+        return top;
+    }
+
+    public static int[] grainAreas(int[] levels, int size, int jumpThreshold, int minArea) {
+        int[] label = regionLabels(levels, size, jumpThreshold);
+        int regions = 0;
+        for (int l : label) {
+            regions = Math.max(regions, l + 1);
+        }
+        int[] area = new int[regions];
+        for (int l : label) {
+            area[l]++;
+        }
+        return Arrays.stream(area).filter(a -> a >= minArea).boxed()
+                .sorted((a, b) -> Integer.compare(b, a)).mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Share of pixels whose 3×3 neighbourhood (clipped at the border) spans at most {@code tol} gray
+     * levels: near 1 for crisp piecewise-constant images, near 0 for noise or blur. Boundary pixels are
+     * never flat, so for sharp images the share also falls as grains get smaller.
+     */
+    public static double flatPixelShare(byte[] gray, int size, int tol) {
+        return flatPixelShare(levels(gray, size), size, tol);
+    }
+
+    public static double flatPixelShare(float[] gray, int size, int tol) {
+        return flatPixelShare(levels(gray, size), size, tol);
+    }
+
+    public static double flatPixelShare(int[] levels, int size, int tol) {
+        checkSize(levels.length, size);
+        int flat = 0;
+        for (int r = 0; r < size; r++) {
+            for (int c = 0; c < size; c++) {
+                int lo = Integer.MAX_VALUE;
+                int hi = Integer.MIN_VALUE;
+                for (int rr = Math.max(0, r - 1); rr <= Math.min(size - 1, r + 1); rr++) {
+                    for (int cc = Math.max(0, c - 1); cc <= Math.min(size - 1, c + 1); cc++) {
+                        int v = levels[rr * size + cc];
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
+                }
+                if (hi - lo <= tol) {
+                    flat++;
+                }
+            }
+        }
+        return flat / (double) levels.length;
+    }
+
+    /** Normalised histogram of gray levels in {@code bins} equal bins over 0..255. */
+    public static double[] grayHistogram(byte[] gray, int size, int bins) {
+        int[] lv = levels(gray, size);
+        if (bins < 1 || bins > 256) {
+            throw new IllegalArgumentException("bins must be 1..256, got " + bins);
+        }
+        double[] h = new double[bins];
+        for (int v : lv) {
+            h[v * bins / 256] += 1.0 / lv.length;
+        }
+        return h;
+    }
+
+    /** Unsigned 8-bit levels of a byte image. */
+    public static int[] levels(byte[] gray, int size) {
+        checkSize(gray.length, size);
+        int[] out = new int[gray.length];
+        for (int i = 0; i < gray.length; i++) {
+            out[i] = gray[i] & 0xFF;
+        }
+        return out;
+    }
+
+    /** Levels of a [0, 1] float image; values outside are clamped, as a decoder would. */
+    public static int[] levels(float[] gray, int size) {
+        checkSize(gray.length, size);
+        int[] out = new int[gray.length];
+        for (int i = 0; i < gray.length; i++) {
+            out[i] = (int) Math.round(255 * Math.min(1f, Math.max(0f, gray[i])));
+        }
+        return out;
+    }
+
+    private static void checkSize(int length, int size) {
+        if (size <= 0 || length != size * size) {
+            throw new IllegalArgumentException("image of " + length + " pixels is not " + size + "×" + size);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.polyvae.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class GrainStatisticsTest {
+
+    private static final int N = 32;
+
+    private static byte[] image(java.util.function.IntBinaryOperator grayAtRowCol) {
+        byte[] img = new byte[N * N];
+        for (int r = 0; r < N; r++) {
+            for (int c = 0; c < N; c++) {
+                img[r * N + c] = (byte) grayAtRowCol.applyAsInt(r, c);
+            }
+        }
+        return img;
+    }
+
+    @Test
+    void aSingleGrayIsOneFlatGrain() {
+        byte[] img = image((r, c) -> 200);
+        assertEquals(1, GrainStatistics.countGrains(img, N, 12, 3));
+        assertArrayEquals(new int[] {N * N}, GrainStatistics.grainAreas(img, N, 12, 3));
+        assertEquals(1.0, GrainStatistics.flatPixelShare(img, N, 0));
+    }
+
+    @Test
+    void twoFlatHalvesAreTwoGrainsWithAFlatInterior() {
+        byte[] img = image((r, c) -> c < N / 2 ? 40 : 250);
+        assertEquals(2, GrainStatistics.countGrains(img, N, 12, 3));
+        assertArrayEquals(new int[] {N * N / 2, N * N / 2}, GrainStatistics.grainAreas(img, N, 12, 3));
+        // the two columns either side of the boundary are the only non-flat pixels
+        assertEquals((N - 2) / (double) N, GrainStatistics.flatPixelShare(img, N, 2), 1e-12);
+    }
+
+    @Test
+    void jumpsUpToTheThresholdJoinAndLargerJumpsSeparate() {
+        assertEquals(1, GrainStatistics.countGrains(image((r, c) -> c < N / 2 ? 100 : 112), N, 12, 3));
+        assertEquals(2, GrainStatistics.countGrains(image((r, c) -> c < N / 2 ? 100 : 113), N, 12, 3));
+        // 8-bit values above 127 are read unsigned
+        assertEquals(2, GrainStatistics.countGrains(image((r, c) -> c < N / 2 ? 0 : 255), N, 12, 3));
+    }
+
+    @Test
+    void regionsBelowTheMinimumAreaAreNotGrains() {
+        byte[] img = image((r, c) -> (r == 5 && (c == 5 || c == 6)) ? 0 : 128);
+        assertEquals(1, GrainStatistics.countGrains(img, N, 12, 3));
+        assertEquals(2, GrainStatistics.countGrains(img, N, 12, 2));
+    }
+
+    @Test
+    void noiseIsNeitherFlatNorOneGrain() {
+        SplittableRandom rng = new SplittableRandom(1);
+        byte[] img = image((r, c) -> rng.nextInt(256));
+        assertTrue(GrainStatistics.flatPixelShare(img, N, 2) < 0.01);
+        // single noisy pixels are under the area floor; the few that join up are far fewer than the pixels
+        assertTrue(GrainStatistics.countGrains(img, N, 12, 3) < N * N / 10);
+        assertTrue(GrainStatistics.countGrains(img, N, 12, 1) > N * N / 2);
+    }
+
+    @Test
+    void floatImagesAreMeasuredLikeTheirEightBitLevels() {
+        byte[] bytes = image((r, c) -> (r / 8 * 4 + c / 8) * 16);
+        float[] floats = new float[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            floats[i] = (bytes[i] & 0xFF) / 255f;
+        }
+        assertEquals(16, GrainStatistics.countGrains(bytes, N, 12, 3));
+        assertEquals(GrainStatistics.countGrains(bytes, N, 12, 3), GrainStatistics.countGrains(floats, N, 12, 3));
+        assertEquals(GrainStatistics.flatPixelShare(bytes, N, 1), GrainStatistics.flatPixelShare(floats, N, 1));
+    }
+
+    @Test
+    void histogramSumsToOne() {
+        double[] h = GrainStatistics.grayHistogram(image((r, c) -> c < N / 4 ? 0 : 255), N, 4);
+        assertArrayEquals(new double[] {0.25, 0, 0, 0.75}, h, 1e-12);
+    }
+
+    @Test
+    void wrongSizesAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> GrainStatistics.countGrains(new byte[10], 3, 12, 3));
+    }
+}
