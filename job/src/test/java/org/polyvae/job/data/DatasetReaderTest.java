@@ -33,7 +33,9 @@ class DatasetReaderTest {
 
     @BeforeAll
     static void startSpark() {
-        sc = sparkContext("DatasetReaderTest");
+        // Kryo here (the DL4J stages use it), Java serialization in DatasetReaderHdfsTest: both must work.
+        sc = new JavaSparkContext(sparkConf("DatasetReaderTest")
+                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer"));
     }
 
     @AfterAll
@@ -43,11 +45,15 @@ class DatasetReaderTest {
         }
     }
 
-    static JavaSparkContext sparkContext(String name) {
-        return new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName(name)
+    static SparkConf sparkConf(String name) {
+        return new SparkConf().setMaster("local[2]").setAppName(name)
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1"));
+                .set("spark.driver.bindAddress", "127.0.0.1");
+    }
+
+    static JavaSparkContext sparkContext(String name) {
+        return new JavaSparkContext(sparkConf(name));
     }
 
     /** Asserts every image carries its own label and its own pixels, at the requested resolution. */
