@@ -20,6 +20,7 @@ public record SynthSettings(
         double jpegQuality,
         double grainDensity,
         double hardCore,
+        double marginSpacings,
         double femTolerance,
         int femMaxIterations) implements Serializable {
 
@@ -35,7 +36,8 @@ public record SynthSettings(
                 s.intIn("images-per-task", 1, 1_000_000),
                 s.doubleIn("jpeg-quality", 0.95, 1.0),
                 s.doubleAbove("grain-density", 0.0, 1000.0),
-                s.doubleIn("hard-core", 0.0, 0.9),
+                s.doubleIn("hard-core", 0.0, 0.75),
+                s.doubleIn("margin-spacings", 2.0, 20.0),
                 s.doubleAbove("fem.tolerance", 0.0, 1e-2),
                 s.intIn("fem.max-iterations", 1, 1_000_000));
     }

@@ -9,7 +9,6 @@ import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -20,6 +19,7 @@ import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.util.TaskCompletionListener;
 import org.polyvae.data.GrayImageDecoder;
 import org.polyvae.data.ImageEntry;
+import org.polyvae.io.DataFileSystems;
 import org.polyvae.data.LabeledImage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,13 +118,7 @@ final class DecodeImages implements FlatMapFunction<Iterator<ImageEntry>, Labele
             String key = uri.getScheme() + "://" + uri.getAuthority();
             FileSystem fs = fileSystems.get(key);
             if (fs == null) {
-                fs = FileSystem.get(uri, conf);
-                // The checksummed local FileSystem looks for a .crc side file on every open, a visible share
-                // of the per-image time in the read benchmark. Only files written through Hadoop have one,
-                // so the original dataset would not be verified anyway.
-                if (fs instanceof LocalFileSystem) {
-                    fs = ((LocalFileSystem) fs).getRaw();
-                }
+                fs = DataFileSystems.get(path, conf);
                 fileSystems.put(key, fs);
             }
             return fs;

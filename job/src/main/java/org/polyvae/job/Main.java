@@ -1,0 +1,77 @@
+package org.polyvae.job;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.polyvae.config.ConfigError;
+import org.polyvae.config.PolyvaeConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code polyvae <stage> --conf FILE [key=value ...]}, run through spark-submit (submit/local.sh,
+ * submit/yarn.sh). Exit codes: 0 done, 1 the stage failed, 2 usage or configuration error.
+ */
+@Command(name = "polyvae", mixinStandardHelpOptions = true, version = "polyvae 0.1.0",
+        description = "Synthesise polysilicon microstructure datasets and train/sample/explore a VAE on Spark.",
+        footer = {"", "Configuration layers, highest first: key=value arguments, -D system properties, --conf FILE,",
+                "conf/application.conf (bundled defaults; every key documented there)."})
+public final class Main implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    @Parameters(index = "0", paramLabel = "<stage>", description = "One of: ${COMPLETION-CANDIDATES}.")
+    Stage stage;
+
+    @Option(names = "--conf", paramLabel = "FILE", description = "HOCON file overriding conf/application.conf.")
+    File conf;
+
+    @Option(names = "--skip-existing",
+            description = "Skip the stage when its output already exists (instead of failing), unless the config "
+                    + "asks to overwrite it.")
+    boolean skipExisting;
+
+    @Parameters(index = "1..*", paramLabel = "key=value",
+            description = "HOCON path overrides, e.g. polyvae.synth.count-per-class=300; they win over the file.")
+    List<String> overrides = new ArrayList<>();
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof ConfigError) {
+                commandLine.getErr().println("polyvae: configuration error: " + e.getMessage());
+                return 2;
+            }
+            if (e instanceof Stage.StageNotAvailableException) {
+                commandLine.getErr().println("polyvae: " + e.getMessage());
+                return 2;
+            }
+            LOG.error("stage failed", e);
+            commandLine.getErr().println("polyvae: stage " + ((Main) commandLine.getCommand()).stage + " failed: " + e);
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        // Validate everything before Spark starts: a typo should cost a second, not a cluster allocation.
+        PolyvaeConfig config = PolyvaeConfig.load(conf, overrides);
+        if (!stage.available()) {
+            throw new Stage.StageNotAvailableException(stage);
+        }
+        try (JavaSparkContext sc = SparkContexts.create("polyvae " + stage)) {
+            stage.run(sc, config, skipExisting);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,51 @@
+package org.polyvae.job;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.job.synth.SynthStage;
+
+/** The polyvae stages, in pipeline order. Each runs on an existing Spark context. */
+public enum Stage {
+    synth,
+    train,
+    sample,
+    explore,
+    evaluate;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Stage.class);
+
+    /** Whether this build contains the stage (checked before Spark starts). */
+    boolean available() {
+        return this == synth;
+    }
+
+    /**
+     * @param skipExisting skip the stage (with a log line) when its output already exists and the config
+     *     does not ask to overwrite it: how submit/local.sh makes its default pipeline re-runnable
+     */
+    void run(JavaSparkContext sc, PolyvaeConfig config, boolean skipExisting) throws Exception {
+        switch (this) {
+            case synth -> {
+                SynthStage stage = new SynthStage(config);
+                if (skipExisting && !config.synth().overwrite() && stage.datasetExists(sc)) {
+                    LOG.info("synth: skipped, {} already holds a dataset (polyvae.synth.overwrite=true replaces it)",
+                            config.data().dir());
+                } else {
+                    stage.run(sc);
+                }
+            }
+            default -> throw new StageNotAvailableException(this);
+        }
+    }
+
+    /** A stage of the documented pipeline that this build does not contain yet. */
+    static final class StageNotAvailableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StageNotAvailableException(Stage stage) {
+            super("stage '" + stage + "' is not available in this build of polyvae; available: synth");
+        }
+    }
+}
