@@ -29,12 +29,14 @@ public final class PolyvaeConfig {
     private final DataSettings data;
     private final OutputSettings output;
     private final SynthSettings synth;
+    private final ModelSettings model;
 
     private PolyvaeConfig(Config config) {
         this.config = config;
         this.data = DataSettings.from(config);
         this.output = OutputSettings.from(config);
         this.synth = SynthSettings.from(config);
+        this.model = ModelSettings.from(config);
     }
 
     /**
@@ -134,6 +136,10 @@ public final class PolyvaeConfig {
 
     public SynthSettings synth() {
         return synth;
+    }
+
+    public ModelSettings model() {
+        return model;
     }
 
     /** The resolved {@code polyvae} tree as HOCON, to store next to what it produced. */

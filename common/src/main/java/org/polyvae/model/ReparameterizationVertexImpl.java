@@ -1,0 +1,99 @@
+package org.polyvae.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Runtime side of {@link ReparameterizationVertex}. */
+final class ReparameterizationVertexImpl extends BaseGraphVertex {
+    /** The noise of the last training forward pass, outside any workspace so backward still sees it. */
+    private INDArray eps;
+
+    ReparameterizationVertexImpl(ComputationGraph graph, String name, int index, DataType dataType) {
+        super(graph, name, index, null, null, dataType);
+    }
+
+    @Override
+    public boolean hasLayer() {
+        return false;
+    }
+
+    @Override
+    public Layer getLayer() {
+        return null;
+    }
+
+    @Override
+    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!canDoForward()) {
+            throw new IllegalStateException("ReparameterizationVertex " + vertexName + ": inputs not set");
+        }
+        INDArray in = inputs[0];
+        long d = in.size(1) / 2;
+        INDArray mu = in.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d));
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), in.size(0), d);
+        if (!training) {
+            eps = null;
+            return out.assign(mu);
+        }
+        INDArray logvar = in.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d));
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            eps = Nd4j.randn(in.dataType(), in.size(0), d);
+        }
+        try (MemoryWorkspace ignored = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
+            INDArray std = Transforms.exp(logvar.mul(0.5), false);
+            return out.assign(std.muli(eps).addi(mu));
+        }
+    }
+
+    @Override
+    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+        if (!canDoBackward()) {
+            throw new IllegalStateException("ReparameterizationVertex " + vertexName + ": errors not set");
+        }
+        if (eps == null) {
+            throw new IllegalStateException("ReparameterizationVertex " + vertexName
+                    + ": backward without a training forward pass (no noise kept)");
+        }
+        INDArray in = inputs[0];
+        long d = in.size(1) / 2;
+        INDArray logvar = in.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d));
+        INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape());
+        try (MemoryWorkspace ignored = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATION_GRAD)) {
+            // dz/dmu = 1; dz/dlogvar = 0.5 · exp(logvar / 2) · eps.
+            grad.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).assign(epsilon);
+            INDArray dLogvar = Transforms.exp(logvar.mul(0.5), false).muli(eps).muli(epsilon).muli(0.5);
+            grad.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d)).assign(dLogvar);
+        }
+        return new Pair<>(null, new INDArray[] {grad});
+    }
+
+    @Override
+    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
+        if (backpropGradientsViewArray != null) {
+            throw new IllegalStateException("ReparameterizationVertex has no parameters");
+        }
+    }
+
+    @Override
+    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
+            int minibatchSize) {
+        return maskArrays == null || maskArrays.length == 0 ? null : new Pair<>(maskArrays[0], currentMaskState);
+    }
+
+    @Override
+    public String toString() {
+        return "ReparameterizationVertex(name=" + vertexName + ")";
+    }
+}

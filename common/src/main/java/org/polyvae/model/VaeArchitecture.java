@@ -1,0 +1,202 @@
+package org.polyvae.model;
+
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.polyvae.config.ModelSettings;
+
+/**
+ * The convolutional VAE as a DL4J ComputationGraph (trainable by SparkComputationGraph, whose workers
+ * only call fit()):
+ * <pre>
+ *   image ─ enc-0 … enc-(L-1) (stride-2 convs) ─[enc-dense]─ mu, logvar ─ posterior = [mu | logvar]
+ *   posterior ─ z (ReparameterizationVertex) ─ dec-map ─ dec-up-0 … dec-up-(L-1) ─ dec-out ─ reconstruction
+ *   posterior ─ kl (LossLayer, KlDivergenceLoss)
+ * </pre>
+ * Outputs: "reconstruction" (sigmoid, Bernoulli cross-entropy summed over each image's pixels) and "kl"
+ * (β·KL per example); the graph's score is their sum averaged over the minibatch: the negative ELBO.
+ * Every decoder layer's name starts with "dec-", so {@link Decoders} can copy them into the standalone
+ * decoder graph (z → image) built by {@link #decoder}.
+ */
+public final class VaeArchitecture {
+    public static final String INPUT = "image";
+    public static final String Z = "z";
+    public static final String POSTERIOR = "posterior";
+    public static final String RECONSTRUCTION = "reconstruction";
+    public static final String KL = "kl";
+    public static final String DECODER_PREFIX = "dec-";
+
+    private final ModelSettings s;
+
+    public VaeArchitecture(ModelSettings settings) {
+        this.s = settings;
+    }
+
+    public ModelSettings settings() {
+        return s;
+    }
+
+    /** The full VAE: input image, outputs reconstruction and kl. */
+    public ComputationGraphConfiguration vae() {
+        GraphBuilder g = base().graphBuilder().addInputs(INPUT);
+        List<Integer> ch = s.encoderChannels();
+        String prev = INPUT;
+        for (int i = 0; i < ch.size(); i++) {
+            g.addLayer("enc-" + i, new ConvolutionLayer.Builder(s.kernelSize(), s.kernelSize()).stride(2, 2)
+                    .nOut(ch.get(i)).build(), prev);
+            prev = "enc-" + i;
+        }
+        int h = s.bottleneckSize();
+        String posterior;
+        if (dense()) {
+            if (s.denseWidth() > 0) {
+                g.addLayer("enc-dense", new DenseLayer.Builder().nOut(s.denseWidth()).build(), prev);
+                prev = "enc-dense";
+            }
+            g.addLayer("mu", new DenseLayer.Builder().nOut(s.latentDim()).activation(Activation.IDENTITY).build(), prev);
+            g.addLayer("logvar", new DenseLayer.Builder().nOut(s.latentDim()).activation(Activation.IDENTITY)
+                    .weightInit(WeightInit.XAVIER).build(), prev);
+            g.addVertex(POSTERIOR, new MergeVertex(), "mu", "logvar");
+            posterior = POSTERIOR;
+        } else {
+            // A latent map: each position's code comes from a 1×1 convolution of the local features.
+            g.addLayer("mu", new ConvolutionLayer.Builder(1, 1).nOut(s.latentChannels())
+                    .activation(Activation.IDENTITY).build(), prev);
+            g.addLayer("logvar", new ConvolutionLayer.Builder(1, 1).nOut(s.latentChannels())
+                    .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(), prev);
+            g.addVertex("posterior-map", new MergeVertex(), "mu", "logvar");
+            // Channel-major flattening keeps [mu | logvar] as the two halves of the vector.
+            g.addVertex(POSTERIOR, new PreprocessorVertex(
+                    new CnnToFeedForwardPreProcessor(h, h, 2L * s.latentChannels())), "posterior-map");
+            posterior = POSTERIOR;
+        }
+        g.addVertex(Z, new ReparameterizationVertex(), posterior);
+        g.addLayer(KL, new LossLayer.Builder(new KlDivergenceLoss(s.beta())).activation(Activation.IDENTITY).build(),
+                posterior);
+        addDecoder(g, Z);
+        return g.setOutputs(RECONSTRUCTION, KL)
+                .setInputTypes(InputType.convolutional(s.resolution(), s.resolution(), 1))
+                .build();
+    }
+
+    /** The decoder alone: input z (code length), output the reconstruction; same layer names as in the VAE. */
+    public ComputationGraphConfiguration decoder() {
+        GraphBuilder g = base().graphBuilder().addInputs(Z);
+        addDecoder(g, Z);
+        return g.setOutputs(RECONSTRUCTION).setInputTypes(InputType.feedForward(s.codeLength())).build();
+    }
+
+    private void addDecoder(GraphBuilder g, String z) {
+        List<Integer> ch = s.encoderChannels();
+        int levels = ch.size();
+        int h = s.bottleneckSize();
+        int top = ch.get(levels - 1);
+        String prev = z;
+        if (dense()) {
+            if (s.denseWidth() > 0) {
+                g.addLayer("dec-dense", new DenseLayer.Builder().nOut(s.denseWidth()).build(), prev);
+                prev = "dec-dense";
+            }
+            g.addLayer("dec-map", new DenseLayer.Builder().nOut((long) top * h * h).build(), prev);
+            g.inputPreProcessor("deconv".equals(s.decoder()) ? "dec-up-0" : "dec-upsample-0",
+                    new FeedForwardToCnnPreProcessor(h, h, top));
+        } else {
+            g.addLayer("dec-map", new ConvolutionLayer.Builder(3, 3).stride(1, 1).nOut(top).build(), prev);
+            g.inputPreProcessor("dec-map", new FeedForwardToCnnPreProcessor(h, h, s.latentChannels()));
+        }
+        prev = "dec-map";
+        for (int i = 0; i < levels; i++) {
+            // Mirror of the encoder: level i of the decoder ends with the channels of encoder level L-2-i.
+            int out = levels - 2 - i >= 0 ? ch.get(levels - 2 - i) : Math.max(8, ch.get(0) / 2);
+            String name = "dec-up-" + i;
+            if ("deconv".equals(s.decoder())) {
+                g.addLayer(name, new Deconvolution2D.Builder(s.kernelSize(), s.kernelSize()).stride(2, 2)
+                        .nOut(out).build(), prev);
+            } else {
+                g.addLayer("dec-upsample-" + i, new Upsampling2D.Builder(2).build(), prev);
+                g.addLayer(name, new ConvolutionLayer.Builder(3, 3).stride(1, 1).nOut(out).build(),
+                        "dec-upsample-" + i);
+            }
+            prev = name;
+        }
+        g.addLayer("dec-out", new ConvolutionLayer.Builder(3, 3).stride(1, 1).nOut(1)
+                .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(), prev);
+        // Sigmoid inside the loss layer: LossBinaryXENT then uses the stable (output − label) gradient.
+        g.addLayer(RECONSTRUCTION, new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID)
+                .build(), "dec-out");
+    }
+
+    private boolean dense() {
+        return "dense".equals(s.latent());
+    }
+
+    private NeuralNetConfiguration.Builder base() {
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
+                .seed(s.seed())
+                .dataType(DataType.FLOAT)
+                .updater(updater())
+                .weightInit(weightInit())
+                .activation(activation())
+                .convolutionMode(ConvolutionMode.Same);
+        if (s.l2() > 0) {
+            b.l2(s.l2());
+        }
+        return b;
+    }
+
+    private IUpdater updater() {
+        ISchedule lr = new ExponentialSchedule(ScheduleType.EPOCH, s.learningRate(), s.lrDecay());
+        return switch (s.updater()) {
+            case "adam" -> new Adam(lr);
+            case "rmsprop" -> new RmsProp(lr);
+            case "sgd" -> new Sgd(lr);
+            case "nesterovs" -> new Nesterovs(lr, 0.9);
+            default -> throw new IllegalArgumentException("polyvae.model.updater = " + s.updater());
+        };
+    }
+
+    private WeightInit weightInit() {
+        return switch (s.weightInit()) {
+            case "relu" -> WeightInit.RELU;
+            case "xavier" -> WeightInit.XAVIER;
+            case "lecun-normal" -> WeightInit.LECUN_NORMAL;
+            default -> throw new IllegalArgumentException("polyvae.model.weight-init = " + s.weightInit());
+        };
+    }
+
+    private Activation activation() {
+        return switch (s.activation()) {
+            case "leakyrelu" -> Activation.LEAKYRELU;
+            case "relu" -> Activation.RELU;
+            case "elu" -> Activation.ELU;
+            case "tanh" -> Activation.TANH;
+            case "swish" -> Activation.SWISH;
+            default -> throw new IllegalArgumentException("polyvae.model.activation = " + s.activation());
+        };
+    }
+}

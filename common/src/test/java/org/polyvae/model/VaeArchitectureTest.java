@@ -1,0 +1,202 @@
+package org.polyvae.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.polyvae.config.ConfigError;
+import org.polyvae.config.ModelSettings;
+import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.data.WindowClass;
+import org.polyvae.synth.GrainProcess;
+import org.polyvae.synth.MicrostructureGenerator;
+
+class VaeArchitectureTest {
+    static final int RES = 16;
+
+    static ModelSettings settings(String... extra) {
+        List<String> o = new ArrayList<>(List.of("polyvae.data.resolution=" + RES,
+                "polyvae.model.encoder-channels=[8, 16]", "polyvae.model.dense-width=32",
+                "polyvae.model.latent-dim=4", "polyvae.model.latent-channels=2"));
+        o.addAll(List.of(extra));
+        return PolyvaeConfig.load(null, o).model();
+    }
+
+    /** Gray microstructure images in [0,1], NCHW. */
+    static INDArray images(int count, long seed) {
+        MicrostructureGenerator gen = new MicrostructureGenerator(GrainProcess.CALIBRATED);
+        float[] data = new float[count * RES * RES];
+        for (int i = 0; i < count; i++) {
+            byte[] gray = gen.generate(WindowClass.W3, seed + i).render(RES);
+            for (int p = 0; p < gray.length; p++) {
+                data[i * RES * RES + p] = (gray[p] & 0xff) / 255f;
+            }
+        }
+        return Nd4j.create(data, new long[] {count, 1, RES, RES});
+    }
+
+    static ComputationGraph graph(ModelSettings s) {
+        ComputationGraph g = new ComputationGraph(new VaeArchitecture(s).vae());
+        g.init();
+        return g;
+    }
+
+    @Test
+    void theScoreIsTheSummedCrossEntropyPlusBetaKlPerImage() {
+        for (String latent : List.of("dense", "spatial")) {
+            ModelSettings s = settings("polyvae.model.latent=" + latent, "polyvae.model.beta=2.5");
+            ComputationGraph g = graph(s);
+            INDArray x = images(3, 1);
+            MultiDataSet mds = VaeBatches.of(x, s.codeLength());
+            Nd4j.getRandom().setSeed(7);
+            double score = g.score(mds, true);
+            Nd4j.getRandom().setSeed(7);
+            Map<String, INDArray> act = g.feedForward(new INDArray[] {x}, true);
+            INDArray p = act.get(VaeArchitecture.RECONSTRUCTION).castTo(DataType.DOUBLE);
+            INDArray y = x.castTo(DataType.DOUBLE);
+            double bce = -(y.mul(Transforms.log(p, true)).add(y.rsub(1).mul(Transforms.log(p.rsub(1), true))))
+                    .sumNumber().doubleValue() / 3;
+            INDArray post = act.get(VaeArchitecture.POSTERIOR).castTo(DataType.DOUBLE);
+            int d = s.codeLength();
+            INDArray mu = post.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d));
+            INDArray lv = post.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d));
+            double kl = 0.5 * mu.mul(mu).add(Transforms.exp(lv, true)).sub(1).sub(lv).sumNumber().doubleValue() / 3;
+            assertEquals(bce + 2.5 * kl, score, 1e-3 * score, latent);
+            assertTrue(bce > 0.3 * RES * RES * 0.1, "summed over pixels, not averaged: " + bce);
+        }
+    }
+
+    @Test
+    void backpropUsesTheNoiseOfTheForwardPass() {
+        // Finite differences of the score with the same noise (reseeded) against the analytic gradient:
+        // a vertex that drew fresh noise in backward would fail this.
+        for (String latent : List.of("dense", "spatial")) {
+            ModelSettings s = settings("polyvae.model.latent=" + latent, "polyvae.model.activation=tanh");
+            ComputationGraph g = graph(s).convertDataType(DataType.DOUBLE);
+            INDArray x = images(1, 3).castTo(DataType.DOUBLE);
+            MultiDataSet mds = VaeBatches.of(x, s.codeLength());
+            mds.setLabels(1, mds.getLabels(1).castTo(DataType.DOUBLE));
+            g.setInputs(mds.getFeatures());
+            g.setLabels(mds.getLabels());
+            Nd4j.getRandom().setSeed(11);
+            g.computeGradientAndScore();
+            INDArray grad = g.gradient().gradient().dup();
+            INDArray params = g.params();
+            java.util.Random pick = new java.util.Random(5);
+            int checked = 0;
+            for (int k = 0; k < 40; k++) {
+                long i = pick.nextInt((int) params.length());
+                double analytic = grad.getDouble(i);
+                double original = params.getDouble(i);
+                double h = 1e-6;
+                params.putScalar(i, original + h);
+                Nd4j.getRandom().setSeed(11);
+                double plus = g.score(mds, true);
+                params.putScalar(i, original - h);
+                Nd4j.getRandom().setSeed(11);
+                double minus = g.score(mds, true);
+                params.putScalar(i, original);
+                double numeric = (plus - minus) / (2 * h);
+                if (Math.abs(numeric) + Math.abs(analytic) < 1e-6) {
+                    continue;
+                }
+                checked++;
+                double rel = Math.abs(numeric - analytic) / Math.max(Math.abs(numeric), Math.abs(analytic));
+                assertTrue(rel < 1e-3, latent + " param " + i + ": analytic " + analytic + " numeric " + numeric);
+            }
+            assertTrue(checked > 20, "checked " + checked);
+        }
+    }
+
+    @Test
+    void configurationAndModelSurviveJsonJavaSerializationAndModelSerializer() throws Exception {
+        ModelSettings s = settings();
+        ComputationGraphConfiguration conf = new VaeArchitecture(s).vae();
+        assertEquals(conf, ComputationGraphConfiguration.fromJson(conf.toJson()));
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(conf);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertEquals(conf, in.readObject());
+        }
+
+        ComputationGraph g = graph(s);
+        INDArray x = images(8, 20);
+        for (int i = 0; i < 5; i++) {
+            g.fit(VaeBatches.of(x, s.codeLength()));
+        }
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(g, zip, true);
+        ComputationGraph restored = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip.toByteArray()), true);
+        assertEquals(g.getConfiguration(), restored.getConfiguration());
+        assertEquals(g.output(false, x)[0], restored.output(false, x)[0]);
+        assertEquals(g.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray());
+    }
+
+    @Test
+    void theDecoderAloneReproducesTheVaeAtInference() {
+        for (String latent : List.of("dense", "spatial")) {
+            for (String decoder : ModelSettings.DECODERS) {
+                ModelSettings s = settings("polyvae.model.latent=" + latent, "polyvae.model.decoder=" + decoder);
+                VaeArchitecture arch = new VaeArchitecture(s);
+                ComputationGraph g = graph(s);
+                INDArray x = images(4, 30);
+                g.fit(VaeBatches.of(x, s.codeLength()));
+                INDArray mu = g.feedForward(new INDArray[] {x}, false).get(VaeArchitecture.POSTERIOR)
+                        .get(NDArrayIndex.all(), NDArrayIndex.interval(0, s.codeLength()));
+                ComputationGraph dec = Decoders.extract(g, arch);
+                INDArray viaDecoder = dec.output(false, mu)[0];
+                INDArray viaVae = g.output(false, x)[0];
+                assertTrue(viaVae.equalsWithEps(viaDecoder, 1e-6), latent + "/" + decoder);
+            }
+        }
+    }
+
+    @Test
+    void trainingLowersTheLoss() {
+        ModelSettings s = settings("polyvae.model.learning-rate=0.003");
+        ComputationGraph g = graph(s);
+        INDArray x = images(32, 100);
+        MultiDataSet all = VaeBatches.of(x, s.codeLength());
+        // Gray targets: the cross-entropy cannot fall below their own entropy, so measure the excess.
+        INDArray y = x.castTo(DataType.DOUBLE);
+        double floor = -(y.mul(Transforms.log(y.add(1e-12), true))
+                .add(y.rsub(1).mul(Transforms.log(y.rsub(1).add(1e-12), true))))
+                .sumNumber().doubleValue() / 32;
+        double before = g.score(all, false) - floor;
+        for (int step = 0; step < 150; step++) {
+            g.fit(all);
+        }
+        double after = g.score(all, false) - floor;
+        assertTrue(after < 0.85 * before, "loss above the entropy floor " + floor + ": " + before + " -> " + after);
+    }
+
+    @Test
+    void badModelSettingsNameTheKey() {
+        ConfigError e = assertThrows(ConfigError.class, () -> settings("polyvae.model.latent=gaussian"));
+        assertTrue(e.getMessage().contains("polyvae.model.latent") && e.getMessage().contains("dense"), e.getMessage());
+        e = assertThrows(ConfigError.class, () -> settings("polyvae.model.encoder-channels=[8,8,8,8,8]"));
+        assertTrue(e.getMessage().contains("multiple of 32"), e.getMessage());
+        e = assertThrows(ConfigError.class, () -> settings("polyvae.model.beta=-1"));
+        assertTrue(e.getMessage().contains("polyvae.model.beta"), e.getMessage());
+    }
+}
