@@ -30,6 +30,7 @@ public final class PolyvaeConfig {
     private final OutputSettings output;
     private final SynthSettings synth;
     private final ModelSettings model;
+    private final TrainSettings train;
 
     private PolyvaeConfig(Config config) {
         this.config = config;
@@ -37,6 +38,7 @@ public final class PolyvaeConfig {
         this.output = OutputSettings.from(config);
         this.synth = SynthSettings.from(config);
         this.model = ModelSettings.from(config);
+        this.train = TrainSettings.from(config);
     }
 
     /**
@@ -140,6 +142,10 @@ public final class PolyvaeConfig {
 
     public ModelSettings model() {
         return model;
+    }
+
+    public TrainSettings train() {
+        return train;
     }
 
     /** The resolved {@code polyvae} tree as HOCON, to store next to what it produced. */

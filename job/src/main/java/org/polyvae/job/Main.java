@@ -69,7 +69,7 @@ public final class Main implements Callable<Integer> {
         if (!stage.available()) {
             throw new Stage.StageNotAvailableException(stage);
         }
-        try (JavaSparkContext sc = SparkContexts.create("polyvae " + stage)) {
+        try (JavaSparkContext sc = SparkContexts.create("polyvae " + stage, config)) {
             stage.run(sc, config, skipExisting);
         }
         return 0;

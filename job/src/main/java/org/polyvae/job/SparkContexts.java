@@ -2,6 +2,7 @@ package org.polyvae.job;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.polyvae.config.PolyvaeConfig;
 
 /** Creates the one Spark context of a polyvae run. */
 public final class SparkContexts {
@@ -12,12 +13,18 @@ public final class SparkContexts {
      * spark-submit (submit/*.sh) sets the master; a plain {@code java} launch of Main (an IDE, a test)
      * falls back to local mode on every core.
      */
-    public static JavaSparkContext create(String appName) {
+    public static JavaSparkContext create(String appName, PolyvaeConfig config) {
         SparkConf conf = new SparkConf()
                 .setAppName(appName)
                 .setIfMissing("spark.master", "local[*]")
                 // Progress lines and stage summaries are ours; Spark's console progress bar would interleave.
                 .setIfMissing("spark.ui.showConsoleProgress", "false");
+        if (config.train().kryo()) {
+            // ND4J's registrator serialises INDArrays (parameters, minibatches) compactly; needs to be set
+            // before the context starts, and spark-submit's own --conf wins.
+            conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                    .setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        }
         return new JavaSparkContext(conf);
     }
 }

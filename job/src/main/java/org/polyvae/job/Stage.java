@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.synth.SynthStage;
+import org.polyvae.job.train.TrainStage;
 
 /** The polyvae stages, in pipeline order. Each runs on an existing Spark context. */
 public enum Stage {
@@ -18,7 +19,7 @@ public enum Stage {
 
     /** Whether this build contains the stage (checked before Spark starts). */
     boolean available() {
-        return this == synth;
+        return this == synth || this == train;
     }
 
     /**
@@ -36,6 +37,7 @@ public enum Stage {
                     stage.run(sc);
                 }
             }
+            case train -> new TrainStage(config).run(sc);
             default -> throw new StageNotAvailableException(this);
         }
     }
@@ -45,7 +47,7 @@ public enum Stage {
         private static final long serialVersionUID = 1L;
 
         StageNotAvailableException(Stage stage) {
-            super("stage '" + stage + "' is not available in this build of polyvae; available: synth");
+            super("stage '" + stage + "' is not available in this build of polyvae; available: synth, train");
         }
     }
 }

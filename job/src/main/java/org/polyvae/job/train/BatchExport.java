@@ -1,0 +1,192 @@
+package org.polyvae.job.train;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.config.DataSettings;
+import org.polyvae.config.TrainSettings;
+import org.polyvae.data.DatasetIndex;
+import org.polyvae.data.LabeledImage;
+import org.polyvae.io.AtomicOutput;
+import org.polyvae.job.data.DatasetRdd;
+import org.polyvae.job.data.DatasetReader;
+import org.polyvae.job.synth.SynthPlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * DL4J's recommended practice for Spark training: decode the dataset once into minibatch files on the
+ * shared file system ({@code <output.dir>/batches/{train,validation}/batch-PPPPP-NNNNN.bin}, one
+ * MultiDataSet each) and train every epoch from their paths. The files are reused while the dataset and
+ * the split settings are unchanged (recorded in {@code batches.conf}); otherwise they are rebuilt in a
+ * temporary folder and swapped in whole.
+ */
+public final class BatchExport {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchExport.class);
+    static final String MANIFEST = "batches.conf";
+
+    /** Paths of the exported batch files and the image counts behind them. */
+    public record Batches(List<String> train, List<String> validation, long trainImages, long validationImages) {
+    }
+
+    private final DataSettings data;
+    private final TrainSettings train;
+    private final Path dir;
+
+    public BatchExport(DataSettings data, TrainSettings train, Path outputDir) {
+        this.data = data;
+        this.train = train;
+        this.dir = new Path(outputDir, "batches");
+    }
+
+    public Batches ensure(JavaSparkContext sc) throws IOException {
+        FileSystem fs = dir.getFileSystem(sc.hadoopConfiguration());
+        DatasetRdd dataset = DatasetReader.read(sc, data.dir(), data.classes(), data.resolution(), 0);
+        String fingerprint = fingerprint(dataset.index());
+        Path manifest = new Path(dir, MANIFEST);
+        if (fs.exists(manifest) && readManifest(fs, manifest).startsWith(fingerprint)) {
+            Batches b = list(fs);
+            LOG.info("train: reusing {} training and {} validation batch files in {}", b.train().size(),
+                    b.validation().size(), fs.makeQualified(dir));
+            return b;
+        }
+        LOG.info("train: exporting {} images into minibatch files of {} under {}", dataset.index().size(),
+                train.batchSize(), fs.makeQualified(dir));
+        try (AtomicOutput out = AtomicOutput.begin(fs, dir, true, "polyvae.train")) {
+            long[] counts = new long[2];
+            double fraction = train.validationFraction();
+            long splitSeed = train.splitSeed();
+            // Decoded once, split twice.
+            JavaRDD<LabeledImage> images = dataset.images().persist(StorageLevel.MEMORY_AND_DISK_SER());
+            counts[0] = write(sc, images.filter(i -> !isValidation(i, fraction, splitSeed)), new Path(out.tmp(), "train"));
+            counts[1] = write(sc, images.filter(i -> isValidation(i, fraction, splitSeed)),
+                    new Path(out.tmp(), "validation"));
+            images.unpersist(false);
+            if (dataset.skipped() > 0) {
+                LOG.warn("train: {} undecodable images skipped: {}", dataset.skipped(), dataset.skippedPaths());
+            }
+            try (OutputStream os = fs.create(new Path(out.tmp(), MANIFEST), true)) {
+                os.write((fingerprint + String.format(Locale.ROOT, "train-images = %d%nvalidation-images = %d%n",
+                        counts[0], counts[1])).getBytes(StandardCharsets.UTF_8));
+            }
+            out.commit();
+        }
+        Batches b = list(fs);
+        if (b.train().isEmpty()) {
+            throw new IllegalStateException("no training images in " + data.dir() + " (validation-fraction "
+                    + train.validationFraction() + ")");
+        }
+        return b;
+    }
+
+    static boolean isValidation(LabeledImage image, double fraction, long splitSeed) {
+        if (fraction <= 0) {
+            return false;
+        }
+        long h = SynthPlan.imageSeed(splitSeed, image.windowClass(), image.index());
+        return (h >>> 11) * 0x1.0p-53 < fraction;
+    }
+
+    /** A deterministic shuffle (sort by a hash of class and number), then batches of batch-size per partition. */
+    private long write(JavaSparkContext sc, JavaRDD<LabeledImage> images, Path target) throws IOException {
+        int partitions = Math.max(1, sc.defaultParallelism());
+        long seed = train.splitSeed();
+        JavaRDD<LabeledImage> shuffled = images
+                .mapToPair(i -> new Tuple2<>(SynthPlan.imageSeed(seed ^ 0x5DEECE66DL, i.windowClass(), i.index()), i))
+                .sortByKey(true, partitions).values();
+        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
+        String targetUri = target.toString();
+        int batchSize = train.batchSize();
+        Function2<Integer, Iterator<LabeledImage>, Iterator<Long>> writer = (part, it) -> {
+            Path dirPath = new Path(targetUri);
+            FileSystem fs = dirPath.getFileSystem(conf.value());
+            List<LabeledImage> batch = new ArrayList<>(batchSize);
+            long written = 0;
+            int n = 0;
+            while (it.hasNext()) {
+                batch.add(it.next());
+                if (batch.size() == batchSize || !it.hasNext()) {
+                    Path file = new Path(dirPath, String.format(Locale.ROOT, "batch-%05d-%05d.bin", part, n++));
+                    try (OutputStream os = fs.create(file, true)) {
+                        toMultiDataSet(batch).save(os);
+                    }
+                    written += batch.size();
+                    batch.clear();
+                }
+            }
+            return List.of(written).iterator();
+        };
+        return shuffled.mapPartitionsWithIndex(writer, false).reduce(Long::sum);
+    }
+
+    static org.nd4j.linalg.dataset.MultiDataSet toMultiDataSet(List<LabeledImage> batch) {
+        int res = batch.get(0).resolution();
+        float[] pixels = new float[batch.size() * res * res];
+        float[] meta = new float[batch.size() * 2];
+        for (int i = 0; i < batch.size(); i++) {
+            LabeledImage im = batch.get(i);
+            System.arraycopy(im.pixels(), 0, pixels, i * res * res, res * res);
+            meta[2 * i] = im.windowClass().micrometres();
+            meta[2 * i + 1] = (float) im.e11();
+        }
+        INDArray features = Nd4j.create(pixels, new long[] {batch.size(), 1, res, res});
+        INDArray labels = Nd4j.create(meta, new long[] {batch.size(), 2});
+        return new org.nd4j.linalg.dataset.MultiDataSet(features, labels);
+    }
+
+    private Batches list(FileSystem fs) throws IOException {
+        List<String> t = files(fs, new Path(dir, "train"));
+        List<String> v = files(fs, new Path(dir, "validation"));
+        String m = readManifest(fs, new Path(dir, MANIFEST));
+        return new Batches(t, v, count(m, "train-images"), count(m, "validation-images"));
+    }
+
+    private static long count(String manifest, String key) {
+        return manifest.lines().filter(l -> l.startsWith(key + " = ")).mapToLong(l -> Long.parseLong(l.substring(key.length() + 3).trim()))
+                .findFirst().orElse(0);
+    }
+
+    private static List<String> files(FileSystem fs, Path p) throws IOException {
+        List<String> out = new ArrayList<>();
+        if (fs.exists(p)) {
+            for (FileStatus s : fs.listStatus(p)) {
+                if (s.getPath().getName().endsWith(".bin")) {
+                    out.add(s.getPath().toString());
+                }
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static String readManifest(FileSystem fs, Path p) throws IOException {
+        try (InputStream in = fs.open(p)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** What the batch files depend on: the dataset's index and the split and batch settings. */
+    private String fingerprint(DatasetIndex index) {
+        double labelSum = index.entries().stream().mapToDouble(e -> e.e11()).sum();
+        return String.format(Locale.ROOT, "dataset = \"%s\"%nimages = %d%nlabel-sum = %.6f%nresolution = %d%n"
+                        + "batch-size = %d%nvalidation-fraction = %s%nsplit-seed = %d%n",
+                index.root(), index.size(), labelSum, data.resolution(), train.batchSize(),
+                train.validationFraction(), train.splitSeed());
+    }
+}

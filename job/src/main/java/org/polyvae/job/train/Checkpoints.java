@@ -1,0 +1,109 @@
+package org.polyvae.job.train;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * {@code <output.dir>/checkpoints/epoch-NNN.zip} (ModelSerializer, with the updater state so a resumed
+ * run continues exactly), the newest {@code keep} of them, plus {@code settings.conf}: the model and
+ * training settings they were made with, which a resumed run must match. Each checkpoint is written to a
+ * temporary name and renamed, so a crash never leaves a truncated "latest" checkpoint.
+ */
+final class Checkpoints {
+    private static final Pattern NAME = Pattern.compile("epoch-(\\d{3,})\\.zip");
+    static final String SETTINGS = "settings.conf";
+
+    private final FileSystem fs;
+    private final Path dir;
+    private final int keep;
+
+    Checkpoints(FileSystem fs, Path dir, int keep) {
+        this.fs = fs;
+        this.dir = dir;
+        this.keep = keep;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Path file(int epoch) {
+        return new Path(dir, String.format(Locale.ROOT, "epoch-%03d.zip", epoch));
+    }
+
+    List<Integer> epochs() throws IOException {
+        List<Integer> out = new ArrayList<>();
+        if (fs.exists(dir)) {
+            for (FileStatus s : fs.listStatus(dir)) {
+                Matcher m = NAME.matcher(s.getPath().getName());
+                if (m.matches()) {
+                    out.add(Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    OptionalInt latest() throws IOException {
+        List<Integer> e = epochs();
+        return e.isEmpty() ? OptionalInt.empty() : OptionalInt.of(e.get(e.size() - 1));
+    }
+
+    void save(ComputationGraph net, int epoch) throws IOException {
+        Path target = file(epoch);
+        Path tmp = new Path(dir, "." + target.getName() + ".tmp");
+        try (OutputStream os = fs.create(tmp, true)) {
+            ModelSerializer.writeModel(net, os, true);
+        }
+        fs.delete(target, false);
+        if (!fs.rename(tmp, target)) {
+            throw new IOException("could not rename " + tmp + " to " + target);
+        }
+        List<Integer> all = epochs();
+        for (int i = 0; i < all.size() - keep; i++) {
+            fs.delete(file(all.get(i)), false);
+        }
+    }
+
+    ComputationGraph restore(int epoch) throws IOException {
+        try (InputStream in = fs.open(file(epoch))) {
+            return ModelSerializer.restoreComputationGraph(in, true);
+        }
+    }
+
+    void writeSettings(String text) throws IOException {
+        try (OutputStream os = fs.create(new Path(dir, SETTINGS), true)) {
+            os.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    String readSettings() throws IOException {
+        Path p = new Path(dir, SETTINGS);
+        if (!fs.exists(p)) {
+            return null;
+        }
+        try (InputStream in = fs.open(p)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    void clear() throws IOException {
+        if (fs.exists(dir) && !fs.delete(dir, true)) {
+            throw new IOException("could not delete old checkpoints in " + dir);
+        }
+    }
+}

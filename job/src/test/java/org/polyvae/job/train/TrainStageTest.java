@@ -1,0 +1,139 @@
+package org.polyvae.job.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.job.synth.SynthStage;
+
+/** Stage train end to end on Spark local[2] (Kryo with ND4J's registrator, as the CLI sets it up). */
+class TrainStageTest {
+    private static JavaSparkContext sc;
+    @TempDir
+    static java.nio.file.Path tmp;
+    private static String data;
+
+    @BeforeAll
+    static void start() throws IOException {
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("TrainStageTest")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator"));
+        data = tmp.resolve("data").toUri().toString();
+        new SynthStage(PolyvaeConfig.load(null, List.of("polyvae.data.dir=" + data,
+                "polyvae.output.dir=" + tmp.resolve("synth-out").toUri(), "polyvae.synth.count-per-class=24",
+                "polyvae.synth.image-size=32", "polyvae.synth.label-resolution=8"))).run(sc);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) {
+            sc.stop();
+        }
+    }
+
+    static PolyvaeConfig config(String dataDir, String out, String... extra) {
+        List<String> o = new ArrayList<>(List.of("polyvae.data.dir=" + dataDir, "polyvae.output.dir=" + out,
+                "polyvae.data.resolution=16", "polyvae.model.encoder-channels=[8, 16]",
+                "polyvae.model.dense-width=32", "polyvae.model.latent-dim=4", "polyvae.model.learning-rate=0.01",
+                "polyvae.train.batch-size=8", "polyvae.train.averaging-frequency=2",
+                "polyvae.train.validation-fraction=0.2", "polyvae.train.loss-sample-batches=0"));
+        o.addAll(List.of(extra));
+        return PolyvaeConfig.load(null, o);
+    }
+
+    @Test
+    void trainsLearnsAndWritesTheModel() throws IOException {
+        String out = tmp.resolve("out").toUri().toString();
+        TrainStage.Result r = new TrainStage(config(data, out, "polyvae.train.epochs=8")).run(sc);
+        assertEquals(8, r.rows().size());
+        TrainMetrics.Row firstRow = r.rows().get(0);
+        TrainMetrics.Row last = r.rows().get(7);
+        assertTrue(last.valLoss() < firstRow.valLoss(), "validation loss " + firstRow.valLoss() + " -> " + last.valLoss());
+        assertTrue(last.trainLoss() < firstRow.trainLoss());
+        assertEquals(last.trainLoss(), last.trainRecon() + last.trainKl(), 1e-6 * last.trainLoss());
+        assertTrue(last.trainKl() > 0);
+
+        java.nio.file.Path model = tmp.resolve("out/model");
+        for (String f : List.of("vae.zip", "decoder.zip", "config.conf", "loss.png")) {
+            assertTrue(Files.size(model.resolve(f)) > 0, f);
+        }
+        List<String> csv = Files.readAllLines(tmp.resolve("out/metrics/train.csv"));
+        assertEquals(TrainMetrics.HEADER, csv.get(0));
+        assertEquals(9, csv.size());
+        assertEquals(2, new Checkpoints(FileSystem.getLocal(new Configuration()),
+                new Path(tmp.resolve("out/checkpoints").toUri()), 2).epochs().size(), "keeps the newest 2");
+
+        ComputationGraph decoder = ModelSerializer.restoreComputationGraph(model.resolve("decoder.zip").toFile(), false);
+        INDArray images = decoder.output(false, Nd4j.randn(3, 4))[0];
+        assertArrayEquals(new long[] {3, 1, 16, 16}, images.shape());
+        assertTrue(images.minNumber().doubleValue() >= 0 && images.maxNumber().doubleValue() <= 1);
+    }
+
+    @Test
+    void aResumedRunContinuesTheSameCurve() throws IOException {
+        String out = tmp.resolve("resume").toUri().toString();
+        List<TrainMetrics.Row> two = new TrainStage(config(data, out, "polyvae.train.epochs=2")).run(sc).rows();
+        List<TrainMetrics.Row> three = new TrainStage(config(data, out, "polyvae.train.epochs=3",
+                "polyvae.train.resume=true")).run(sc).rows();
+        assertEquals(List.of(1, 2, 3), three.stream().map(TrainMetrics.Row::epoch).toList());
+        assertEquals(two.get(1).csv(), three.get(1).csv(), "the first epochs' rows are kept as they were");
+        // No jump: the resumed epoch starts from the checkpoint's parameters and optimiser state.
+        assertTrue(three.get(2).trainLoss() < 1.05 * two.get(1).trainLoss(),
+                two.get(1).trainLoss() + " -> " + three.get(2).trainLoss());
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new TrainStage(config(data, out,
+                "polyvae.train.epochs=4", "polyvae.train.resume=true", "polyvae.model.latent-dim=5")).run(sc));
+        assertTrue(e.getMessage().contains("other model/training settings"), e.getMessage());
+    }
+
+    @Test
+    void aNonFiniteLossNamesTheEpochAndTheLastGoodCheckpoint() {
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> TrainingDivergedException.check("the training loss", Double.NaN, 7, "out/checkpoints/epoch-006.zip"));
+        assertTrue(e.getMessage().contains("epoch 7") && e.getMessage().contains("epoch-006.zip"), e.getMessage());
+        TrainingDivergedException.check("the training loss", 12.5, 7, null);
+    }
+
+    @Test
+    void readsFromAndWritesToHdfs(@TempDir File base) throws IOException {
+        MiniDFSCluster cluster = new MiniDFSCluster.Builder(new Configuration(), base).numDataNodes(1).build();
+        try {
+            cluster.waitActive();
+            FileSystem hdfs = cluster.getFileSystem();
+            String root = hdfs.getUri().toString();
+            // Copy the local dataset up, then train from hdfs:// into hdfs://.
+            hdfs.copyFromLocalFile(new Path(data), new Path(root + "/polysilicon"));
+            TrainStage.Result r = new TrainStage(config(root + "/polysilicon", root + "/out",
+                    "polyvae.train.epochs=1")).run(sc);
+            assertEquals(1, r.rows().size());
+            assertTrue(hdfs.getFileStatus(new Path(root + "/out/model/vae.zip")).getLen() > 0);
+            assertTrue(hdfs.exists(new Path(root + "/out/metrics/train.csv")));
+            assertTrue(hdfs.listStatus(new Path(root + "/out/batches/train")).length > 0);
+        } finally {
+            cluster.shutdown();
+        }
+    }
+}
