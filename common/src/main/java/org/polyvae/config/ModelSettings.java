@@ -27,10 +27,12 @@ public record ModelSettings(
         double lrDecay,
         double l2,
         long seed,
-        String decoder) implements Serializable {
+        String decoder,
+        String convolution) implements Serializable {
 
+    public static final List<String> CONVOLUTIONS = List.of("fast", "dl4j");
     public static final List<String> LATENTS = List.of("dense", "spatial");
-    public static final List<String> DECODERS = List.of("deconv", "upsample-conv");
+    public static final List<String> DECODERS = List.of("deconv", "upsample-conv", "pixel-shuffle");
     public static final List<String> ACTIVATIONS = List.of("leakyrelu", "relu", "elu", "tanh", "swish");
     public static final List<String> WEIGHT_INITS = List.of("relu", "xavier", "lecun-normal");
     public static final List<String> UPDATERS = List.of("adam", "rmsprop", "sgd", "nesterovs");
@@ -61,7 +63,8 @@ public record ModelSettings(
                 s.doubleAbove("lr-decay", 0.0, 1.0),
                 s.doubleIn("l2", 0.0, 1.0),
                 s.longValue("seed"),
-                s.oneOf("decoder", DECODERS));
+                s.oneOf("decoder", DECODERS),
+                s.oneOf("convolution", CONVOLUTIONS));
     }
 
     /** Side of the smallest feature map (after every stride-2 encoder level). */

@@ -67,8 +67,7 @@ public final class VaeArchitecture {
         List<Integer> ch = s.encoderChannels();
         String prev = INPUT;
         for (int i = 0; i < ch.size(); i++) {
-            g.addLayer("enc-" + i, new ConvolutionLayer.Builder(s.kernelSize(), s.kernelSize()).stride(2, 2)
-                    .nOut(ch.get(i)).build(), prev);
+            g.addLayer("enc-" + i, conv(s.kernelSize(), 2, ch.get(i), true), prev);
             prev = "enc-" + i;
         }
         int h = s.bottleneckSize();
@@ -85,10 +84,8 @@ public final class VaeArchitecture {
             posterior = POSTERIOR;
         } else {
             // A latent map: each position's code comes from a 1×1 convolution of the local features.
-            g.addLayer("mu", new ConvolutionLayer.Builder(1, 1).nOut(s.latentChannels())
-                    .activation(Activation.IDENTITY).build(), prev);
-            g.addLayer("logvar", new ConvolutionLayer.Builder(1, 1).nOut(s.latentChannels())
-                    .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(), prev);
+            g.addLayer("mu", conv(1, 1, s.latentChannels(), false), prev);
+            g.addLayer("logvar", conv(1, 1, s.latentChannels(), false), prev);
             g.addVertex("posterior-map", new MergeVertex(), "mu", "logvar");
             // Channel-major flattening keeps [mu | logvar] as the two halves of the vector.
             g.addVertex(POSTERIOR, new PreprocessorVertex(
@@ -123,32 +120,58 @@ public final class VaeArchitecture {
                 prev = "dec-dense";
             }
             g.addLayer("dec-map", new DenseLayer.Builder().nOut((long) top * h * h).build(), prev);
-            g.inputPreProcessor("deconv".equals(s.decoder()) ? "dec-up-0" : "dec-upsample-0",
+            g.inputPreProcessor("upsample-conv".equals(s.decoder()) ? "dec-upsample-0" : "dec-up-0",
                     new FeedForwardToCnnPreProcessor(h, h, top));
         } else {
-            g.addLayer("dec-map", new ConvolutionLayer.Builder(3, 3).stride(1, 1).nOut(top).build(), prev);
+            g.addLayer("dec-map", conv(3, 1, top, true), prev);
             g.inputPreProcessor("dec-map", new FeedForwardToCnnPreProcessor(h, h, s.latentChannels()));
         }
         prev = "dec-map";
+        boolean shuffle = "pixel-shuffle".equals(s.decoder());
         for (int i = 0; i < levels; i++) {
             // Mirror of the encoder: level i of the decoder ends with the channels of encoder level L-2-i.
+            boolean last = i == levels - 1;
             int out = levels - 2 - i >= 0 ? ch.get(levels - 2 - i) : Math.max(8, ch.get(0) / 2);
             String name = "dec-up-" + i;
             if ("deconv".equals(s.decoder())) {
                 g.addLayer(name, new Deconvolution2D.Builder(s.kernelSize(), s.kernelSize()).stride(2, 2)
                         .nOut(out).build(), prev);
+                prev = name;
+            } else if (shuffle) {
+                // Convolve at the low resolution with 4× the channels, then rearrange them into 2×2 pixels.
+                // The last level produces the image itself (1 channel, pre-sigmoid), so no full-resolution
+                // convolution is left anywhere in the decoder.
+                g.addLayer(name, conv(3, 1, 4 * (last ? 1 : out), !last), prev);
+                g.addVertex("dec-shuffle-" + i, new DepthToSpaceVertex(2), name);
+                prev = "dec-shuffle-" + i;
             } else {
                 g.addLayer("dec-upsample-" + i, new Upsampling2D.Builder(2).build(), prev);
-                g.addLayer(name, new ConvolutionLayer.Builder(3, 3).stride(1, 1).nOut(out).build(),
-                        "dec-upsample-" + i);
+                g.addLayer(name, conv(3, 1, out, true), "dec-upsample-" + i);
+                prev = name;
             }
-            prev = name;
         }
-        g.addLayer("dec-out", new ConvolutionLayer.Builder(3, 3).stride(1, 1).nOut(1)
-                .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(), prev);
+        if (!shuffle) {
+            g.addLayer("dec-out", conv(3, 1, 1, false), prev);
+            prev = "dec-out";
+        }
         // Sigmoid inside the loss layer: LossBinaryXENT then uses the stable (output − label) gradient.
         g.addLayer(RECONSTRUCTION, new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID)
-                .build(), "dec-out");
+                .build(), prev);
+    }
+
+    /**
+     * A same-padded convolution: {@link FastConvolution} (ND4J's conv2d op, oneDNN) or DL4J's
+     * ConvolutionLayer, per polyvae.model.convolution. Hidden layers use the configured activation and
+     * weight init; output heads (hidden = false) are linear with Xavier init.
+     */
+    private org.deeplearning4j.nn.conf.layers.Layer conv(int kernel, int stride, int nOut, boolean hidden) {
+        Activation act = hidden ? activation() : Activation.IDENTITY;
+        WeightInit init = hidden ? weightInit() : WeightInit.XAVIER;
+        if ("fast".equals(s.convolution())) {
+            return new FastConvolution(kernel, stride, nOut, act, init);
+        }
+        return new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(nOut).activation(act)
+                .weightInit(init).build();
     }
 
     private boolean dense() {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Parameters;
                 "conf/application.conf (bundled defaults; every key documented there)."})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    static final String ONEDNN_PROPERTY = "org.bytedeco.javacpp.platform.extension";
 
     @Parameters(index = "0", paramLabel = "<stage>", description = "One of: ${COMPLETION-CANDIDATES}.")
     Stage stage;
@@ -45,6 +46,11 @@ public final class Main implements Callable<Integer> {
     }
 
     static int run(String... args) {
+        // ND4J's oneDNN natives (fast convolutions) when the launcher did not choose; must precede ND4J's
+        // first use. submit/jvm.properties sets it for every JVM, executors included.
+        if (System.getProperty(ONEDNN_PROPERTY) == null) {
+            System.setProperty(ONEDNN_PROPERTY, "-onednn");
+        }
         CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             if (e instanceof ConfigError) {

@@ -1,0 +1,85 @@
+package org.polyvae.model;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runtime side of {@link FastConvolution}: ND4J's conv2d forward and conv2d_bp backward ops called directly.
+ * It inherits DL4J's SameDiff-layer parameter handling (views into the flattened parameter and gradient
+ * vectors) but not its SameDiff execution, whose M2 backward returns twice the true gradient (checked
+ * against finite differences in FastConvolutionTest).
+ */
+final class FastConvolutionImpl extends SameDiffLayer {
+
+    FastConvolutionImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private FastConvolution c() {
+        return (FastConvolution) layerConf();
+    }
+
+    /** conv2d integer arguments: kernel, stride, no explicit padding, dilation 1, SAME, NCHW, [k,k,in,out] weights. */
+    private int[] args() {
+        FastConvolution c = c();
+        return new int[] {c.getKernel(), c.getKernel(), c.getStride(), c.getStride(), 0, 0, 1, 1, 1, 0, 0};
+    }
+
+    private INDArray preOutput(INDArray x, INDArray out) {
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, paramTable.get("W"), paramTable.get("b"))
+                .addOutputs(out).addIntegerArguments(args()).build());
+        return out;
+    }
+
+    private long[] outputShape(INDArray x) {
+        long s = c().getStride();
+        return new long[] {x.size(0), c().getNOut(), (x.size(2) + s - 1) / s, (x.size(3) + s - 1) / s};
+    }
+
+    private INDArray contiguousInput() {
+        INDArray x = input.dataType() == dataType ? input : input.castTo(dataType);
+        return x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
+    }
+
+    private IActivation activationFn() {
+        return c().getActivation().getActivationFunction();
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+        assertInputSet(false);
+        INDArray x = contiguousInput();
+        INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, outputShape(x), 'c');
+        preOutput(x, z);
+        return activationFn().getActivation(z, training);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        assertInputSet(true);
+        INDArray x = contiguousInput();
+        // Recompute the pre-activation (cheap next to the backward op) instead of caching it across calls.
+        INDArray z = preOutput(x, Nd4j.createUninitialized(dataType, outputShape(x)));
+        INDArray delta = activationFn().backprop(z, epsilon.dup('c')).getFirst();
+        INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        INDArray dW = Nd4j.createUninitialized(dataType, paramTable.get("W").shape());
+        INDArray db = Nd4j.createUninitialized(dataType, paramTable.get("b").shape());
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                .addInputs(x, paramTable.get("W"), paramTable.get("b"), delta)
+                .addOutputs(dx, dW, db).addIntegerArguments(args()).build());
+        Gradient g = new DefaultGradient(gradients);
+        g.gradientForVariable().put("W", gradTable.get("W").assign(dW));
+        g.gradientForVariable().put("b", gradTable.get("b").assign(db));
+        return new Pair<>(g, dx);
+    }
+}
