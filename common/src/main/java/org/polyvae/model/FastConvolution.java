@@ -28,6 +28,7 @@ public class FastConvolution extends SameDiffLayer {
     private long nIn;
     private long nOut;
     private Activation activation = Activation.IDENTITY;
+    private double biasInit;
 
     public FastConvolution() {
     }
@@ -79,7 +80,7 @@ public class FastConvolution extends SameDiffLayer {
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
         initWeights((int) (nIn * kernel * kernel), (int) (nOut * kernel * kernel), weightInit, params.get("W"));
-        params.get("b").assign(0);
+        params.get("b").assign(biasInit);
     }
 
     @Override
@@ -136,6 +137,20 @@ public class FastConvolution extends SameDiffLayer {
         this.nOut = nOut;
     }
 
+    public double getBiasInit() {
+        return biasInit;
+    }
+
+    /** Initial value of every bias (0 unless set). */
+    public FastConvolution withBiasInit(double value) {
+        this.biasInit = value;
+        return this;
+    }
+
+    public void setBiasInit(double biasInit) {
+        this.biasInit = biasInit;
+    }
+
     public Activation getActivation() {
         return activation;
     }
@@ -147,11 +162,12 @@ public class FastConvolution extends SameDiffLayer {
     @Override
     public boolean equals(Object o) {
         return o instanceof FastConvolution f && super.equals(o) && f.kernel == kernel && f.stride == stride
-                && f.nIn == nIn && f.nOut == nOut && f.activation == activation;
+                && f.nIn == nIn && f.nOut == nOut && f.activation == activation
+                && Double.compare(f.biasInit, biasInit) == 0;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(super.hashCode(), kernel, stride, nIn, nOut, activation);
+        return java.util.Objects.hash(super.hashCode(), kernel, stride, nIn, nOut, activation, biasInit);
     }
 }

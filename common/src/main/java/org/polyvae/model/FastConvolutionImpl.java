@@ -55,6 +55,20 @@ final class FastConvolutionImpl extends SameDiffLayer {
         return c().getActivation().getActivationFunction();
     }
 
+    /** Writes into the parameter view (the SameDiff implementation would only update its own graph). */
+    @Override
+    public void setParam(String key, INDArray val) {
+        INDArray p = paramTable.get(key);
+        if (p == null) {
+            throw new IllegalArgumentException("FastConvolution has parameters W and b, not '" + key + "'");
+        }
+        if (p.length() != val.length()) {
+            throw new IllegalArgumentException("parameter " + key + " has shape " + java.util.Arrays.toString(p.shape())
+                    + ", got " + java.util.Arrays.toString(val.shape()));
+        }
+        p.assign(val.reshape(p.shape()));
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
         assertInputSet(false);

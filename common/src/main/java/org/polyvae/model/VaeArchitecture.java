@@ -50,6 +50,12 @@ public final class VaeArchitecture {
     public static final String RECONSTRUCTION = "reconstruction";
     public static final String KL = "kl";
     public static final String DECODER_PREFIX = "dec-";
+    /**
+     * Initial log-variance of q(z|x). Starting at the prior's (0) makes z pure noise, so the decoder has no
+     * signal to learn from and training sits on the "predict mean gray" plateau for hundreds of steps;
+     * starting with little noise (σ ≈ 0.14) lets the reconstruction term shape the code first.
+     */
+    static final double INITIAL_LOGVAR = -4.0;
 
     private final ModelSettings s;
 
@@ -79,13 +85,19 @@ public final class VaeArchitecture {
             }
             g.addLayer("mu", new DenseLayer.Builder().nOut(s.latentDim()).activation(Activation.IDENTITY).build(), prev);
             g.addLayer("logvar", new DenseLayer.Builder().nOut(s.latentDim()).activation(Activation.IDENTITY)
-                    .weightInit(WeightInit.XAVIER).build(), prev);
+                    .weightInit(WeightInit.XAVIER).biasInit(INITIAL_LOGVAR).build(), prev);
             g.addVertex(POSTERIOR, new MergeVertex(), "mu", "logvar");
             posterior = POSTERIOR;
         } else {
             // A latent map: each position's code comes from a 1×1 convolution of the local features.
             g.addLayer("mu", conv(1, 1, s.latentChannels(), false), prev);
-            g.addLayer("logvar", conv(1, 1, s.latentChannels(), false), prev);
+            org.deeplearning4j.nn.conf.layers.Layer logvar = conv(1, 1, s.latentChannels(), false);
+            if (logvar instanceof FastConvolution f) {
+                f.withBiasInit(INITIAL_LOGVAR);
+            } else {
+                ((ConvolutionLayer) logvar).setBiasInit(INITIAL_LOGVAR);
+            }
+            g.addLayer("logvar", logvar, prev);
             g.addVertex("posterior-map", new MergeVertex(), "mu", "logvar");
             // Channel-major flattening keeps [mu | logvar] as the two halves of the vector.
             g.addVertex(POSTERIOR, new PreprocessorVertex(

@@ -87,7 +87,7 @@ class TrainStageTest {
                 new Path(tmp.resolve("out/checkpoints").toUri()), 2).epochs().size(), "keeps the newest 2");
 
         ComputationGraph decoder = ModelSerializer.restoreComputationGraph(model.resolve("decoder.zip").toFile(), false);
-        INDArray images = decoder.output(false, Nd4j.randn(3, 4))[0];
+        INDArray images = decoder.output(false, Nd4j.randn(3, config(data, out).model().codeLength()))[0];
         assertArrayEquals(new long[] {3, 1, 16, 16}, images.shape());
         assertTrue(images.minNumber().doubleValue() >= 0 && images.maxNumber().doubleValue() <= 1);
     }

@@ -1,0 +1,84 @@
+package org.polyvae.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** FastConvolution and DepthToSpaceVertex against finite differences and against DL4J's own layers. */
+class FastConvolutionTest {
+
+    private static ComputationGraph graph(org.deeplearning4j.nn.conf.layers.Layer conv, boolean shuffle) {
+        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
+                .seed(3).updater(new NoOp()).convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("in")
+                .addLayer("c", conv, "in");
+        String last = "c";
+        if (shuffle) {
+            b.addVertex("shuffle", new DepthToSpaceVertex(2), "c");
+            last = "shuffle";
+        }
+        ComputationGraph g = new ComputationGraph(b.addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE)
+                .activation(Activation.IDENTITY).build(), last).setOutputs("out")
+                .setInputTypes(InputType.convolutional(6, 6, 2)).build());
+        g.init();
+        return g;
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        DataType before = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            check();
+        } finally {
+            Nd4j.setDefaultDataTypes(before, before);
+        }
+    }
+
+    private static void check() {
+        for (int stride : new int[] {1, 2}) {
+            for (Activation act : new Activation[] {Activation.IDENTITY, Activation.TANH}) {
+                for (boolean shuffle : new boolean[] {false, true}) {
+                    ComputationGraph g = graph(new FastConvolution(3, stride, 4, act, WeightInit.XAVIER), shuffle);
+                    INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 6, 6);
+                    long side = 6 / stride * (shuffle ? 2 : 1);
+                    INDArray y = Nd4j.rand(DataType.DOUBLE, 2, shuffle ? 1 : 4, side, side);
+                    boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
+                            .inputs(new INDArray[] {x}).labels(new INDArray[] {y}));
+                    assertTrue(ok, "stride " + stride + ", " + act + ", shuffle " + shuffle);
+                }
+            }
+        }
+    }
+
+    @Test
+    void computesWhatDl4jsConvolutionLayerComputes() {
+        ComputationGraph fast = graph(new FastConvolution(3, 2, 4, Activation.LEAKYRELU, WeightInit.RELU), false);
+        ComputationGraph dl4j = graph(new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(4)
+                .activation(Activation.LEAKYRELU).build(), false);
+        // DL4J keeps weights as [out, in, k, k]; FastConvolution as conv2d's [k, k, in, out].
+        INDArray w = dl4j.getLayer("c").getParam("W");
+        fast.getLayer("c").setParam("W", w.permute(2, 3, 1, 0).dup('c'));
+        fast.getLayer("c").setParam("b", dl4j.getLayer("c").getParam("b").reshape(4));
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 2, 6, 6);
+        INDArray a = fast.feedForward(new INDArray[] {x}, false).get("c");
+        INDArray b = dl4j.feedForward(new INDArray[] {x}, false).get("c");
+        assertArrayEquals(b.shape(), a.shape());
+        assertTrue(a.equalsWithEps(b, 1e-10), "same convolution:\n" + a + "\n" + b);
+    }
+}
