@@ -18,13 +18,13 @@ import org.knowm.xchart.XYChartBuilder;
  * rename) after every epoch: Hadoop's local file system cannot append, and a crash must not leave half a
  * row.
  */
-final class TrainMetrics {
-    static final String HEADER = "epoch,train_loss,train_reconstruction,train_kl,validation_loss,"
+public final class TrainMetrics {
+    public static final String HEADER = "epoch,train_loss,train_reconstruction,train_kl,validation_loss,"
             + "validation_reconstruction,validation_kl,images_per_second,seconds,learning_rate";
 
-    record Row(int epoch, double trainLoss, double trainRecon, double trainKl, double valLoss, double valRecon,
+    public record Row(int epoch, double trainLoss, double trainRecon, double trainKl, double valLoss, double valRecon,
                double valKl, double imagesPerSecond, double seconds, double learningRate) {
-        String csv() {
+        public String csv() {
             return String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%.2f,%.6g", epoch, trainLoss,
                     trainRecon, trainKl, valLoss, valRecon, valKl, imagesPerSecond, seconds, learningRate);
         }

@@ -1,0 +1,231 @@
+package org.polyvae.bench;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.config.ModelSettings;
+import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.job.train.TrainStage;
+import org.polyvae.job.train.VaeBatchLoader;
+import org.polyvae.model.VaeArchitecture;
+import org.polyvae.model.VaeBatches;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Training throughput and progress per wall-clock second, one mode per JVM (bench/train.sh runs them
+ * with the thread settings that suit each and collects the rows):
+ * <ul>
+ *   <li>{@code spark}: stage train as users run it, on the given master;</li>
+ *   <li>{@code plain}: ComputationGraph.fit in one JVM on the same batch files, in the same order;</li>
+ *   <li>{@code decoders}: fit speed, and validation loss after the same wall-clock budget, for each decoder
+ *       design and convolution implementation;</li>
+ *   <li>{@code export-raw}: the training and validation images as raw float32 for the PyTorch peer.</li>
+ * </ul>
+ * Rows are printed as Markdown table lines on stdout.
+ */
+@Command(name = "training-benchmark", mixinStandardHelpOptions = true)
+public final class TrainingBenchmark implements Callable<Integer> {
+    @Option(names = "--mode", required = true, description = "spark, plain, decoders or export-raw")
+    String mode;
+
+    @Option(names = "--data", required = true, description = "Dataset root (made by stage synth).")
+    String data;
+
+    @Option(names = "--out", required = true, description = "Output folder of the Spark run (its batches/ are reused).")
+    Path out;
+
+    @Option(names = "--master", description = "Spark master for --mode spark (default ${DEFAULT-VALUE}).")
+    String master = "local[2]";
+
+    @Option(names = "--epochs", description = "Epochs (default ${DEFAULT-VALUE}).")
+    int epochs = 6;
+
+    @Option(names = "--budget", description = "Wall-clock budget in seconds for the loss column (default ${DEFAULT-VALUE}).")
+    double budget = 30;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TrainingBenchmark()).execute(args));
+    }
+
+    private PolyvaeConfig config(String... extra) {
+        List<String> o = new ArrayList<>(List.of("polyvae.data.dir=" + data, "polyvae.output.dir=" + out.toUri(),
+                "polyvae.train.epochs=" + epochs, "polyvae.train.loss-sample-batches=8"));
+        o.addAll(List.of(extra));
+        return PolyvaeConfig.load(null, o);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        switch (mode) {
+            case "spark" -> spark();
+            case "plain" -> plain();
+            case "decoders" -> decoders();
+            case "export-raw" -> exportRaw();
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown --mode " + mode);
+        }
+        return 0;
+    }
+
+    private static String threads() {
+        return System.getenv().getOrDefault("OMP_NUM_THREADS", "?");
+    }
+
+    private void spark() throws IOException {
+        PolyvaeConfig config = config();
+        try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster(master).setAppName("bench")
+                .set("spark.ui.enabled", "false")
+                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator"))) {
+            var rows = new TrainStage(config).run(sc).rows();
+            double seconds = 0;
+            double atBudget = Double.NaN;
+            for (var r : rows) {
+                seconds += r.seconds();
+                if (seconds <= budget) {
+                    atBudget = r.valLoss();
+                }
+            }
+            double rate = rows.stream().skip(1).mapToDouble(r -> r.imagesPerSecond()).average().orElse(Double.NaN);
+            row("Spark " + master + ", parameter averaging (freq " + config.train().averagingFrequency() + ")",
+                    rate, rows.get(rows.size() - 1).valLoss(), atBudget);
+        }
+    }
+
+    private List<String> files(String split) throws IOException {
+        try (Stream<Path> s = Files.list(out.resolve("batches").resolve(split))) {
+            return new ArrayList<>(s.map(Path::toString).filter(p -> p.endsWith(".bin")).sorted().toList());
+        }
+    }
+
+    private static MultiDataSet load(String path, int codeLength) throws IOException {
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            return VaeBatches.of(VaeBatchLoader.read(in, path).getFeatures(0), codeLength);
+        }
+    }
+
+    private void plain() throws IOException {
+        PolyvaeConfig config = config();
+        ModelSettings m = config.model();
+        List<String> train = files("train");
+        List<MultiDataSet> val = new ArrayList<>();
+        for (String f : files("validation")) {
+            val.add(load(f, m.codeLength()));
+        }
+        ComputationGraph net = new ComputationGraph(new VaeArchitecture(m).vae());
+        net.init();
+        double seconds = 0;
+        double atBudget = Double.NaN;
+        double valLoss = Double.NaN;
+        List<Double> rates = new ArrayList<>();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            List<String> order = new ArrayList<>(train);
+            Collections.shuffle(order, new Random(config.train().splitSeed() * 31 + epoch)); // as TrainStage
+            long images = 0;
+            long t0 = System.nanoTime();
+            for (String f : order) {
+                MultiDataSet b = load(f, m.codeLength());
+                net.fit(b);
+                images += b.getFeatures(0).size(0);
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            seconds += s;
+            if (epoch > 1) {
+                rates.add(images / s);
+            }
+            valLoss = validation(net, val);
+            if (seconds <= budget) {
+                atBudget = valLoss;
+            }
+        }
+        row("plain ComputationGraph.fit, one JVM", rates.stream().mapToDouble(d -> d).average().orElse(Double.NaN),
+                valLoss, atBudget);
+    }
+
+    /** Mean negative ELBO per image, training-mode forward with seeded noise (as LossEvaluator). */
+    private static double validation(ComputationGraph net, List<MultiDataSet> val) {
+        double sum = 0;
+        long n = 0;
+        int k = 0;
+        for (MultiDataSet b : val) {
+            Nd4j.getRandom().setSeed(k++);
+            long size = b.getFeatures(0).size(0);
+            sum += net.score(b, true) * size;
+            n += size;
+        }
+        return sum / n;
+    }
+
+    private void decoders() throws IOException {
+        List<String> train = files("train");
+        for (String conv : ModelSettings.CONVOLUTIONS) {
+            for (String decoder : ModelSettings.DECODERS) {
+                PolyvaeConfig config = config("polyvae.model.decoder=" + decoder, "polyvae.model.convolution=" + conv);
+                ModelSettings m = config.model();
+                ComputationGraph net = new ComputationGraph(new VaeArchitecture(m).vae());
+                net.init();
+                List<MultiDataSet> batches = new ArrayList<>();
+                for (String f : train) {
+                    batches.add(load(f, m.codeLength()));
+                }
+                net.fit(batches.get(0)); // warm-up
+                long images = 0;
+                int step = 0;
+                long t0 = System.nanoTime();
+                // Equal wall-clock time for every design: the faster one gets more steps.
+                while ((System.nanoTime() - t0) / 1e9 < budget) {
+                    MultiDataSet b = batches.get(step++ % batches.size());
+                    net.fit(b);
+                    images += b.getFeatures(0).size(0);
+                }
+                double rate = images / ((System.nanoTime() - t0) / 1e9);
+                List<MultiDataSet> val = new ArrayList<>();
+                for (String f : files("validation")) {
+                    val.add(load(f, m.codeLength()));
+                }
+                System.out.printf(Locale.ROOT, "| decoder %s, convolution %s | %s | %d | %.1f | %d | %.1f |%n", decoder,
+                        conv, threads(), net.numParams(), rate, step, validation(net, val));
+            }
+        }
+    }
+
+    /** Raw little-endian float32 images, [n, res, res], for bench/peer/vae.py. */
+    private void exportRaw() throws IOException {
+        int code = config().model().codeLength();
+        for (String split : List.of("train", "validation")) {
+            try (OutputStream os = Files.newOutputStream(out.resolve(split + ".f32"));
+                 DataOutputStream dos = new DataOutputStream(os)) {
+                for (String f : files(split)) {
+                    INDArray x = load(f, code).getFeatures(0);
+                    float[] v = x.data().asFloat();
+                    ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                    bb.asFloatBuffer().put(v);
+                    dos.write(bb.array());
+                }
+            }
+        }
+    }
+
+    private void row(String what, double rate, double valLoss, double atBudget) {
+        System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.1f |%n", what, threads(), rate, valLoss, atBudget);
+    }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Training benchmark: images/s and validation loss (negative ELBO per image) of the default model on the
+# same data and batches, side by side: stage train on Spark local[1] and local[2], plain
+# ComputationGraph.fit in one JVM, the same architecture in PyTorch on CPU (Debian's python3-torch, if
+# installed), and the decoder/convolution variants. Prints Markdown tables on stdout; logs on stderr.
+#   bench/train.sh [EPOCHS] [BUDGET_SECONDS]        (defaults 6 and 30; data: 300 images per class)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+. "$repo/submit/common.sh"
+cd "$repo"
+epochs=${1:-6}
+budget=${2:-30}
+work=${POLYVAE_BENCH_DIR:-$repo/bench/results/train}
+mkdir -p "$work"
+mvn -q -B -DskipTests package >&2
+if [ ! -d "$work/data" ]; then
+  submit/local.sh --stages synth "polyvae.data.dir=$work/data" "polyvae.output.dir=$work/synth-out" \
+    polyvae.synth.count-per-class=300 >&2
+fi
+jar=$(ls bench/target/polyvae-bench-*.jar | head -1)
+read -r -a jvm <<< "$(jvm_options "$repo")"
+bench() {
+  local threads=$1
+  shift
+  OMP_NUM_THREADS=$threads java "${jvm[@]}" -Xmx6g -Dlog4j2.configurationFile="$repo/conf/log4j2.properties" \
+    -cp "$jar:$(cat bench/target/runtime-classpath.txt)" org.polyvae.bench.TrainingBenchmark \
+    --data "$work/data" --epochs "$epochs" --budget "$budget" "$@"
+}
+cores=$(nproc)
+echo "| run | threads per worker | training images/s | validation loss after $epochs epochs | validation loss after ${budget} s |"
+echo "|---|---|---|---|---|"
+bench "$cores" --mode spark --master 'local[1]' --out "$work/out-local1"
+bench $(( cores / 2 > 0 ? cores / 2 : 1 )) --mode spark --master "local[$cores]" --out "$work/out-local$cores"
+bench "$cores" --mode plain --out "$work/out-local$cores"
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  bench "$cores" --mode export-raw --out "$work/out-local$cores"
+  /usr/bin/python3 bench/peer/vae.py "$work/out-local$cores" "$epochs" "$budget" 1
+  /usr/bin/python3 bench/peer/vae.py "$work/out-local$cores" "$epochs" "$budget" "$cores"
+else
+  echo "| PyTorch: not installed (apt install python3-torch) | | | | |"
+fi
+echo
+echo "| decoder design | threads | parameters | training images/s | steps in ${budget} s | validation loss after ${budget} s |"
+echo "|---|---|---|---|---|---|"
+bench "$cores" --mode decoders --out "$work/out-local$cores"
+echo "($(java -version 2>&1 | head -1), $cores cores)"
