@@ -125,7 +125,8 @@ public final class TrainStage {
                 TrainingDivergedException.check("the validation loss", vl.total(), epoch, lastGood);
             }
             double rate = batches.trainImages() / seconds;
-            double lr = net.getLearningRate("enc-0") == null ? Double.NaN : net.getLearningRate("enc-0");
+            // The updater's exponential schedule at this epoch (epoch count set to epoch - 1 above).
+            double lr = model.learningRate() * Math.pow(model.lrDecay(), epoch - 1);
             metrics.add(new TrainMetrics.Row(epoch, tl.total(), tl.reconstruction(), tl.kl(), vl.total(),
                     vl.reconstruction(), vl.kl(), rate, seconds, lr));
             checkpoints.save(net, epoch);
