@@ -31,6 +31,7 @@ public final class PolyvaeConfig {
     private final SynthSettings synth;
     private final ModelSettings model;
     private final TrainSettings train;
+    private final SampleSettings sample;
 
     private PolyvaeConfig(Config config) {
         this.config = config;
@@ -39,6 +40,7 @@ public final class PolyvaeConfig {
         this.synth = SynthSettings.from(config);
         this.model = ModelSettings.from(config);
         this.train = TrainSettings.from(config);
+        this.sample = SampleSettings.from(config);
     }
 
     /**
@@ -59,7 +61,8 @@ public final class PolyvaeConfig {
         } catch (ConfigException e) {
             throw new ConfigError("cannot resolve configuration: " + e.getMessage(), e);
         }
-        new KnownKeys(defaults, ROOT).checkAll(merged, ROOT);
+        // Resolved, so substitutions in the defaults (sample.dir = ${polyvae.output.dir}"/samples") have a type.
+        new KnownKeys(defaults.resolve(), ROOT).checkAll(merged, ROOT);
         return new PolyvaeConfig(merged);
     }
 
@@ -146,6 +149,10 @@ public final class PolyvaeConfig {
 
     public TrainSettings train() {
         return train;
+    }
+
+    public SampleSettings sample() {
+        return sample;
     }
 
     /** The resolved {@code polyvae} tree as HOCON, to store next to what it produced. */

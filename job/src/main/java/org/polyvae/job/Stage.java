@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.synth.SynthStage;
+import org.polyvae.job.sample.SampleStage;
 import org.polyvae.job.train.TrainStage;
 
 /** The polyvae stages, in pipeline order. Each runs on an existing Spark context. */
@@ -19,7 +20,7 @@ public enum Stage {
 
     /** Whether this build contains the stage (checked before Spark starts). */
     boolean available() {
-        return this == synth || this == train;
+        return this == synth || this == train || this == sample;
     }
 
     /**
@@ -38,6 +39,7 @@ public enum Stage {
                 }
             }
             case train -> new TrainStage(config).run(sc);
+            case sample -> new SampleStage(config).run(sc);
             default -> throw new StageNotAvailableException(this);
         }
     }
@@ -47,7 +49,7 @@ public enum Stage {
         private static final long serialVersionUID = 1L;
 
         StageNotAvailableException(Stage stage) {
-            super("stage '" + stage + "' is not available in this build of polyvae; available: synth, train");
+            super("stage '" + stage + "' is not available in this build of polyvae; available: synth, train, sample");
         }
     }
 }

@@ -47,7 +47,7 @@ public final class SynthPlan {
     }
 
     /** SplitMix64's finaliser: a bijective 64-bit mix with full avalanche. */
-    static long mix64(long z) {
+    public static long mix64(long z) {
         z += 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

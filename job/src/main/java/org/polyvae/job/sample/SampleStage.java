@@ -1,0 +1,259 @@
+package org.polyvae.job.sample;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
+import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.config.SampleSettings;
+import org.polyvae.data.ContactSheet;
+import org.polyvae.data.LabeledImage;
+import org.polyvae.io.AtomicOutput;
+import org.polyvae.job.data.DatasetReader;
+import org.polyvae.metrics.GrainStatistics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage {@code sample}: {@code polyvae.sample.count} latent vectors z ~ N(0, temperature² I) decoded by the
+ * trained decoder ({@code <output.dir>/model/decoder.zip}) into {@code sample-NNN.png} (raw decoder output,
+ * 8-bit gray at the model resolution), optional {@code tessellated/} and {@code view/} copies,
+ * {@code manifest.csv} (file, seed, z), contact sheets and {@code statistics.csv} (sharpness and grains per
+ * image of the raw and tessellated samples next to the training data's). Small counts run on the driver,
+ * large ones partition by partition on the executors. Everything is written into a temporary sibling
+ * folder and renamed into place only when complete.
+ */
+public final class SampleStage {
+    private static final Logger LOG = LoggerFactory.getLogger(SampleStage.class);
+    private static final int SHEET_MAX = 200;
+    /** Gray levels a 3×3 neighbourhood may span and still count as flat: JPEG noise, as on the reference figure. */
+    static final int FLAT_TOLERANCE = 2;
+
+    private final PolyvaeConfig config;
+    private final SampleSettings s;
+    private final SampleFiles files;
+
+    public SampleStage(PolyvaeConfig config) {
+        this(config, null);
+    }
+
+    /** @param files how sample files are written (tests inject failures); null = the standard writer */
+    SampleStage(PolyvaeConfig config, SampleFiles files) {
+        this.config = config;
+        this.s = config.sample();
+        this.files = files != null ? files
+                : new SampleFiles(s.count(), s.viewScale(), s.tessellate(), s.tessellateBands(), s.tessellateMinArea());
+    }
+
+    /**
+     * One written sample: its index and pixels (raw and tessellated), for the sheets and statistics. A plain
+     * class, not a record: executors return it through Spark, whose Kryo cannot build records.
+     */
+    static final class Written implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private int index;
+        private byte[] raw;
+        private byte[] tessellated;
+
+        @SuppressWarnings("unused")
+        private Written() {
+        }
+
+        Written(int index, byte[] raw, byte[] tessellated) {
+            this.index = index;
+            this.raw = raw;
+            this.tessellated = tessellated;
+        }
+
+        int index() {
+            return index;
+        }
+
+        byte[] raw() {
+            return raw;
+        }
+
+        byte[] tessellated() {
+            return tessellated;
+        }
+    }
+
+    public Path run(JavaSparkContext sc) throws IOException {
+        Path model = new Path(new Path(config.output().dir()), "model/decoder.zip");
+        FileSystem modelFs = model.getFileSystem(sc.hadoopConfiguration());
+        if (!modelFs.exists(model)) {
+            throw new IllegalStateException("no trained decoder at " + modelFs.makeQualified(model)
+                    + ": run stage train first (or point polyvae.output.dir at a trained model)");
+        }
+        byte[] zip;
+        try (InputStream in = modelFs.open(model)) {
+            zip = in.readAllBytes();
+        }
+        Path target = new Path(s.dir());
+        FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
+        LatentSampler sampler = new LatentSampler(zip, s.seed(), s.temperature());
+        try (AtomicOutput out = AtomicOutput.begin(fs, target, s.overwrite(), "polyvae.sample.overwrite")) {
+            List<Written> written = s.count() <= s.driverMax()
+                    ? onDriver(sampler, fs, out.tmp())
+                    : onExecutors(sc, zip, out.tmp());
+            int size = (int) Math.round(Math.sqrt(written.get(0).raw().length));
+            writeManifest(fs, out.tmp(), sampler);
+            writeSheets(fs, out.tmp(), written, size);
+            String stats = statistics(sc, written, size);
+            try (OutputStream os = fs.create(new Path(out.tmp(), "statistics.csv"), true)) {
+                os.write(stats.getBytes(StandardCharsets.UTF_8));
+            }
+            out.commit();
+            LOG.info("sample: wrote {} samples ({} px) to {}\n{}", s.count(), size, fs.makeQualified(target), stats);
+        }
+        return target;
+    }
+
+    private List<Written> onDriver(LatentSampler sampler, FileSystem fs, Path dir) throws IOException {
+        return decodeRange(sampler, files, fs, dir, 0, s.count(), SHEET_MAX);
+    }
+
+    /** Decodes [from, to) in batches aligned to the global index; keeps the pixels of indices below keep. */
+    static List<Written> decodeRange(LatentSampler sampler, SampleFiles files, FileSystem fs, Path dir, int from,
+            int to, int keep) throws IOException {
+        List<Written> kept = new ArrayList<>();
+        for (int b = from; b < to; ) {
+            int end = Math.min(to, (b / LatentSampler.BATCH + 1) * LatentSampler.BATCH);
+            byte[][] images = sampler.decode(b, end);
+            for (int i = 0; i < images.length; i++) {
+                int size = (int) Math.round(Math.sqrt(images[i].length));
+                byte[] t = files.write(fs, dir, b + i, images[i], size);
+                if (b + i < keep) {
+                    kept.add(new Written(b + i, images[i], t));
+                }
+            }
+            b = end;
+        }
+        return kept;
+    }
+
+    private List<Written> onExecutors(JavaSparkContext sc, byte[] zip, Path dir) {
+        int perTask = Math.max(LatentSampler.BATCH, s.imagesPerTask() / LatentSampler.BATCH * LatentSampler.BATCH);
+        List<int[]> ranges = new ArrayList<>();
+        for (int from = 0; from < s.count(); from += perTask) {
+            ranges.add(new int[] {from, Math.min(s.count(), from + perTask)});
+        }
+        Broadcast<byte[]> decoder = sc.broadcast(zip);
+        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
+        String dirUri = dir.toString();
+        long seed = s.seed();
+        double temperature = s.temperature();
+        SampleFiles writer = files;
+        FlatMapFunction<Iterator<int[]>, Written> work = it -> {
+            List<Written> kept = new ArrayList<>();
+            if (!it.hasNext()) {
+                return kept.iterator();
+            }
+            LatentSampler sampler = new LatentSampler(decoder.value(), seed, temperature);
+            Path d = new Path(dirUri);
+            FileSystem fs = d.getFileSystem(conf.value());
+            while (it.hasNext()) {
+                int[] r = it.next();
+                kept.addAll(decodeRange(sampler, writer, fs, d, r[0], r[1], SHEET_MAX));
+            }
+            return kept.iterator();
+        };
+        List<Written> kept = new ArrayList<>(sc.parallelize(ranges, ranges.size()).mapPartitions(work).collect());
+        kept.sort(java.util.Comparator.comparingInt(Written::index));
+        decoder.destroy();
+        return kept;
+    }
+
+    private void writeManifest(FileSystem fs, Path dir, LatentSampler sampler) throws IOException {
+        try (OutputStream os = fs.create(new Path(dir, "manifest.csv"), true)) {
+            StringBuilder header = new StringBuilder("file,seed");
+            for (int j = 0; j < sampler.codeLength(); j++) {
+                header.append(",z").append(j);
+            }
+            os.write(header.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < s.count(); i++) {
+                StringBuilder row = new StringBuilder(files.name(i)).append(',')
+                        .append(LatentSampler.sampleSeed(s.seed(), i));
+                for (double z : sampler.latent(i)) {
+                    row.append(',').append(String.format(Locale.ROOT, "%.6f", z));
+                }
+                os.write(row.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private void writeSheets(FileSystem fs, Path dir, List<Written> written, int size) throws IOException {
+        int columns = (int) Math.ceil(Math.sqrt(written.size()));
+        List<ContactSheet.Tile> raw = new ArrayList<>();
+        List<ContactSheet.Tile> tess = new ArrayList<>();
+        for (Written w : written) {
+            raw.add(new ContactSheet.Tile(ContactSheet.gray(w.raw(), size), String.valueOf(w.index())));
+            if (w.tessellated() != null) {
+                tess.add(new ContactSheet.Tile(ContactSheet.gray(w.tessellated(), size), String.valueOf(w.index())));
+            }
+        }
+        try (OutputStream os = fs.create(new Path(dir, "contact-sheet.png"), true)) {
+            ContactSheet.writePng(ContactSheet.render(raw, columns, size), os);
+        }
+        if (!tess.isEmpty()) {
+            try (OutputStream os = fs.create(new Path(dir, "contact-sheet-tessellated.png"), true)) {
+                ContactSheet.writePng(ContactSheet.render(tess, columns, size), os);
+            }
+        }
+    }
+
+    /**
+     * Sharpness (share of pixels whose 3×3 neighbourhood is flat) and grains per image, measured as on the
+     * reference figure, for the raw and tessellated samples and for up to 200 training images per class.
+     */
+    private String statistics(JavaSparkContext sc, List<Written> written, int size) throws IOException {
+        StringBuilder sb = new StringBuilder("set,images,flat_pixel_share,grains_per_image\n");
+        sb.append(row("samples (raw)", written.stream().map(Written::raw).toList(), size));
+        if (s.tessellate()) {
+            sb.append(row("samples (tessellated)", written.stream().map(Written::tessellated).toList(), size));
+        }
+        try {
+            List<LabeledImage> data = DatasetReader.read(sc, config.data().dir(), config.data().classes(), size, 0)
+                    .images().takeSample(false, 200 * config.data().classes().size(), s.seed());
+            for (var c : config.data().classes()) {
+                List<byte[]> imgs = data.stream().filter(d -> d.windowClass() == c).map(d -> toBytes(d.pixels())).toList();
+                if (!imgs.isEmpty()) {
+                    sb.append(row("training data " + c.token(), imgs, size));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("sample: could not read the training data for comparison ({})", e.getMessage());
+        }
+        return sb.toString();
+    }
+
+    private static byte[] toBytes(float[] pixels) {
+        byte[] b = new byte[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            b[i] = (byte) Math.round(255 * Math.min(1f, Math.max(0f, pixels[i])));
+        }
+        return b;
+    }
+
+    private static String row(String set, List<byte[]> images, int size) {
+        double flat = 0;
+        double grains = 0;
+        for (byte[] g : images) {
+            flat += GrainStatistics.flatPixelShare(g, size, FLAT_TOLERANCE);
+            grains += GrainStatistics.countGrains(g, size, GrainStatistics.REFERENCE_JUMP_THRESHOLD,
+                    GrainStatistics.REFERENCE_MIN_AREA);
+        }
+        return String.format(Locale.ROOT, "%s,%d,%.4f,%.2f%n", set, images.size(), flat / images.size(),
+                grains / images.size());
+    }
+}

@@ -1,0 +1,187 @@
+package org.polyvae.job.sample;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.io.AtomicOutput;
+import org.polyvae.model.Decoders;
+import org.polyvae.model.VaeArchitecture;
+
+/** Stage sample: count, format, determinism (driver and executors), atomicity, local and HDFS. */
+class SampleStageTest {
+    private static JavaSparkContext sc;
+    @TempDir
+    static java.nio.file.Path tmp;
+
+    @BeforeAll
+    static void start() throws IOException {
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("SampleStageTest")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator"));
+        // An untrained model is enough to test the stage: the decoder's weights are what they are.
+        PolyvaeConfig c = config("unused");
+        VaeArchitecture arch = new VaeArchitecture(c.model());
+        ComputationGraph vae = new ComputationGraph(arch.vae());
+        vae.init();
+        java.nio.file.Path model = tmp.resolve("out/model");
+        Files.createDirectories(model);
+        ModelSerializer.writeModel(Decoders.extract(vae, arch), model.resolve("decoder.zip").toFile(), false);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) {
+            sc.stop();
+        }
+    }
+
+    static PolyvaeConfig config(String dir, String... extra) {
+        List<String> o = new ArrayList<>(List.of("polyvae.output.dir=" + tmp.resolve("out").toUri(),
+                "polyvae.data.dir=" + tmp.resolve("no-data").toUri(), "polyvae.data.resolution=16",
+                "polyvae.model.encoder-channels=[8, 16]", "polyvae.sample.dir=" + dir));
+        o.addAll(List.of(extra));
+        return PolyvaeConfig.load(null, o);
+    }
+
+    private static List<java.nio.file.Path> pngs(java.nio.file.Path dir) throws IOException {
+        try (Stream<java.nio.file.Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("sample-\\d+\\.png")).sorted().toList();
+        }
+    }
+
+    @Test
+    void writesGrayPngsAManifestAndSheetsReproducibly() throws IOException {
+        java.nio.file.Path a = tmp.resolve("a");
+        new SampleStage(config(a.toUri().toString(), "polyvae.sample.count=7", "polyvae.sample.view-scale=3")).run(sc);
+        List<java.nio.file.Path> files = pngs(a);
+        assertEquals(7, files.size());
+        assertEquals("sample-000.png", files.get(0).getFileName().toString());
+        BufferedImage img = ImageIO.read(files.get(3).toFile());
+        assertEquals(BufferedImage.TYPE_BYTE_GRAY, img.getType());
+        assertEquals(16, img.getWidth());
+        assertEquals(48, ImageIO.read(a.resolve("view/sample-003.png").toFile()).getWidth());
+        assertTrue(Files.exists(a.resolve("tessellated/sample-006.png")));
+        for (String f : List.of("contact-sheet.png", "contact-sheet-tessellated.png", "statistics.csv")) {
+            assertTrue(Files.size(a.resolve(f)) > 0, f);
+        }
+        List<String> manifest = Files.readAllLines(a.resolve("manifest.csv"));
+        assertEquals(8, manifest.size());
+        assertTrue(manifest.get(0).startsWith("file,seed,z0,"));
+        assertEquals(2 + 4 * 4 * 4, manifest.get(1).split(",").length, "file, seed and a 4-channel 4x4 spatial code");
+
+        java.nio.file.Path b = tmp.resolve("b");
+        new SampleStage(config(b.toUri().toString(), "polyvae.sample.count=7")).run(sc);
+        for (int i = 0; i < 7; i++) {
+            assertArrayEquals(Files.readAllBytes(files.get(i)), Files.readAllBytes(pngs(b).get(i)), "same seed, same bytes");
+        }
+        java.nio.file.Path c = tmp.resolve("c");
+        new SampleStage(config(c.toUri().toString(), "polyvae.sample.count=7", "polyvae.sample.seed=99")).run(sc);
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(files.get(0)), Files.readAllBytes(pngs(c).get(0))));
+    }
+
+    @Test
+    void executorsWriteTheSameSamplesAsTheDriver() throws IOException {
+        java.nio.file.Path driver = tmp.resolve("driver");
+        java.nio.file.Path executors = tmp.resolve("executors");
+        new SampleStage(config(driver.toUri().toString(), "polyvae.sample.count=130")).run(sc);
+        new SampleStage(config(executors.toUri().toString(), "polyvae.sample.count=130",
+                "polyvae.sample.driver-max=0", "polyvae.sample.images-per-task=50")).run(sc);
+        List<java.nio.file.Path> d = pngs(driver);
+        List<java.nio.file.Path> e = pngs(executors);
+        assertEquals(130, e.size());
+        for (int i = 0; i < d.size(); i++) {
+            assertArrayEquals(Files.readAllBytes(d.get(i)), Files.readAllBytes(e.get(i)), d.get(i).toString());
+        }
+        assertEquals(Files.readAllLines(driver.resolve("manifest.csv")), Files.readAllLines(executors.resolve("manifest.csv")));
+    }
+
+    @Test
+    void aFailureMidWriteLeavesThePreviousOutputIntact() throws IOException {
+        java.nio.file.Path target = tmp.resolve("atomic");
+        String uri = target.toUri().toString();
+        new SampleStage(config(uri, "polyvae.sample.count=5")).run(sc);
+        byte[] before = Files.readAllBytes(target.resolve("sample-002.png"));
+
+        AtomicOutput.OutputExistsException refused = assertThrows(AtomicOutput.OutputExistsException.class,
+                () -> new SampleStage(config(uri, "polyvae.sample.count=5")).run(sc));
+        assertTrue(refused.getMessage().contains("polyvae.sample.overwrite"), refused.getMessage());
+
+        PolyvaeConfig overwrite = config(uri, "polyvae.sample.count=9", "polyvae.sample.seed=5",
+                "polyvae.sample.overwrite=true");
+        SampleFiles failing = new SampleFiles(9, 1, true, 10, 6) {
+            private int written;
+
+            @Override
+            byte[] write(FileSystem fs, Path dir, int index, byte[] gray, int size) throws IOException {
+                if (++written > 3) {
+                    throw new IOException("injected: disk full");
+                }
+                return super.write(fs, dir, index, gray, size);
+            }
+        };
+        IOException e = assertThrows(IOException.class, () -> new SampleStage(overwrite, failing).run(sc));
+        assertTrue(e.getMessage().contains("injected"));
+        assertEquals(5, pngs(target).size(), "the previous 5 samples are still there");
+        assertArrayEquals(before, Files.readAllBytes(target.resolve("sample-002.png")));
+        try (Stream<java.nio.file.Path> s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".atomic.tmp")), "no temporary folder left");
+        }
+        new SampleStage(overwrite).run(sc);
+        assertEquals(9, pngs(target).size());
+    }
+
+    @Test
+    void writesToHdfs(@TempDir File base) throws IOException {
+        MiniDFSCluster cluster = new MiniDFSCluster.Builder(new Configuration(), base).numDataNodes(1).build();
+        try {
+            cluster.waitActive();
+            FileSystem hdfs = cluster.getFileSystem();
+            String dir = hdfs.getUri() + "/samples";
+            // Executors write (count > driver-max); every HDFS file costs a block allocation, so few files.
+            new SampleStage(config(dir, "polyvae.sample.count=20", "polyvae.sample.driver-max=5",
+                    "polyvae.sample.images-per-task=10", "polyvae.sample.tessellate=false")).run(sc);
+            int count = 0;
+            for (var st : hdfs.listStatus(new Path(dir))) {
+                if (st.getPath().getName().matches("sample-\\d+\\.png")) {
+                    try (InputStream in = hdfs.open(st.getPath())) {
+                        BufferedImage img = ImageIO.read(in);
+                        assertEquals(16, img.getWidth());
+                        assertEquals(BufferedImage.TYPE_BYTE_GRAY, img.getType());
+                    }
+                    count++;
+                }
+            }
+            assertEquals(20, count);
+            assertTrue(hdfs.exists(new Path(dir, "manifest.csv")));
+        } finally {
+            cluster.shutdown();
+        }
+    }
+}
