@@ -32,6 +32,7 @@ public final class PolyvaeConfig {
     private final ModelSettings model;
     private final TrainSettings train;
     private final SampleSettings sample;
+    private final ExploreSettings explore;
 
     private PolyvaeConfig(Config config) {
         this.config = config;
@@ -41,6 +42,7 @@ public final class PolyvaeConfig {
         this.model = ModelSettings.from(config);
         this.train = TrainSettings.from(config);
         this.sample = SampleSettings.from(config);
+        this.explore = ExploreSettings.from(config);
     }
 
     /**
@@ -153,6 +155,10 @@ public final class PolyvaeConfig {
 
     public SampleSettings sample() {
         return sample;
+    }
+
+    public ExploreSettings explore() {
+        return explore;
     }
 
     /** The resolved {@code polyvae} tree as HOCON, to store next to what it produced. */

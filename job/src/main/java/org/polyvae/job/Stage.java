@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.synth.SynthStage;
+import org.polyvae.job.explore.ExploreStage;
 import org.polyvae.job.sample.SampleStage;
 import org.polyvae.job.train.TrainStage;
 
@@ -20,7 +21,7 @@ public enum Stage {
 
     /** Whether this build contains the stage (checked before Spark starts). */
     boolean available() {
-        return this == synth || this == train || this == sample;
+        return this == synth || this == train || this == sample || this == explore;
     }
 
     /**
@@ -40,6 +41,7 @@ public enum Stage {
             }
             case train -> new TrainStage(config).run(sc);
             case sample -> new SampleStage(config).run(sc);
+            case explore -> new ExploreStage(config).run(sc);
             default -> throw new StageNotAvailableException(this);
         }
     }
@@ -49,7 +51,7 @@ public enum Stage {
         private static final long serialVersionUID = 1L;
 
         StageNotAvailableException(Stage stage) {
-            super("stage '" + stage + "' is not available in this build of polyvae; available: synth, train, sample");
+            super("stage '" + stage + "' is not available in this build of polyvae; available: synth, train, sample, explore");
         }
     }
 }

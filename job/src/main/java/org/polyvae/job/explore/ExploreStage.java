@@ -1,0 +1,176 @@
+package org.polyvae.job.explore;
+
+import java.awt.Color;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.config.ExploreSettings;
+import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.data.ContactSheet;
+import org.polyvae.io.AtomicOutput;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage {@code explore}: encodes the exported dataset on the executors, measures each latent variable's
+ * activity (KL per image) and its correlation with window size, E11, grains per image and mean gray,
+ * draws traversals of the most active variables and a scatter of the top two coloured by class, and
+ * writes them with the architecture, hyperparameters and loss curve into {@code report/index.html}.
+ */
+public final class ExploreStage {
+    private static final Logger LOG = LoggerFactory.getLogger(ExploreStage.class);
+
+    private final PolyvaeConfig config;
+    private final ExploreSettings s;
+
+    public ExploreStage(PolyvaeConfig config) {
+        this.config = config;
+        this.s = config.explore();
+    }
+
+    public Path run(JavaSparkContext sc) throws IOException {
+        Path out = new Path(config.output().dir());
+        FileSystem fs = out.getFileSystem(sc.hadoopConfiguration());
+        Path model = new Path(out, "model");
+        for (String f : List.of("vae.zip", "decoder.zip", "config.conf")) {
+            if (!fs.exists(new Path(model, f))) {
+                throw new IllegalStateException("no " + f + " in " + fs.makeQualified(model) + ": run stage train first");
+            }
+        }
+        List<String> batches = new ArrayList<>();
+        for (String split : List.of("train", "validation")) {
+            Path dir = new Path(out, "batches/" + split);
+            if (fs.exists(dir)) {
+                for (FileStatus st : fs.listStatus(dir)) {
+                    if (st.getPath().getName().endsWith(".bin")) {
+                        batches.add(st.getPath().toString());
+                    }
+                }
+            }
+        }
+        if (batches.isEmpty()) {
+            throw new IllegalStateException("no batch files under " + fs.makeQualified(new Path(out, "batches"))
+                    + ": run stage train first");
+        }
+        byte[] vaeZip = read(fs, new Path(model, "vae.zip"));
+        ComputationGraph decoder = ModelSerializer.restoreComputationGraph(
+                new ByteArrayInputStream(read(fs, new Path(model, "decoder.zip"))), false);
+        ComputationGraph vae = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(vaeZip), false);
+
+        List<EncodedImage> encoded = DatasetEncoder.encode(sc, vaeZip, batches);
+        LatentAnalysis a = new LatentAnalysis(encoded);
+        Path target = new Path(s.dir());
+        FileSystem rfs = target.getFileSystem(sc.hadoopConfiguration());
+        try (AtomicOutput report = AtomicOutput.begin(rfs, target, true, "polyvae.explore")) {
+            Path dir = report.tmp();
+            write(rfs, new Path(dir, "traversals.png"), traversals(decoder, a));
+            write(rfs, new Path(dir, "latent-scatter.png"), scatter(encoded, a));
+            write(rfs, new Path(dir, "loss.png"), read(fs, new Path(model, "loss.png")));
+            Path samples = new Path(config.sample().dir(), "contact-sheet.png");
+            boolean haveSamples = fs.exists(samples);
+            if (haveSamples) {
+                write(rfs, new Path(dir, "samples.png"), read(fs, samples));
+            }
+            write(rfs, new Path(dir, "latents.csv"), csv(a).getBytes(StandardCharsets.UTF_8));
+            String html = new ReportPage(config, vae, a, encoded.size(), haveSamples,
+                    new String(read(fs, new Path(model, "config.conf")), StandardCharsets.UTF_8)).html();
+            write(rfs, new Path(dir, "index.html"), html.getBytes(StandardCharsets.UTF_8));
+            report.commit();
+        }
+        LOG.info("explore: {} images encoded, {} of {} latent variables active (KL > {} nats); report at {}",
+                encoded.size(), a.active(s.activeThreshold()), a.kl.length, s.activeThreshold(),
+                rfs.makeQualified(new Path(target, "index.html")));
+        return target;
+    }
+
+    /** One row per most-active variable: z = 0 except z_j from -range to +range. */
+    private byte[] traversals(ComputationGraph decoder, LatentAnalysis a) throws IOException {
+        int rows = Math.min(s.traversalDims(), a.kl.length);
+        int steps = s.traversalSteps();
+        int d = a.kl.length;
+        INDArray z = Nd4j.zeros(DataType.FLOAT, (long) rows * steps, d);
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < steps; k++) {
+                double v = -s.traversalRange() + 2 * s.traversalRange() * k / (steps - 1);
+                z.putScalar(new long[] {(long) r * steps + k, a.byKl[r]}, v);
+            }
+        }
+        INDArray images = decoder.output(false, z)[0];
+        int size = (int) images.size(2);
+        float[] px = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        List<ContactSheet.Tile> tiles = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < steps; k++) {
+                int i = r * steps + k;
+                byte[] g = new byte[size * size];
+                for (int p = 0; p < g.length; p++) {
+                    g[p] = (byte) Math.round(255 * Math.min(1f, Math.max(0f, px[i * size * size + p])));
+                }
+                double v = -s.traversalRange() + 2 * s.traversalRange() * k / (steps - 1);
+                tiles.add(new ContactSheet.Tile(ContactSheet.gray(g, size),
+                        String.format(Locale.ROOT, "z%d=%+.1f", a.byKl[r], v)));
+            }
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ContactSheet.writePng(ContactSheet.render(tiles, steps, Math.max(64, size)), bytes);
+        return bytes.toByteArray();
+    }
+
+    private static byte[] scatter(List<EncodedImage> encoded, LatentAnalysis a) throws IOException {
+        int x = a.byKl[0];
+        int y = a.byKl[Math.min(1, a.byKl.length - 1)];
+        XYChart chart = new XYChartBuilder().width(700).height(550).title("posterior means, two most active variables")
+                .xAxisTitle("mu[" + x + "]").yAxisTitle("mu[" + y + "]").build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(4);
+        Color[] colors = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728)};
+        int c = 0;
+        for (int um : new TreeSet<>(encoded.stream().map(EncodedImage::micrometres).toList())) {
+            List<EncodedImage> cls = encoded.stream().filter(e -> e.micrometres() == um).toList();
+            XYSeries series = chart.addSeries(um + "x" + um + " µm",
+                    cls.stream().mapToDouble(e -> e.mu()[x]).toArray(), cls.stream().mapToDouble(e -> e.mu()[y]).toArray());
+            series.setMarkerColor(colors[c++ % colors.length]);
+        }
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static String csv(LatentAnalysis a) {
+        StringBuilder sb = new StringBuilder("dimension,kl_per_image,r_window_size,r_e11,r_grains,r_mean_gray\n");
+        for (int j : a.byKl) {
+            sb.append(String.format(Locale.ROOT, "%d,%.5f,%.4f,%.4f,%.4f,%.4f%n", j, a.kl[j], a.correlation[j][0],
+                    a.correlation[j][1], a.correlation[j][2], a.correlation[j][3]));
+        }
+        return sb.toString();
+    }
+
+    private static byte[] read(FileSystem fs, Path p) throws IOException {
+        try (InputStream in = fs.open(p)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static void write(FileSystem fs, Path p, byte[] bytes) throws IOException {
+        try (OutputStream os = fs.create(p, true)) {
+            os.write(bytes);
+        }
+    }
+}

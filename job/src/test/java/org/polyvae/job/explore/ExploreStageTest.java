@@ -1,0 +1,96 @@
+package org.polyvae.job.explore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.job.synth.SynthStage;
+import org.polyvae.job.train.TrainStage;
+
+/** Stage explore on a tiny trained model: every figure, the table and the page. */
+class ExploreStageTest {
+    private static JavaSparkContext sc;
+    @TempDir
+    static java.nio.file.Path tmp;
+
+    @BeforeAll
+    static void start() {
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("ExploreStageTest")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) {
+            sc.stop();
+        }
+    }
+
+    @Test
+    void writesTheReportWithEveryFigure() throws IOException {
+        PolyvaeConfig c = PolyvaeConfig.load(null, List.of("polyvae.data.dir=" + tmp.resolve("data").toUri(),
+                "polyvae.output.dir=" + tmp.resolve("out").toUri(), "polyvae.synth.count-per-class=12",
+                "polyvae.synth.image-size=32", "polyvae.synth.label-resolution=8", "polyvae.data.resolution=16",
+                "polyvae.model.encoder-channels=[8, 16]", "polyvae.train.epochs=1", "polyvae.train.batch-size=8",
+                "polyvae.explore.traversal-dims=3", "polyvae.explore.traversal-steps=5"));
+        new SynthStage(c).run(sc);
+        new TrainStage(c).run(sc);
+        new ExploreStage(c).run(sc);
+
+        java.nio.file.Path report = tmp.resolve("out/report");
+        String html = Files.readString(report.resolve("index.html"));
+        Matcher img = Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);
+        int images = 0;
+        while (img.find()) {
+            assertTrue(Files.size(report.resolve(img.group(1))) > 0, img.group(1));
+            images++;
+        }
+        assertEquals(3, images, "loss curve, traversals, scatter (no samples were drawn)");
+        assertTrue(html.contains("<th>r with E11 (GPa)</th>") && html.contains("Disentanglement")
+                && html.contains("Total Parameters"), "tables, verdict and the architecture summary");
+
+        List<String> csv = Files.readAllLines(report.resolve("latents.csv"));
+        int code = c.model().codeLength();
+        assertEquals(1 + code, csv.size());
+        double previousKl = Double.MAX_VALUE;
+        for (String row : csv.subList(1, csv.size())) {
+            String[] f = row.split(",");
+            double kl = Double.parseDouble(f[1]);
+            assertTrue(kl >= 0 && kl <= previousKl, "sorted by KL, non-negative: " + row);
+            previousKl = kl;
+            for (int k = 2; k < 6; k++) {
+                double r = Double.parseDouble(f[k]);
+                assertTrue(r >= -1 && r <= 1, row);
+            }
+        }
+    }
+
+    @Test
+    void correlationAndKlOnKnownCases() {
+        assertEquals(1.0, LatentAnalysis.pearson(new double[] {1, 2, 3}, new double[] {2, 4, 6}), 1e-12);
+        assertEquals(-1.0, LatentAnalysis.pearson(new double[] {1, 2, 3}, new double[] {3, 2, 1}), 1e-12);
+        assertEquals(0.0, LatentAnalysis.pearson(new double[] {1, 1, 1}, new double[] {3, 2, 1}), 1e-12);
+        // A prior-matching posterior carries no information: KL 0; mu = 1, logvar = 0 gives 0.5 nats.
+        LatentAnalysis a = new LatentAnalysis(List.of(
+                new EncodedImage(2, 150, 100, 5, new float[] {0, 1}, new float[] {0, 0}),
+                new EncodedImage(10, 149, 120, 90, new float[] {0, 1}, new float[] {0, 0})));
+        assertEquals(0.0, a.kl[0], 1e-12);
+        assertEquals(0.5, a.kl[1], 1e-12);
+        assertEquals(1, a.byKl[0]);
+        assertEquals(1, a.active(0.01));
+    }
+}
