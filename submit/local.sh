@@ -4,18 +4,18 @@
 #
 #   submit/local.sh [--conf FILE] [--stages s1,s2,...] [key=value ...]
 #
-# Defaults: --conf conf/local.conf, --stages synth,train,sample. With the default stages, synth is skipped when the
-# dataset already exists. Environment: POLYVAE_MASTER (default local[2]), POLYVAE_DRIVER_MEMORY (4g).
+# Defaults: --conf conf/local.conf, --stages synth,train,sample,explore. With the default stages, synth is skipped
+# when the dataset already exists. Environment: POLYVAE_MASTER (default local[2]), POLYVAE_DRIVER_MEMORY (4g).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 . "$here/common.sh"
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
 }
 
-parse_submit_args conf/local.conf synth,train,sample "$@"
+parse_submit_args conf/local.conf synth,train,sample,explore "$@"
 
 cd "$repo"
 classpath_file=job/target/runtime-classpath.txt

@@ -82,7 +82,12 @@ public final class ExploreStage {
         FileSystem rfs = target.getFileSystem(sc.hadoopConfiguration());
         try (AtomicOutput report = AtomicOutput.begin(rfs, target, true, "polyvae.explore")) {
             Path dir = report.tmp();
-            write(rfs, new Path(dir, "traversals.png"), traversals(decoder, a));
+            write(rfs, new Path(dir, "traversals.png"), traversals(decoder, a, new float[a.kl.length]));
+            EncodedImage largest = encoded.stream().max(java.util.Comparator.comparingInt(EncodedImage::micrometres))
+                    .orElseThrow();
+            write(rfs, new Path(dir, "traversals-real.png"), traversals(decoder, a, largest.mu().clone()));
+            write(rfs, new Path(dir, "manifold.png"), manifold(decoder, a));
+            write(rfs, new Path(dir, "interpolations.png"), interpolations(decoder, encoded));
             write(rfs, new Path(dir, "latent-scatter.png"), scatter(encoded, a));
             write(rfs, new Path(dir, "loss.png"), read(fs, new Path(model, "loss.png")));
             Path samples = new Path(config.sample().dir(), "contact-sheet.png");
@@ -102,36 +107,91 @@ public final class ExploreStage {
         return target;
     }
 
-    /** One row per most-active variable: z = 0 except z_j from -range to +range. */
-    private byte[] traversals(ComputationGraph decoder, LatentAnalysis a) throws IOException {
+    /** One row per most-active variable: z = base except z_j from -range to +range. */
+    private byte[] traversals(ComputationGraph decoder, LatentAnalysis a, float[] base) throws IOException {
         int rows = Math.min(s.traversalDims(), a.kl.length);
         int steps = s.traversalSteps();
-        int d = a.kl.length;
-        INDArray z = Nd4j.zeros(DataType.FLOAT, (long) rows * steps, d);
+        List<float[]> zs = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
             for (int k = 0; k < steps; k++) {
+                float[] z = base.clone();
                 double v = -s.traversalRange() + 2 * s.traversalRange() * k / (steps - 1);
-                z.putScalar(new long[] {(long) r * steps + k, a.byKl[r]}, v);
+                z[a.byKl[r]] = (float) v;
+                zs.add(z);
+                captions.add(String.format(Locale.ROOT, "z%d=%+.1f", a.byKl[r], v));
             }
         }
-        INDArray images = decoder.output(false, z)[0];
+        return decodeGrid(decoder, zs, captions, steps);
+    }
+
+    /** The two most active variables on a grid over [-range, range]², the others at 0. */
+    private byte[] manifold(ComputationGraph decoder, LatentAnalysis a) throws IOException {
+        int steps = s.traversalSteps();
+        int x = a.byKl[0];
+        int y = a.byKl[Math.min(1, a.byKl.length - 1)];
+        List<float[]> zs = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (int r = 0; r < steps; r++) {
+            for (int k = 0; k < steps; k++) {
+                float[] z = new float[a.kl.length];
+                z[x] = (float) (-s.traversalRange() + 2 * s.traversalRange() * k / (steps - 1));
+                z[y] = (float) (s.traversalRange() - 2 * s.traversalRange() * r / (steps - 1));
+                zs.add(z);
+                captions.add(String.format(Locale.ROOT, "%+.1f,%+.1f", z[x], z[y]));
+            }
+        }
+        return decodeGrid(decoder, zs, captions, steps);
+    }
+
+    /** Straight lines between the posterior means of real images of different classes. */
+    private byte[] interpolations(ComputationGraph decoder, List<EncodedImage> encoded) throws IOException {
+        List<Integer> classes = new ArrayList<>(new TreeSet<>(encoded.stream().map(EncodedImage::micrometres).toList()));
+        int steps = s.traversalSteps();
+        List<float[]> zs = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (int i = 0; i + 1 < classes.size() || (i == 0 && classes.size() == 1); i++) {
+            int from = classes.get(i);
+            int to = classes.get(Math.min(i + 1, classes.size() - 1));
+            float[] a = firstOf(encoded, from).mu();
+            float[] b = firstOf(encoded, to).mu();
+            for (int k = 0; k < steps; k++) {
+                float t = (float) k / (steps - 1);
+                float[] z = new float[a.length];
+                for (int j = 0; j < z.length; j++) {
+                    z[j] = (1 - t) * a[j] + t * b[j];
+                }
+                zs.add(z);
+                captions.add(k == 0 ? from + " µm" : k == steps - 1 ? to + " µm" : String.format(Locale.ROOT, "t=%.2f", t));
+            }
+        }
+        return decodeGrid(decoder, zs, captions, steps);
+    }
+
+    private static EncodedImage firstOf(List<EncodedImage> encoded, int micrometres) {
+        return encoded.stream().filter(e -> e.micrometres() == micrometres).findFirst().orElseThrow();
+    }
+
+    private static byte[] decodeGrid(ComputationGraph decoder, List<float[]> zs, List<String> captions, int columns)
+            throws IOException {
+        int d = zs.get(0).length;
+        float[] flat = new float[zs.size() * d];
+        for (int i = 0; i < zs.size(); i++) {
+            System.arraycopy(zs.get(i), 0, flat, i * d, d);
+        }
+        INDArray images = decoder.output(false, Nd4j.create(flat, new long[] {zs.size(), d}, DataType.FLOAT))[0];
         int size = (int) images.size(2);
         float[] px = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
         List<ContactSheet.Tile> tiles = new ArrayList<>();
-        for (int r = 0; r < rows; r++) {
-            for (int k = 0; k < steps; k++) {
-                int i = r * steps + k;
-                byte[] g = new byte[size * size];
-                for (int p = 0; p < g.length; p++) {
-                    g[p] = (byte) Math.round(255 * Math.min(1f, Math.max(0f, px[i * size * size + p])));
-                }
-                double v = -s.traversalRange() + 2 * s.traversalRange() * k / (steps - 1);
-                tiles.add(new ContactSheet.Tile(ContactSheet.gray(g, size),
-                        String.format(Locale.ROOT, "z%d=%+.1f", a.byKl[r], v)));
+        for (int i = 0; i < zs.size(); i++) {
+            byte[] g = new byte[size * size];
+            for (int p = 0; p < g.length; p++) {
+                g[p] = (byte) Math.round(255 * Math.min(1f, Math.max(0f, px[i * size * size + p])));
             }
+            tiles.add(new ContactSheet.Tile(ContactSheet.gray(g, size), captions.get(i)));
         }
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        ContactSheet.writePng(ContactSheet.render(tiles, steps, Math.max(64, size)), bytes);
+        ContactSheet.writePng(ContactSheet.render(tiles, columns, Math.max(64, size)), bytes);
         return bytes.toByteArray();
     }
 

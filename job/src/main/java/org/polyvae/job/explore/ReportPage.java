@@ -50,6 +50,13 @@ final class ReportPage {
         b.append("<h2>Traversals</h2><p>Each row varies one of the most active variables from −")
                 .append(config.explore().traversalRange()).append(" to +").append(config.explore().traversalRange())
                 .append(", all others at 0.</p><img src=\"traversals.png\" alt=\"traversals\">\n")
+                .append("<p>The same rows around the posterior mean of a real image of the largest window:</p>"
+                        + "<img src=\"traversals-real.png\" alt=\"traversals around a real image\">\n")
+                .append("<h2>Manifold of the two most active variables</h2><p>Others at 0; horizontal the most "
+                        + "active, vertical the second.</p><img src=\"manifold.png\" alt=\"manifold\">\n")
+                .append("<h2>Interpolations between classes</h2><p>Straight lines between the posterior means of "
+                        + "real images of successive window sizes.</p><img src=\"interpolations.png\" "
+                        + "alt=\"interpolations\">\n")
                 .append("<h2>Posterior means by class</h2><img src=\"latent-scatter.png\" alt=\"scatter\">\n")
                 .append("<h2>Activity and correlations</h2><p>Pearson r of each variable's posterior mean with the "
                         + "image attributes over the whole dataset; |r| ≥ ").append(STRONG)

@@ -59,7 +59,7 @@ class ExploreStageTest {
             assertTrue(Files.size(report.resolve(img.group(1))) > 0, img.group(1));
             images++;
         }
-        assertEquals(3, images, "loss curve, traversals, scatter (no samples were drawn)");
+        assertEquals(6, images, "loss curve, two traversals, manifold, interpolations, scatter (no samples were drawn)");
         assertTrue(html.contains("<th>r with E11 (GPa)</th>") && html.contains("Disentanglement")
                 && html.contains("Total Parameters"), "tables, verdict and the architecture summary");
 
