@@ -2,20 +2,21 @@
 # Runs polyvae stages in Spark local mode with SparkSubmit from the Maven-built classpath: no Spark
 # install needed, only JDK 17 and Maven. Builds the project first when it is missing or out of date.
 #
-#   submit/local.sh [--conf FILE] [--stages s1,s2,...] [key=value ...]
+#   submit/local.sh [--conf FILE] [--experiment FILE] [--stages s1,s2,...] [key=value ...]
 #
 # Defaults: --conf conf/local.conf, --stages synth,train,sample,explore. With the default stages, synth is skipped
-# when the dataset already exists. Environment: POLYVAE_MASTER (default local[2]), POLYVAE_DRIVER_MEMORY (4g).
+# when the dataset already exists. --experiment layers a hyperparameter preset (conf/experiments/) over the conf.
+# Environment: POLYVAE_MASTER (default local[2]), POLYVAE_DRIVER_MEMORY (4g).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 . "$here/common.sh"
 
 usage() {
-  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
 }
 
-parse_submit_args conf/local.conf synth,train,sample,explore "$@"
+parse_submit_args conf/local.conf synth,train,sample,explore "" "$@"
 
 cd "$repo"
 classpath_file=job/target/runtime-classpath.txt
@@ -38,10 +39,12 @@ read -r -a jvm <<< "$(jvm_options "$repo")"
 for stage in "${STAGES[@]}"; do
   extra=()
   [ "$STAGES_GIVEN" = 1 ] || extra+=(--skip-existing)
-  echo "local.sh: stage $stage (master $master, conf $CONF)" >&2
+  confs=()
+  for f in "${CONF_FILES[@]}"; do confs+=(--conf "$f"); done
+  echo "local.sh: stage $stage (master $master, conf ${CONF_FILES[*]})" >&2
   java "${jvm[@]}" -Xmx"${POLYVAE_DRIVER_MEMORY:-4g}" \
     -Dlog4j2.configurationFile="$repo/conf/log4j2.properties" \
     -cp "$jar:$(cat "$classpath_file")" \
     org.apache.spark.deploy.SparkSubmit --master "$master" --class org.polyvae.job.Main \
-    "$jar" "$stage" --conf "$CONF" "${extra[@]}" "${OVERRIDES[@]}"
+    "$jar" "$stage" "${confs[@]}" "${extra[@]}" "${OVERRIDES[@]}"
 done

@@ -61,7 +61,7 @@ public final class DatasetBenchmark implements Callable<Integer> {
         }
         for (int threads : new int[] {1, 2}) {
             String data = dir.resolve("data-local" + threads).toUri().toString();
-            PolyvaeConfig config = PolyvaeConfig.load(null, List.of(
+            PolyvaeConfig config = PolyvaeConfig.load(List.of(), List.of(
                     "polyvae.data.dir=" + data, "polyvae.output.dir=" + dir.resolve("out").toUri(),
                     "polyvae.synth.count-per-class=" + countPerClass, "polyvae.synth.overwrite=true"));
             try (JavaSparkContext sc = context(threads)) {

@@ -71,7 +71,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
         List<String> o = new ArrayList<>(List.of("polyvae.data.dir=" + data, "polyvae.output.dir=" + out.toUri(),
                 "polyvae.train.epochs=" + epochs, "polyvae.train.loss-sample-batches=8"));
         o.addAll(List.of(extra));
-        return PolyvaeConfig.load(null, o);
+        return PolyvaeConfig.load(List.of(), o);
     }
 
     @Override

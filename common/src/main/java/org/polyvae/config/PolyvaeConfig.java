@@ -52,8 +52,19 @@ public final class PolyvaeConfig {
      * @param overrides {@code key=value} pairs (HOCON path = value); later pairs win
      */
     public static PolyvaeConfig load(File file, List<String> overrides) {
+        return load(file == null ? List.of() : List.of(file), overrides);
+    }
+
+    /**
+     * Loads and validates the configuration from several files, later files winning: e.g. conf/local.conf
+     * then an experiment preset (conf/experiments/*.conf) that changes only hyperparameters.
+     */
+    public static PolyvaeConfig load(List<File> files, List<String> overrides) {
         Config defaults = defaults();
-        Config user = file == null ? ConfigFactory.empty() : parseFile(file);
+        Config user = ConfigFactory.empty();
+        for (File file : files) {
+            user = parseFile(file).withFallback(user);
+        }
         Config merged = parseOverrides(overrides)
                 .withFallback(ConfigFactory.defaultOverrides())
                 .withFallback(user)
@@ -70,7 +81,7 @@ public final class PolyvaeConfig {
 
     /** The bundled defaults alone (what conf/application.conf says). */
     public static PolyvaeConfig defaultsOnly() {
-        return load(null, List.of());
+        return load(List.<File>of(), List.of());
     }
 
     static Config defaults() {

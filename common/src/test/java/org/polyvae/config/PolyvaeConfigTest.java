@@ -52,7 +52,7 @@ class PolyvaeConfigTest {
 
     @Test
     void laterOverridesWinAndUrisSurviveVerbatim() {
-        PolyvaeConfig c = PolyvaeConfig.load(null, List.of(
+        PolyvaeConfig c = PolyvaeConfig.load(List.of(), List.of(
                 "polyvae.data.dir=hdfs://namenode:8020/polysilicon",
                 "polyvae.synth.count-per-class=10",
                 "polyvae.synth.count-per-class=20",
@@ -92,41 +92,41 @@ class PolyvaeConfigTest {
         assertTrue(e.getMessage().contains("user.conf"), e.getMessage());
 
         ConfigError fromOverride = assertThrows(ConfigError.class,
-                () -> PolyvaeConfig.load(null, List.of("polyvae.dta.dir=/x")));
+                () -> PolyvaeConfig.load(List.of(), List.of("polyvae.dta.dir=/x")));
         assertTrue(fromOverride.getMessage().contains("did you mean polyvae.data.dir"), fromOverride.getMessage());
     }
 
     @Test
     void keysOutsidePolyvaeAreNotOurs() {
-        assertEquals(64, PolyvaeConfig.load(null, List.of("spark.foo=1")).data().resolution());
+        assertEquals(64, PolyvaeConfig.load(List.of(), List.of("spark.foo=1")).data().resolution());
     }
 
     @Test
     void wrongTypeNamesKeyValueAndExpectation() {
         ConfigError e = assertThrows(ConfigError.class,
-                () -> PolyvaeConfig.load(null, List.of("polyvae.synth.image-size=large")));
+                () -> PolyvaeConfig.load(List.of(), List.of("polyvae.synth.image-size=large")));
         assertTrue(e.getMessage().contains("polyvae.synth.image-size"), e.getMessage());
         assertTrue(e.getMessage().contains("large"), e.getMessage());
         assertTrue(e.getMessage().contains("an integer in [16, 4096]"), e.getMessage());
 
         ConfigError bool = assertThrows(ConfigError.class,
-                () -> PolyvaeConfig.load(null, List.of("polyvae.synth.overwrite=maybe")));
+                () -> PolyvaeConfig.load(List.of(), List.of("polyvae.synth.overwrite=maybe")));
         assertTrue(bool.getMessage().contains("true or false"), bool.getMessage());
     }
 
     @Test
     void outOfRangeNamesTheAllowedRange() {
         ConfigError e = assertThrows(ConfigError.class,
-                () -> PolyvaeConfig.load(null, List.of("polyvae.synth.jpeg-quality=0.5")));
+                () -> PolyvaeConfig.load(List.of(), List.of("polyvae.synth.jpeg-quality=0.5")));
         assertTrue(e.getMessage().contains("polyvae.synth.jpeg-quality = \"0.5\""), e.getMessage());
         assertTrue(e.getMessage().contains("[0.95, 1.0]"), e.getMessage());
 
         ConfigError cls = assertThrows(ConfigError.class,
-                () -> PolyvaeConfig.load(null, List.of("polyvae.data.classes=[2, 4]")));
+                () -> PolyvaeConfig.load(List.of(), List.of("polyvae.data.classes=[2, 4]")));
         assertTrue(cls.getMessage().contains("no window class of 4"), cls.getMessage());
 
         ConfigError zero = assertThrows(ConfigError.class,
-                () -> PolyvaeConfig.load(null, List.of("polyvae.synth.grain-density=0")));
+                () -> PolyvaeConfig.load(List.of(), List.of("polyvae.synth.grain-density=0")));
         assertTrue(zero.getMessage().contains("(0.0, 1000.0]"), zero.getMessage());
     }
 
@@ -141,20 +141,20 @@ class PolyvaeConfigTest {
         assertTrue(syntax.getMessage().contains("user.conf"), syntax.getMessage());
 
         ConfigError noEquals = assertThrows(ConfigError.class,
-                () -> PolyvaeConfig.load(null, List.of("polyvae.synth.seed")));
+                () -> PolyvaeConfig.load(List.of(), List.of("polyvae.synth.seed")));
         assertTrue(noEquals.getMessage().contains("not key=value"), noEquals.getMessage());
     }
 
     @Test
     void sectionReplacedByAScalarIsAnError() {
         ConfigError e = assertThrows(ConfigError.class,
-                () -> PolyvaeConfig.load(null, List.of("polyvae.synth=3")));
+                () -> PolyvaeConfig.load(List.of(), List.of("polyvae.synth=3")));
         assertTrue(e.getMessage().contains("polyvae.synth"), e.getMessage());
     }
 
     @Test
     void renderedConfigLoadsBackToTheSameSettings() throws IOException {
-        PolyvaeConfig c = PolyvaeConfig.load(null, List.of("polyvae.synth.count-per-class=42"));
+        PolyvaeConfig c = PolyvaeConfig.load(List.of(), List.of("polyvae.synth.count-per-class=42"));
         File f = write(c.renderResolved());
         PolyvaeConfig again = PolyvaeConfig.load(f, List.of());
         assertEquals(c.synth(), again.synth());

@@ -36,7 +36,7 @@ class VaeArchitectureTest {
                 "polyvae.model.encoder-channels=[8, 16]", "polyvae.model.dense-width=32",
                 "polyvae.model.latent-dim=4", "polyvae.model.latent-channels=2"));
         o.addAll(List.of(extra));
-        return PolyvaeConfig.load(null, o).model();
+        return PolyvaeConfig.load(List.of(), o).model();
     }
 
     /** Gray microstructure images in [0,1], NCHW. */

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "polyvae", mixinStandardHelpOptions = true, version = "polyvae 0.1.0",
         description = "Synthesise polysilicon microstructure datasets and train/sample/explore a VAE on Spark.",
-        footer = {"", "Configuration layers, highest first: key=value arguments, -D system properties, --conf FILE,",
+        footer = {"", "Configuration layers, highest first: key=value arguments, -D system properties, --conf FILEs (last first),",
                 "conf/application.conf (bundled defaults; every key documented there)."})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -29,8 +29,10 @@ public final class Main implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<stage>", description = "One of: ${COMPLETION-CANDIDATES}.")
     Stage stage;
 
-    @Option(names = "--conf", paramLabel = "FILE", description = "HOCON file overriding conf/application.conf.")
-    File conf;
+    @Option(names = "--conf", paramLabel = "FILE",
+            description = "HOCON file overriding conf/application.conf; repeat to layer files, later winning "
+                    + "(e.g. --conf conf/local.conf --conf conf/experiments/beta-0.5.conf).")
+    List<File> confs = new ArrayList<>();
 
     @Option(names = "--skip-existing",
             description = "Skip the stage when its output already exists (instead of failing), unless the config "
@@ -42,7 +44,13 @@ public final class Main implements Callable<Integer> {
     List<String> overrides = new ArrayList<>();
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        // In YARN cluster mode the driver runs inside Spark's ApplicationMaster, which must see main()
+        // return to report success: System.exit(0) there counts as "exited before reporting a final status",
+        // a failed attempt that YARN then retries.
+        if (code != 0 || !"cluster".equals(System.getProperty("spark.submit.deployMode"))) {
+            System.exit(code);
+        }
     }
 
     static int run(String... args) {
@@ -71,7 +79,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Validate everything before Spark starts: a typo should cost a second, not a cluster allocation.
-        PolyvaeConfig config = PolyvaeConfig.load(conf, overrides);
+        PolyvaeConfig config = PolyvaeConfig.load(confs, overrides);
         if (!stage.available()) {
             throw new Stage.StageNotAvailableException(stage);
         }

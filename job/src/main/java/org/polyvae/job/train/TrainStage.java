@@ -101,8 +101,23 @@ public final class TrainStage {
                 .rngSeed(model.seed())
                 .build();
         SparkComputationGraph spark = new SparkComputationGraph(sc, net, master);
+        ExecutorLossMonitor faults = new ExecutorLossMonitor();
+        sc.sc().addSparkListener(faults);
+        try {
+            net = fitEpochs(sc, spark, batches, checkpoints, metrics, first, faults);
+        } finally {
+            sc.sc().removeSparkListener(faults);
+        }
+        writeModel(fs, new Path(out, "model"), net, arch, metrics);
+        return new Result(List.copyOf(metrics.rows()), net);
+    }
+
+    private ComputationGraph fitEpochs(JavaSparkContext sc, SparkComputationGraph spark, BatchExport.Batches batches,
+            Checkpoints checkpoints, TrainMetrics metrics, int first, ExecutorLossMonitor faults) throws IOException {
+        int workers = train.workers() > 0 ? train.workers() : sc.defaultParallelism();
         LossEvaluator evaluator = new LossEvaluator(model.codeLength());
         VaeBatchLoader loader = new VaeBatchLoader(model.codeLength());
+        ComputationGraph net = spark.getNetwork();
         double elapsed = 0;
         for (int epoch = first; epoch <= train.epochs(); epoch++) {
             List<String> paths = new ArrayList<>(batches.train());
@@ -135,9 +150,14 @@ public final class TrainStage {
             LOG.info(String.format(Locale.ROOT, "train: epoch %d/%d  loss %.2f (reconstruction %.2f + KL %.2f)  "
                             + "validation %.2f  %.0f images/s  %.1f s  ETA %d:%02d", epoch, train.epochs(), tl.total(),
                     tl.reconstruction(), tl.kl(), vl.total(), rate, seconds, (long) eta / 60, (long) eta % 60));
+            ExecutorLossMonitor.Faults f = faults.drain();
+            if (f.any()) {
+                LOG.warn("train: epoch {} recovered from {} lost executor(s) and {} failed task(s): Spark re-ran the "
+                        + "tasks ({} executor(s) joined) and parameter averaging carried on", epoch, f.executorsLost(),
+                        f.tasksFailed(), f.executorsAdded());
+            }
         }
-        writeModel(fs, new Path(out, "model"), net, arch, metrics);
-        return new Result(List.copyOf(metrics.rows()), net);
+        return net;
     }
 
     private Repartition repartition() {

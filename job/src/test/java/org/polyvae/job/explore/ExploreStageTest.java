@@ -42,7 +42,7 @@ class ExploreStageTest {
 
     @Test
     void writesTheReportWithEveryFigure() throws IOException {
-        PolyvaeConfig c = PolyvaeConfig.load(null, List.of("polyvae.data.dir=" + tmp.resolve("data").toUri(),
+        PolyvaeConfig c = PolyvaeConfig.load(List.of(), List.of("polyvae.data.dir=" + tmp.resolve("data").toUri(),
                 "polyvae.output.dir=" + tmp.resolve("out").toUri(), "polyvae.synth.count-per-class=12",
                 "polyvae.synth.image-size=32", "polyvae.synth.label-resolution=8", "polyvae.data.resolution=16",
                 "polyvae.model.encoder-channels=[8, 16]", "polyvae.train.epochs=1", "polyvae.train.batch-size=8",

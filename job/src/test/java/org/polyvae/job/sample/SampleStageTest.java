@@ -67,7 +67,7 @@ class SampleStageTest {
                 "polyvae.data.dir=" + tmp.resolve("no-data").toUri(), "polyvae.data.resolution=16",
                 "polyvae.model.encoder-channels=[8, 16]", "polyvae.sample.dir=" + dir));
         o.addAll(List.of(extra));
-        return PolyvaeConfig.load(null, o);
+        return PolyvaeConfig.load(List.of(), o);
     }
 
     private static List<java.nio.file.Path> pngs(java.nio.file.Path dir) throws IOException {

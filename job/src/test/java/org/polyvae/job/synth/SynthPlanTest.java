@@ -15,7 +15,7 @@ import org.polyvae.data.WindowClass;
 
 class SynthPlanTest {
     private static SynthSettings settings(String... overrides) {
-        return PolyvaeConfig.load(null, List.of(overrides)).synth();
+        return PolyvaeConfig.load(List.of(), List.of(overrides)).synth();
     }
 
     @Test

@@ -66,7 +66,7 @@ class SynthStageTest {
                 "polyvae.synth.missing-fraction=0.1",
                 "polyvae.synth.images-per-task=5"));
         overrides.addAll(List.of(extra));
-        return PolyvaeConfig.load(null, overrides);
+        return PolyvaeConfig.load(List.of(), overrides);
     }
 
     private static List<java.nio.file.Path> files(java.nio.file.Path root) throws IOException {

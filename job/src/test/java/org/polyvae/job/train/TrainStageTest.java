@@ -49,7 +49,7 @@ class TrainStageTest {
                 .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                 .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator"));
         data = tmp.resolve("data").toUri().toString();
-        new SynthStage(PolyvaeConfig.load(null, List.of("polyvae.data.dir=" + data,
+        new SynthStage(PolyvaeConfig.load(List.of(), List.of("polyvae.data.dir=" + data,
                 "polyvae.output.dir=" + tmp.resolve("synth-out").toUri(), "polyvae.synth.count-per-class=24",
                 "polyvae.synth.image-size=32", "polyvae.synth.label-resolution=8"))).run(sc);
     }
@@ -68,7 +68,7 @@ class TrainStageTest {
                 "polyvae.train.batch-size=8", "polyvae.train.averaging-frequency=2",
                 "polyvae.train.validation-fraction=0.2", "polyvae.train.loss-sample-batches=0"));
         o.addAll(List.of(extra));
-        return PolyvaeConfig.load(null, o);
+        return PolyvaeConfig.load(List.of(), o);
     }
 
     @Test

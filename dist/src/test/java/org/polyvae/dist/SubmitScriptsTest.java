@@ -1,0 +1,81 @@
+package org.polyvae.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input to submit/local.sh and submit/yarn.sh: one line on stderr naming the problem, exit code 2. */
+class SubmitScriptsTest {
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    private record Result(int exit, String stderr) {
+    }
+
+    private Result run(Map<String, String> env, String script, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", REPO.resolve("submit").resolve(script).toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(REPO.toFile());
+        pb.environment().remove("HADOOP_CONF_DIR");
+        pb.environment().remove("YARN_CONF_DIR");
+        pb.environment().putAll(env);
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(p.waitFor(), err);
+    }
+
+    private void assertOneLineError(Result r, String expected) {
+        assertEquals(2, r.exit(), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), "one line: " + r.stderr());
+        assertTrue(r.stderr().contains(expected), r.stderr());
+    }
+
+    /** A HADOOP_CONF_DIR whose ResourceManager is a closed port on this machine. */
+    private Path unreachableCluster() throws IOException {
+        Path conf = Files.createDirectories(dir.resolve("hadoop-conf"));
+        Files.writeString(conf.resolve("yarn-site.xml"), "<?xml version=\"1.0\"?><configuration><property>"
+                + "<name>yarn.resourcemanager.address</name><value>127.0.0.1:1</value></property></configuration>");
+        return conf;
+    }
+
+    @Test
+    void yarnRejectsBadInputInOneLine() throws Exception {
+        Path jar = Files.writeString(dir.resolve("job.jar"), "not really a jar");
+        Path conf = unreachableCluster();
+        Map<String, String> env = Map.of("HADOOP_CONF_DIR", conf.toString(), "POLYVAE_SPARK_SUBMIT", "/bin/true");
+
+        assertOneLineError(run(env, "yarn.sh", "--jar", dir.resolve("missing.jar").toString()), "missing.jar not found");
+        assertOneLineError(run(env, "yarn.sh", "--jar", jar.toString(), "--conf", "conf/nope.conf"),
+                "config file conf/nope.conf not found");
+        assertOneLineError(run(env, "yarn.sh", "--jar", jar.toString(), "--stages", "train,tune"), "unknown stage 'tune'");
+        assertOneLineError(run(env, "yarn.sh", "--jar", jar.toString(), "--deploy-mode", "both"), "client or cluster");
+        assertOneLineError(run(env, "yarn.sh", "--jar", jar.toString()),
+                "YARN ResourceManager 127.0.0.1:1 (from " + conf + "/yarn-site.xml) is not reachable");
+        assertOneLineError(run(Map.of("POLYVAE_SPARK_SUBMIT", "/bin/true"), "yarn.sh", "--jar", jar.toString()),
+                "set HADOOP_CONF_DIR");
+        assertOneLineError(run(Map.of("HADOOP_CONF_DIR", conf.toString(), "POLYVAE_SPARK_SUBMIT", "no-such-submit"),
+                "yarn.sh", "--jar", jar.toString()), "spark-submit not found");
+    }
+
+    @Test
+    void localSharesTheParsingAndRejectsClusterOptions() throws Exception {
+        assertOneLineError(run(Map.of(), "local.sh", "--conf", "conf/nope.conf"), "config file conf/nope.conf not found");
+        assertOneLineError(run(Map.of(), "local.sh", "--stages", "synth,tune"), "unknown stage 'tune'");
+        assertOneLineError(run(Map.of(), "local.sh", "--deploy-mode", "cluster"), "not for this script");
+        assertOneLineError(run(Map.of(), "local.sh", "--experiment", "conf/experiments/nope.conf"),
+                "experiment file conf/experiments/nope.conf not found");
+        assertOneLineError(run(Map.of(), "local.sh", "train"), "expected --conf FILE");
+    }
+}

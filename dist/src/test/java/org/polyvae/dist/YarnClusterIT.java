@@ -1,0 +1,203 @@
+package org.polyvae.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The cluster job jar on a real multi-process cluster: a MiniYARNCluster (two NodeManagers) with HDFS, to
+ * which submit/yarn.sh submits the shaded jar through SparkSubmit (the stand-in for a Spark install's
+ * bin/spark-submit, from Spark's own jars). Every stage runs as a YARN application with a separate
+ * application-master JVM and two executor JVMs; paths are the hdfs:/// URIs of conf/yarn.conf.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class YarnClusterIT {
+    private static final Path WORK = YarnSubmit.REPO.resolve("dist/target/yarn-it");
+    private static final Pattern APPLICATION = Pattern.compile("(application_\\d+_\\d+)");
+    /** Small enough for 2 cores, large enough that an epoch has several averaging rounds. */
+    private static final List<String> TINY = List.of("polyvae.synth.count-per-class=24",
+            "polyvae.synth.images-per-task=12", "polyvae.train.batch-size=8",
+            "polyvae.train.averaging-frequency=2", "polyvae.train.loss-sample-batches=2");
+
+    private static MiniHadoopCluster cluster;
+    private static FileSystem hdfs;
+    private static YarnSubmit yarn;
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        YarnSubmit.deleteRecursively(WORK);
+        Files.createDirectories(WORK);
+        cluster = new MiniHadoopCluster(WORK, 2, 4096);
+        hdfs = FileSystem.get(cluster.configuration());
+        yarn = new YarnSubmit(cluster, WORK);
+    }
+
+    @AfterAll
+    static void stopCluster() throws IOException {
+        if (hdfs != null) {
+            hdfs.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void synthTrainSampleExploreOnYarnWrite200ImagesToHdfs() throws Exception {
+        List<String> synth = new ArrayList<>(List.of("--stages", "synth"));
+        synth.addAll(TINY);
+        assertEquals(0, yarn.run("synth", synth, line -> { }).exitCode(),
+                "synth on YARN failed; see " + yarn.log("synth"));
+
+        // The default stages (train, sample, explore), with the driver in a YARN container: the conf file
+        // reaches it through --files.
+        List<String> pipeline = new ArrayList<>(List.of("--deploy-mode", "cluster"));
+        pipeline.addAll(TINY);
+        pipeline.add("polyvae.train.epochs=2");
+        YarnSubmit.Run run = yarn.run("pipeline", pipeline, line -> { });
+        assertEquals(0, run.exitCode(), "train/sample/explore on YARN failed; see " + yarn.log("pipeline"));
+
+        org.apache.hadoop.fs.Path samples = new org.apache.hadoop.fs.Path("/polyvae/out/samples");
+        int images = 0;
+        for (FileStatus f : hdfs.listStatus(samples)) {
+            if (!f.getPath().getName().matches("sample-\\d{3}\\.png")) {
+                continue;
+            }
+            try (FSDataInputStream in = hdfs.open(f.getPath())) {
+                BufferedImage image = ImageIO.read(in);
+                assertEquals(BufferedImage.TYPE_BYTE_GRAY, image.getType(), f.getPath() + " is not 8-bit gray");
+                assertEquals(64, image.getWidth(), f.getPath().toString());
+                assertEquals(64, image.getHeight(), f.getPath().toString());
+            }
+            images++;
+        }
+        assertEquals(200, images, "PNG samples in hdfs " + samples);
+        assertEquals(201, lines("/polyvae/out/samples/manifest.csv").size(), "manifest: header + 200 rows");
+        assertEquals(3, lines("/polyvae/out/metrics/train.csv").size(), "train.csv: header + 2 epochs");
+        assertTrue(hdfs.getFileStatus(new org.apache.hadoop.fs.Path("/polyvae/out/report/index.html")).getLen() > 0);
+    }
+
+    @Test
+    @Order(2)
+    void trainingRecoversWhenAnExecutorIsKilled() throws Exception {
+        List<String> train = new ArrayList<>(List.of("--stages", "train"));
+        train.addAll(TINY);
+        train.addAll(List.of("polyvae.train.epochs=3", "polyvae.output.dir=hdfs:///polyvae/fault-executor"));
+        String[] app = new String[1];
+        Thread[] killer = new Thread[1];
+        YarnSubmit.Run run = yarn.run("executor-kill", train, line -> {
+            Matcher m = APPLICATION.matcher(line);
+            if (app[0] == null && line.contains("Submitted application") && m.find()) {
+                app[0] = m.group(1);
+            }
+            if (killer[0] == null && line.contains("train: epoch 1/3")) {
+                // Into epoch 2's averaging rounds, then one executor dies as a machine would.
+                killer[0] = new Thread(() -> {
+                    sleep(1500);
+                    killExecutor(app[0]);
+                });
+                killer[0].start();
+            }
+        });
+        assertTrue(killer[0] != null, "training never reached epoch 1; see " + yarn.log("executor-kill"));
+        killer[0].join();
+        assertEquals(0, run.exitCode(), "training did not survive a lost executor; see " + yarn.log("executor-kill"));
+        assertTrue(run.output().contains("recovered from 1 lost executor"),
+                "the driver log does not report the recovery; see " + yarn.log("executor-kill"));
+        assertEquals(4, lines("/polyvae/fault-executor/metrics/train.csv").size(), "header + 3 epochs");
+    }
+
+    @Test
+    @Order(3)
+    void killedDriverResumesFromTheLastCheckpoint() throws Exception {
+        List<String> train = new ArrayList<>(List.of("--stages", "train"));
+        train.addAll(TINY);
+        train.addAll(List.of("polyvae.train.epochs=3", "polyvae.output.dir=hdfs:///polyvae/fault-driver"));
+        Process[] driver = new Process[1];
+        YarnSubmit.Run killed = yarn.run("driver-kill", train, Map.of(), line -> {
+            if (line.contains("train: epoch 1/3")) {
+                // kill -9 of spark-submit and everything it started on this machine: the client-mode driver.
+                driver[0].descendants().forEach(ProcessHandle::destroyForcibly);
+                driver[0].destroyForcibly();
+            }
+        }, driver);
+        assertNotEquals(0, killed.exitCode(), "the driver was not killed; see " + yarn.log("driver-kill"));
+        assertTrue(hdfs.exists(new org.apache.hadoop.fs.Path("/polyvae/fault-driver/checkpoints/epoch-001.zip")));
+        assertTrue(!hdfs.exists(new org.apache.hadoop.fs.Path("/polyvae/fault-driver/model/decoder.zip")));
+
+        train.add("polyvae.train.resume=true");
+        YarnSubmit.Run resumed = yarn.run("driver-resume", train, line -> { });
+        assertEquals(0, resumed.exitCode(), "resume failed; see " + yarn.log("driver-resume"));
+        assertTrue(resumed.output().contains("train: resuming after epoch 1"), "see " + yarn.log("driver-resume"));
+        assertTrue(!resumed.output().contains("train: epoch 1/3"), "epoch 1 was trained again; see " + yarn.log("driver-resume"));
+        assertEquals(4, lines("/polyvae/fault-driver/metrics/train.csv").size(), "header + 3 epochs");
+        assertTrue(hdfs.exists(new org.apache.hadoop.fs.Path("/polyvae/fault-driver/model/decoder.zip")));
+    }
+
+    /** Kills (SIGKILL) the executor JVM with the lowest executor id of the application. */
+    private static void killExecutor(String application) {
+        if (application == null) {
+            throw new IllegalStateException("the driver log named no YARN application");
+        }
+        ProcessHandle victim = null;
+        int lowest = Integer.MAX_VALUE;
+        for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
+            String cmd = commandLine(p.pid());
+            Matcher m = Pattern.compile("--executor-id\\s+(\\d+)").matcher(cmd);
+            if (cmd.contains("YarnCoarseGrainedExecutorBackend") && cmd.contains(application) && m.find()
+                    && Integer.parseInt(m.group(1)) < lowest) {
+                lowest = Integer.parseInt(m.group(1));
+                victim = p;
+            }
+        }
+        if (victim == null) {
+            throw new IllegalStateException("no executor process of " + application + " found");
+        }
+        victim.destroyForcibly();
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";  // gone, or not ours
+        }
+    }
+
+    private static List<String> lines(String hdfsPath) throws IOException {
+        try (FSDataInputStream in = hdfs.open(new org.apache.hadoop.fs.Path(hdfsPath))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
