@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -35,6 +36,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 class YarnClusterIT {
     private static final Path WORK = YarnSubmit.REPO.resolve("dist/target/yarn-it");
     private static final Pattern APPLICATION = Pattern.compile("(application_\\d+_\\d+)");
+    /** Spark's driver log lines of a task's launch and end, e.g. "Starting task 0.0 in stage 21.0 (TID 42) (host, executor 1, ...". */
+    private static final Pattern STARTING_TASK = Pattern.compile("Starting task .*\\(TID (\\d+)\\) \\([^,]*, executor (\\d+),");
+    private static final Pattern FINISHED_TASK = Pattern.compile("Finished task .*\\(TID (\\d+)\\)");
     /** Small enough for 2 cores, large enough that an epoch has several averaging rounds. */
     private static final List<String> TINY = List.of("polyvae.synth.count-per-class=24",
             "polyvae.synth.images-per-task=12", "polyvae.train.batch-size=8",
@@ -104,28 +108,55 @@ class YarnClusterIT {
     void trainingRecoversWhenAnExecutorIsKilled() throws Exception {
         List<String> train = new ArrayList<>(List.of("--stages", "train"));
         train.addAll(TINY);
-        train.addAll(List.of("polyvae.train.epochs=3", "polyvae.output.dir=hdfs:///polyvae/fault-executor"));
+        // Six minibatches per worker between averagings: fitting tasks long enough to be caught running.
+        train.addAll(List.of("polyvae.train.epochs=3", "polyvae.train.averaging-frequency=6",
+                "polyvae.output.dir=hdfs:///polyvae/fault-executor"));
         String[] app = new String[1];
-        Thread[] killer = new Thread[1];
-        YarnSubmit.Run run = yarn.run("executor-kill", train, line -> {
-            Matcher m = APPLICATION.matcher(line);
-            if (app[0] == null && line.contains("Submitted application") && m.find()) {
-                app[0] = m.group(1);
-            }
-            if (killer[0] == null && line.contains("train: epoch 1/3")) {
-                // Into epoch 2's averaging rounds, then one executor dies as a machine would.
-                killer[0] = new Thread(() -> {
-                    sleep(1500);
-                    killExecutor(app[0]);
-                });
-                killer[0].start();
+        String[] killed = new String[1];
+        Map<String, long[]> running = new ConcurrentHashMap<>();  // TID -> {start nanos, executor id}
+        Thread watcher = new Thread(() -> {
+            // Kill an executor only while one of its tasks has run for a while: short bookkeeping tasks
+            // finish before a kill lands, so only a fitting task is sure to be lost and re-run.
+            while (killed[0] == null && !Thread.currentThread().isInterrupted()) {
+                for (long[] task : running.values()) {
+                    if (System.nanoTime() - task[0] > 300_000_000L) {
+                        killed[0] = Long.toString(task[1]);
+                        killExecutor(app[0], killed[0]);
+                        return;
+                    }
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         });
-        assertTrue(killer[0] != null, "training never reached epoch 1; see " + yarn.log("executor-kill"));
-        killer[0].join();
+        YarnSubmit.Run run = yarn.run("executor-kill", train, line -> {
+            Matcher a = APPLICATION.matcher(line);
+            if (app[0] == null && line.contains("Submitted application") && a.find()) {
+                app[0] = a.group(1);
+            }
+            if (line.contains("train: epoch 1/3") && watcher.getState() == Thread.State.NEW) {
+                watcher.start();
+            }
+            Matcher started = STARTING_TASK.matcher(line);
+            if (started.find()) {
+                running.put(started.group(1), new long[] {System.nanoTime(), Long.parseLong(started.group(2))});
+            }
+            Matcher finished = FINISHED_TASK.matcher(line);
+            if (finished.find()) {
+                running.remove(finished.group(1));
+            }
+        });
+        watcher.interrupt();
+        watcher.join();
+        assertTrue(killed[0] != null, "no task ran long enough after epoch 1 to be killed; see " + yarn.log("executor-kill"));
         assertEquals(0, run.exitCode(), "training did not survive a lost executor; see " + yarn.log("executor-kill"));
-        assertTrue(run.output().contains("recovered from 1 lost executor"),
-                "the driver log does not report the recovery; see " + yarn.log("executor-kill"));
+        Matcher recovered = Pattern.compile("recovered from 1 lost executor\\(s\\): (\\d+) failed task")
+                .matcher(run.output());
+        assertTrue(recovered.find(), "the driver log does not report the recovery; see " + yarn.log("executor-kill"));
+        assertTrue(Integer.parseInt(recovered.group(1)) >= 1, "the killed executor's task was not re-run");
         assertEquals(4, lines("/polyvae/fault-executor/metrics/train.csv").size(), "header + 3 epochs");
     }
 
@@ -156,26 +187,20 @@ class YarnClusterIT {
         assertTrue(hdfs.exists(new org.apache.hadoop.fs.Path("/polyvae/fault-driver/model/decoder.zip")));
     }
 
-    /** Kills (SIGKILL) the executor JVM with the lowest executor id of the application. */
-    private static void killExecutor(String application) {
+    /** Kills (SIGKILL) the JVM of the application's executor with this id. */
+    private static void killExecutor(String application, String executorId) {
         if (application == null) {
             throw new IllegalStateException("the driver log named no YARN application");
         }
-        ProcessHandle victim = null;
-        int lowest = Integer.MAX_VALUE;
+        Pattern id = Pattern.compile("--executor-id\\s+" + executorId + "\\s");
         for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
             String cmd = commandLine(p.pid());
-            Matcher m = Pattern.compile("--executor-id\\s+(\\d+)").matcher(cmd);
-            if (cmd.contains("YarnCoarseGrainedExecutorBackend") && cmd.contains(application) && m.find()
-                    && Integer.parseInt(m.group(1)) < lowest) {
-                lowest = Integer.parseInt(m.group(1));
-                victim = p;
+            if (cmd.contains("YarnCoarseGrainedExecutorBackend") && cmd.contains(application) && id.matcher(cmd).find()) {
+                p.destroyForcibly();
+                return;
             }
         }
-        if (victim == null) {
-            throw new IllegalStateException("no executor process of " + application + " found");
-        }
-        victim.destroyForcibly();
+        throw new IllegalStateException("no process of executor " + executorId + " of " + application);
     }
 
     private static String commandLine(long pid) {
@@ -190,14 +215,6 @@ class YarnClusterIT {
     private static List<String> lines(String hdfsPath) throws IOException {
         try (FSDataInputStream in = hdfs.open(new org.apache.hadoop.fs.Path(hdfsPath))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

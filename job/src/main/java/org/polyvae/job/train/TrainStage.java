@@ -152,8 +152,8 @@ public final class TrainStage {
                     tl.reconstruction(), tl.kl(), vl.total(), rate, seconds, (long) eta / 60, (long) eta % 60));
             ExecutorLossMonitor.Faults f = faults.drain();
             if (f.any()) {
-                LOG.warn("train: epoch {} recovered from {} lost executor(s) and {} failed task(s): Spark re-ran the "
-                        + "tasks ({} executor(s) joined) and parameter averaging carried on", epoch, f.executorsLost(),
+                LOG.warn("train: epoch {} recovered from {} lost executor(s): {} failed task(s) re-run by Spark, {} "
+                        + "executor(s) joined, parameter averaging carried on", epoch, f.executorsLost(),
                         f.tasksFailed(), f.executorsAdded());
             }
         }
