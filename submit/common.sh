@@ -12,6 +12,11 @@ die() {
   exit 2
 }
 
+# Prints the running script's header comment (from line 2 up to the first line that is not a comment).
+usage() {
+  sed -n '2,/^[^#]/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+}
+
 # parse_submit_args DEFAULT_CONF DEFAULT_STAGES "ALLOWED SCRIPT OPTIONS" "$@"
 parse_submit_args() {
   local default_conf=$1 default_stages=$2 allowed=" $3 "

@@ -12,10 +12,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 . "$here/common.sh"
 
-usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
-}
-
 parse_submit_args conf/local.conf synth,train,sample,explore "" "$@"
 
 cd "$repo"

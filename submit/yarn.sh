@@ -15,10 +15,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 . "$here/common.sh"
 
-usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
-}
-
 parse_submit_args "$repo/conf/yarn.conf" train,sample,explore "deploy-mode jar spark-conf" "$@"
 
 if [ -z "$JAR" ]; then

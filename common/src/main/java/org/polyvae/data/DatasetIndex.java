@@ -1,10 +1,12 @@
 package org.polyvae.data;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.StringJoiner;
 
@@ -74,6 +76,31 @@ public final class DatasetIndex {
                     + "; all requested classes must be present");
         }
         return this;
+    }
+
+    /**
+     * At most {@code perClass} entries of each class, drawn without replacement with a seeded shuffle and
+     * kept in index order: a subset to decode when a stage needs a sample of the real images, not all of them.
+     */
+    public DatasetIndex samplePerClass(int perClass, long seed) {
+        if (perClass < 1) {
+            throw new IllegalArgumentException("perClass must be positive, got " + perClass);
+        }
+        Random random = new Random(seed);
+        List<Integer> keptPositions = new ArrayList<>();
+        for (WindowClass c : counts.keySet()) {
+            List<Integer> positions = new ArrayList<>();
+            for (int i = 0; i < entries.size(); i++) {
+                if (entries.get(i).windowClass() == c) {
+                    positions.add(i);
+                }
+            }
+            Collections.shuffle(positions, random);
+            keptPositions.addAll(positions.subList(0, Math.min(perClass, positions.size())));
+        }
+        Collections.sort(keptPositions);
+        List<ImageEntry> kept = keptPositions.stream().map(entries::get).toList();
+        return new DatasetIndex(root, kept, counts.keySet(), missingClasses);
     }
 
     /** "2x2: 7772, 3x3: 3980, 5x5: 0 (folder missing)" for stage logs. */

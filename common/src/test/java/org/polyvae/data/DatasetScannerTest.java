@@ -182,6 +182,24 @@ class DatasetScannerTest {
     }
 
     @Test
+    void samplePerClassDrawsASeededSubsetOfEachClassInIndexOrder() throws IOException {
+        fixture.chunk(WindowClass.W2, "1k", range(1, 10), labelsFor(range(1, 10)));
+        fixture.chunk(WindowClass.W5, "1k", range(1, 3), labelsFor(range(1, 3)));
+        DatasetIndex index = scan(ALL);
+        DatasetIndex sample = index.samplePerClass(4, 7);
+        assertEquals(4, sample.count(WindowClass.W2));
+        assertEquals(3, sample.count(WindowClass.W5), "a class with fewer images keeps all of them");
+        assertEquals(index.missingClasses(), sample.missingClasses());
+        assertTrue(index.entries().containsAll(sample.entries()));
+        List<Integer> positions = sample.entries().stream().map(index.entries()::indexOf).toList();
+        assertEquals(positions.stream().sorted().toList(), positions, "index order kept");
+        assertEquals(sample.entries(), index.samplePerClass(4, 7).entries(), "same seed, same subset");
+        assertTrue(!sample.entries().equals(index.samplePerClass(4, 8).entries())
+                || !sample.entries().equals(index.samplePerClass(4, 9).entries()), "the seed matters");
+        assertThrows(IllegalArgumentException.class, () -> index.samplePerClass(0, 7));
+    }
+
+    @Test
     void emptyChunkIsAllowed() throws IOException {
         fixture.chunk(WindowClass.W2, "1k", range(1, 2), labelsFor(range(1, 2)));
         fixture.chunk(WindowClass.W2, "2k", new int[0], new double[0]);

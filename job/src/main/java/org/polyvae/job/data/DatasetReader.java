@@ -37,7 +37,17 @@ public final class DatasetReader {
         if (resolution < 1) {
             throw new IllegalArgumentException("resolution must be positive, got " + resolution);
         }
-        DatasetIndex index = DatasetScanner.scan(rootUri, classes, sc.hadoopConfiguration());
+        return read(sc, DatasetScanner.scan(rootUri, classes, sc.hadoopConfiguration()), resolution, numPartitions);
+    }
+
+    /**
+     * Decodes the images of an index already scanned on the driver, e.g. a {@link DatasetIndex#samplePerClass}
+     * subset, so that only those files are read.
+     */
+    public static DatasetRdd read(JavaSparkContext sc, DatasetIndex index, int resolution, int numPartitions) {
+        if (resolution < 1) {
+            throw new IllegalArgumentException("resolution must be positive, got " + resolution);
+        }
         int partitions = numPartitions > 0 ? numPartitions : sc.defaultParallelism();
         partitions = Math.max(1, Math.min(partitions, index.size()));
 

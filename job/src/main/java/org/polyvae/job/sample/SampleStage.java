@@ -17,6 +17,8 @@ import org.apache.spark.util.SerializableConfiguration;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.config.SampleSettings;
 import org.polyvae.data.ContactSheet;
+import org.polyvae.data.DatasetIndex;
+import org.polyvae.data.DatasetScanner;
 import org.polyvae.data.LabeledImage;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.job.data.DatasetReader;
@@ -36,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class SampleStage {
     private static final Logger LOG = LoggerFactory.getLogger(SampleStage.class);
     private static final int SHEET_MAX = 200;
+    /** Real images per class that statistics.csv compares the samples with. */
+    private static final int TRAINING_IMAGES_PER_CLASS = 200;
     /** Gray levels a 3×3 neighbourhood may span and still count as flat: JPEG noise, as on the reference figure. */
     static final int FLAT_TOLERANCE = 2;
 
@@ -223,8 +227,10 @@ public final class SampleStage {
             sb.append(row("samples (tessellated)", written.stream().map(Written::tessellated).toList(), size));
         }
         try {
-            List<LabeledImage> data = DatasetReader.read(sc, config.data().dir(), config.data().classes(), size, 0)
-                    .images().takeSample(false, 200 * config.data().classes().size(), s.seed());
+            // Decode only the compared subset, not the whole dataset.
+            DatasetIndex index = DatasetScanner.scan(config.data().dir(), config.data().classes(), sc.hadoopConfiguration())
+                    .samplePerClass(TRAINING_IMAGES_PER_CLASS, s.seed());
+            List<LabeledImage> data = DatasetReader.read(sc, index, size, 0).images().collect();
             for (var c : config.data().classes()) {
                 List<byte[]> imgs = data.stream().filter(d -> d.windowClass() == c).map(d -> toBytes(d.pixels())).toList();
                 if (!imgs.isEmpty()) {

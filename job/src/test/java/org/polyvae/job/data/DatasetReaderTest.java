@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyvae.data.DatasetFormatException;
+import org.polyvae.data.DatasetIndex;
+import org.polyvae.data.DatasetScanner;
 import org.polyvae.data.DatasetLayout;
 import org.polyvae.data.LabeledImage;
 import org.polyvae.data.WindowClass;
@@ -96,6 +98,21 @@ class DatasetReaderTest {
         assertEquals(Map.of(WindowClass.W2, 6L, WindowClass.W3, 0L, WindowClass.W5, 3L, WindowClass.W10, 0L),
                 read.decodedCounts());
         assertEquals(EnumSet.of(WindowClass.W3, WindowClass.W10), read.index().missingClasses());
+    }
+
+    @Test
+    void readsOnlyTheEntriesOfASampledIndex() throws IOException {
+        HadoopDatasetFixture fixture = localFixture()
+                .chunk(WindowClass.W2, "1k", 1, 2, 3, 4, 5, 6)
+                .chunk(WindowClass.W10, "1k", 1, 2, 3);
+        DatasetIndex sample = DatasetScanner.scan(fixture.root().toString(), EnumSet.allOf(WindowClass.class),
+                sc.hadoopConfiguration()).samplePerClass(2, 11);
+        DatasetRdd read = DatasetReader.read(sc, sample, 16, 0);
+        List<LabeledImage> images = read.images().collect();
+        assertEquals(sample.entries().stream().map(e -> e.windowClass().token() + "/" + e.chunk() + "/" + e.index())
+                .toList(), ids(images));
+        assertEquals(4, images.size());
+        assertPaired(images, 16);
     }
 
     @Test
