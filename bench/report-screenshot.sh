@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Renders the explore stage's report in a real headless browser (Debian's chromium) and saves a
+# Renders the explore stage's report (or the evaluate stage's page: REPORT_DIR out/evaluation) in a real headless browser (Debian's chromium) and saves a
 # full-page screenshot, so a broken page (missing figure, bad markup) is seen, not assumed.
 #   bench/report-screenshot.sh [REPORT_DIR] [OUT_PNG]     (defaults out/report, out/report-screenshot.png)
 set -euo pipefail
@@ -7,8 +7,8 @@ report=${1:-out/report}
 shot=${2:-out/report-screenshot.png}
 command -v chromium >/dev/null || { echo "report-screenshot.sh: chromium not installed (apt install chromium)" >&2; exit 2; }
 [ -f "$report/index.html" ] || { echo "report-screenshot.sh: no $report/index.html (run stage explore)" >&2; exit 2; }
-# Every figure the page references must exist.
-grep -o 'src="[^"]*"' "$report/index.html" | sed 's/src="\(.*\)"/\1/' | while read -r f; do
+# Every figure the page references must exist (inlined data: figures carry themselves).
+grep -o 'src="[^"]*"' "$report/index.html" | sed 's/src="\(.*\)"/\1/' | { grep -v '^data:' || true; } | while read -r f; do
   [ -s "$report/$f" ] || { echo "report-screenshot.sh: $report/index.html shows missing $f" >&2; exit 1; }
 done
 timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,6000 \

@@ -4,15 +4,16 @@
 #
 #   submit/local.sh [--conf FILE] [--experiment FILE] [--stages s1,s2,...] [key=value ...]
 #
-# Defaults: --conf conf/local.conf, --stages synth,train,sample,explore. With the default stages, synth is skipped
-# when the dataset already exists. --experiment layers a hyperparameter preset (conf/experiments/) over the conf.
-# Environment: POLYVAE_MASTER (default local[2]), POLYVAE_DRIVER_MEMORY (4g).
+# Defaults: --conf conf/local.conf, --stages synth,train,sample,explore,evaluate. With the default stages, synth
+# is skipped when the dataset already exists. --experiment layers a hyperparameter preset (conf/experiments/) over the conf.
+# Environment: POLYVAE_MASTER (default local[2]), POLYVAE_DRIVER_MEMORY (4g), POLYVAE_SKIP_EXISTING=1 (skip synth
+# when the dataset exists even with --stages, as submit/sweep.sh does).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 . "$here/common.sh"
 
-parse_submit_args conf/local.conf synth,train,sample,explore "" "$@"
+parse_submit_args conf/local.conf synth,train,sample,explore,evaluate "" "$@"
 
 cd "$repo"
 classpath_file=job/target/runtime-classpath.txt
@@ -34,7 +35,7 @@ export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(( cores / tasks > 0 ? cores / tasks 
 read -r -a jvm <<< "$(jvm_options "$repo")"
 for stage in "${STAGES[@]}"; do
   extra=()
-  [ "$STAGES_GIVEN" = 1 ] || extra+=(--skip-existing)
+  if [ "$STAGES_GIVEN" = 0 ] || [ "${POLYVAE_SKIP_EXISTING:-0}" = 1 ]; then extra+=(--skip-existing); fi
   confs=()
   for f in "${CONF_FILES[@]}"; do confs+=(--conf "$f"); done
   echo "local.sh: stage $stage (master $master, conf ${CONF_FILES[*]})" >&2

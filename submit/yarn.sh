@@ -5,7 +5,7 @@
 #   submit/yarn.sh [--conf FILE] [--experiment FILE] [--deploy-mode client|cluster] [--stages s1,s2,...]
 #                  [--jar JAR] [--spark-conf key=value ...] [key=value ...]
 #
-# Defaults: --conf conf/yarn.conf, --deploy-mode client, --stages train,sample,explore, the jar under dist/target.
+# Defaults: --conf conf/yarn.conf, --deploy-mode client, --stages train,sample,explore,evaluate, the jar under dist/target.
 # key=value arguments override the polyvae config; --spark-conf passes a Spark property to spark-submit.
 # Environment: HADOOP_CONF_DIR or YARN_CONF_DIR (required), SPARK_HOME (spark-submit from its bin/, else PATH;
 # POLYVAE_SPARK_SUBMIT names another), POLYVAE_EXECUTORS (2), POLYVAE_EXECUTOR_CORES (2), POLYVAE_TASK_CPUS (1),
@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 . "$here/common.sh"
 
-parse_submit_args "$repo/conf/yarn.conf" train,sample,explore "deploy-mode jar spark-conf" "$@"
+parse_submit_args "$repo/conf/yarn.conf" train,sample,explore,evaluate "deploy-mode jar spark-conf" "$@"
 
 if [ -z "$JAR" ]; then
   JAR=$(ls "$repo"/dist/target/polyvae-cluster-*.jar 2>/dev/null | head -1 || true)

@@ -33,6 +33,7 @@ public final class PolyvaeConfig {
     private final TrainSettings train;
     private final SampleSettings sample;
     private final ExploreSettings explore;
+    private final EvaluateSettings evaluate;
 
     private PolyvaeConfig(Config config) {
         this.config = config;
@@ -43,6 +44,7 @@ public final class PolyvaeConfig {
         this.train = TrainSettings.from(config);
         this.sample = SampleSettings.from(config);
         this.explore = ExploreSettings.from(config);
+        this.evaluate = EvaluateSettings.from(config);
     }
 
     /**
@@ -170,6 +172,10 @@ public final class PolyvaeConfig {
 
     public ExploreSettings explore() {
         return explore;
+    }
+
+    public EvaluateSettings evaluate() {
+        return evaluate;
     }
 
     /** The resolved {@code polyvae} tree as HOCON, to store next to what it produced. */

@@ -31,6 +31,20 @@ public final class GrayImages {
     private GrayImages() {
     }
 
+    /** A [0, 1] intensity as an 8-bit gray level (unsigned byte), clamped as a decoder's output would be. */
+    public static byte toByte(float v) {
+        return (byte) Math.round(255 * Math.min(1f, Math.max(0f, v)));
+    }
+
+    /** {@link #toByte} of every pixel. */
+    public static byte[] toBytes(float[] pixels) {
+        byte[] b = new byte[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            b[i] = toByte(pixels[i]);
+        }
+        return b;
+    }
+
     /** Decodes any image bytes to {@code resolution}² luminance values in [0,1] (one-off use). */
     public static float[] decode(byte[] bytes, int resolution) throws IOException {
         try (GrayImageDecoder decoder = new GrayImageDecoder()) {

@@ -21,6 +21,8 @@ public final class GrainStatistics {
     public static final int REFERENCE_JUMP_THRESHOLD = 12;
     /** The measurement the shared reference numbers use: regions under 3 px are not grains. */
     public static final int REFERENCE_MIN_AREA = 3;
+    /** Gray levels a 3×3 neighbourhood may span and still count as flat: JPEG noise, as on the reference figure. */
+    public static final int REFERENCE_FLAT_TOLERANCE = 2;
 
     private GrainStatistics() {
     }

@@ -65,10 +65,6 @@ public final class Main implements Callable<Integer> {
                 commandLine.getErr().println("polyvae: configuration error: " + e.getMessage());
                 return 2;
             }
-            if (e instanceof Stage.StageNotAvailableException) {
-                commandLine.getErr().println("polyvae: " + e.getMessage());
-                return 2;
-            }
             LOG.error("stage failed", e);
             commandLine.getErr().println("polyvae: stage " + ((Main) commandLine.getCommand()).stage + " failed: " + e);
             return 1;
@@ -80,9 +76,6 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         // Validate everything before Spark starts: a typo should cost a second, not a cluster allocation.
         PolyvaeConfig config = PolyvaeConfig.load(confs, overrides);
-        if (!stage.available()) {
-            throw new Stage.StageNotAvailableException(stage);
-        }
         try (JavaSparkContext sc = SparkContexts.create("polyvae " + stage, config)) {
             stage.run(sc, config, skipExisting);
         }

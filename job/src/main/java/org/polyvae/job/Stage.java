@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.synth.SynthStage;
+import org.polyvae.job.evaluate.EvaluateStage;
 import org.polyvae.job.explore.ExploreStage;
 import org.polyvae.job.sample.SampleStage;
 import org.polyvae.job.train.TrainStage;
@@ -18,11 +19,6 @@ public enum Stage {
     evaluate;
 
     private static final Logger LOG = LoggerFactory.getLogger(Stage.class);
-
-    /** Whether this build contains the stage (checked before Spark starts). */
-    boolean available() {
-        return this == synth || this == train || this == sample || this == explore;
-    }
 
     /**
      * @param skipExisting skip the stage (with a log line) when its output already exists and the config
@@ -42,16 +38,7 @@ public enum Stage {
             case train -> new TrainStage(config).run(sc);
             case sample -> new SampleStage(config).run(sc);
             case explore -> new ExploreStage(config).run(sc);
-            default -> throw new StageNotAvailableException(this);
-        }
-    }
-
-    /** A stage of the documented pipeline that this build does not contain yet. */
-    static final class StageNotAvailableException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        StageNotAvailableException(Stage stage) {
-            super("stage '" + stage + "' is not available in this build of polyvae; available: synth, train, sample, explore");
+            case evaluate -> new EvaluateStage(config).run(sc);
         }
     }
 }

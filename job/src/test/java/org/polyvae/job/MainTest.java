@@ -43,10 +43,10 @@ class MainTest {
     }
 
     @Test
-    void aStageThisBuildLacksIsReportedBeforeSparkStarts() {
-        Result r = run("evaluate");
+    void aBadEvaluateSettingIsReportedBeforeSparkStarts() {
+        Result r = run("evaluate", "polyvae.evaluate.channels=[]");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("'evaluate' is not available"), r.err());
+        assertTrue(r.err().contains("polyvae.evaluate.channels must list 1..6 channel counts"), r.err());
     }
 
     @Test

@@ -26,7 +26,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.config.ExploreSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.ContactSheet;
+import org.polyvae.data.GrayImages;
 import org.polyvae.io.AtomicOutput;
+import org.polyvae.job.evaluate.EvaluationSection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,8 +98,11 @@ public final class ExploreStage {
                 write(rfs, new Path(dir, "samples.png"), read(fs, samples));
             }
             write(rfs, new Path(dir, "latents.csv"), csv(a).getBytes(StandardCharsets.UTF_8));
+            Path section = new Path(config.evaluate().dir(), EvaluationSection.FILE);
+            FileSystem efs = section.getFileSystem(sc.hadoopConfiguration());
+            String evaluation = efs.exists(section) ? new String(read(efs, section), StandardCharsets.UTF_8) : "";
             String html = new ReportPage(config, vae, a, encoded.size(), haveSamples,
-                    new String(read(fs, new Path(model, "config.conf")), StandardCharsets.UTF_8)).html();
+                    new String(read(fs, new Path(model, "config.conf")), StandardCharsets.UTF_8), evaluation).html();
             write(rfs, new Path(dir, "index.html"), html.getBytes(StandardCharsets.UTF_8));
             report.commit();
         }
@@ -186,7 +191,7 @@ public final class ExploreStage {
         for (int i = 0; i < zs.size(); i++) {
             byte[] g = new byte[size * size];
             for (int p = 0; p < g.length; p++) {
-                g[p] = (byte) Math.round(255 * Math.min(1f, Math.max(0f, px[i * size * size + p])));
+                g[p] = GrayImages.toByte(px[i * size * size + p]);
             }
             tiles.add(new ContactSheet.Tile(ContactSheet.gray(g, size), captions.get(i)));
         }

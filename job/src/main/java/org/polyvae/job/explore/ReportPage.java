@@ -3,6 +3,7 @@ package org.polyvae.job.explore;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.job.Html;
 
 /** report/index.html: a static page over the figures the explore stage writes next to it. */
 final class ReportPage {
@@ -15,19 +16,18 @@ final class ReportPage {
     private final int images;
     private final boolean samples;
     private final String resolvedConfig;
+    private final String evaluationSection;
 
+    /** @param evaluationSection the evaluate stage's section.html, or "" when there is none yet */
     ReportPage(PolyvaeConfig config, ComputationGraph vae, LatentAnalysis a, int images, boolean samples,
-            String resolvedConfig) {
+            String resolvedConfig, String evaluationSection) {
         this.config = config;
         this.vae = vae;
         this.a = a;
         this.images = images;
         this.samples = samples;
         this.resolvedConfig = resolvedConfig;
-    }
-
-    static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        this.evaluationSection = evaluationSection;
     }
 
     String html() {
@@ -63,7 +63,7 @@ final class ReportPage {
                 .append(" highlighted. Full table: <a href=\"latents.csv\">latents.csv</a>.</p>\n<table><tr><th>z</th>"
                         + "<th>KL per image</th>");
         for (String attr : LatentAnalysis.ATTRIBUTES) {
-            b.append("<th>r with ").append(esc(attr)).append("</th>");
+            b.append("<th>r with ").append(Html.esc(attr)).append("</th>");
         }
         b.append("</tr>\n");
         int rows = Math.min(a.kl.length, Math.max(16, config.explore().traversalDims()));
@@ -76,8 +76,9 @@ final class ReportPage {
             b.append("</tr>\n");
         }
         b.append("</table>\n<h3>Disentanglement</h3><ul>\n").append(disentanglement()).append("</ul>\n")
-                .append("<h2>Architecture</h2><pre>").append(esc(vae.summary())).append("</pre>\n")
-                .append("<h2>Resolved configuration</h2><pre>").append(esc(resolvedConfig)).append("</pre>\n")
+                .append(evaluationSection)
+                .append("<h2>Architecture</h2><pre>").append(Html.esc(vae.summary())).append("</pre>\n")
+                .append("<h2>Resolved configuration</h2><pre>").append(Html.esc(resolvedConfig)).append("</pre>\n")
                 .append("</body></html>\n");
         return b.toString();
     }
@@ -101,7 +102,7 @@ final class ReportPage {
             if (strong == 1) {
                 found++;
                 b.append(String.format(Locale.ROOT, "<li>z%d follows %s only (r = %+.2f)</li>%n", j,
-                        esc(LatentAnalysis.ATTRIBUTES[which]), a.correlation[j][which]));
+                        Html.esc(LatentAnalysis.ATTRIBUTES[which]), a.correlation[j][which]));
             }
         }
         if (found == 0) {

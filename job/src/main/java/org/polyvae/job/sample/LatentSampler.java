@@ -11,6 +11,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.data.GrayImages;
 import org.polyvae.job.synth.SynthPlan;
 import org.polyvae.model.VaeArchitecture;
 
@@ -83,7 +84,7 @@ final class LatentSampler {
         byte[][] images = new byte[n][pixels];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < pixels; k++) {
-                images[i][k] = (byte) Math.round(255 * Math.min(1f, Math.max(0f, p[i * pixels + k])));
+                images[i][k] = GrayImages.toByte(p[i * pixels + k]);
             }
         }
         return images;

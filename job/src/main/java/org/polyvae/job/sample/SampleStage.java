@@ -19,6 +19,7 @@ import org.polyvae.config.SampleSettings;
 import org.polyvae.data.ContactSheet;
 import org.polyvae.data.DatasetIndex;
 import org.polyvae.data.DatasetScanner;
+import org.polyvae.data.GrayImages;
 import org.polyvae.data.LabeledImage;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.job.data.DatasetReader;
@@ -40,8 +41,6 @@ public final class SampleStage {
     private static final int SHEET_MAX = 200;
     /** Real images per class that statistics.csv compares the samples with. */
     private static final int TRAINING_IMAGES_PER_CLASS = 200;
-    /** Gray levels a 3×3 neighbourhood may span and still count as flat: JPEG noise, as on the reference figure. */
-    static final int FLAT_TOLERANCE = 2;
 
     private final PolyvaeConfig config;
     private final SampleSettings s;
@@ -232,7 +231,7 @@ public final class SampleStage {
                     .samplePerClass(TRAINING_IMAGES_PER_CLASS, s.seed());
             List<LabeledImage> data = DatasetReader.read(sc, index, size, 0).images().collect();
             for (var c : config.data().classes()) {
-                List<byte[]> imgs = data.stream().filter(d -> d.windowClass() == c).map(d -> toBytes(d.pixels())).toList();
+                List<byte[]> imgs = data.stream().filter(d -> d.windowClass() == c).map(d -> GrayImages.toBytes(d.pixels())).toList();
                 if (!imgs.isEmpty()) {
                     sb.append(row("training data " + c.token(), imgs, size));
                 }
@@ -243,19 +242,11 @@ public final class SampleStage {
         return sb.toString();
     }
 
-    private static byte[] toBytes(float[] pixels) {
-        byte[] b = new byte[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            b[i] = (byte) Math.round(255 * Math.min(1f, Math.max(0f, pixels[i])));
-        }
-        return b;
-    }
-
     private static String row(String set, List<byte[]> images, int size) {
         double flat = 0;
         double grains = 0;
         for (byte[] g : images) {
-            flat += GrainStatistics.flatPixelShare(g, size, FLAT_TOLERANCE);
+            flat += GrainStatistics.flatPixelShare(g, size, GrainStatistics.REFERENCE_FLAT_TOLERANCE);
             grains += GrainStatistics.countGrains(g, size, GrainStatistics.REFERENCE_JUMP_THRESHOLD,
                     GrainStatistics.REFERENCE_MIN_AREA);
         }

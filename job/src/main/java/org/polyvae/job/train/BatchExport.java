@@ -21,7 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.config.DataSettings;
 import org.polyvae.config.TrainSettings;
 import org.polyvae.data.DatasetIndex;
+import org.polyvae.data.ImageEntry;
 import org.polyvae.data.LabeledImage;
+import org.polyvae.data.WindowClass;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.job.data.DatasetRdd;
 import org.polyvae.job.data.DatasetReader;
@@ -41,8 +43,12 @@ public final class BatchExport {
     private static final Logger LOG = LoggerFactory.getLogger(BatchExport.class);
     static final String MANIFEST = "batches.conf";
 
-    /** Paths of the exported batch files and the image counts behind them. */
-    public record Batches(List<String> train, List<String> validation, long trainImages, long validationImages) {
+    /**
+     * Paths of the exported batch files, the image counts behind them, and the training split's entries of
+     * the dataset index (labels included) they were exported from.
+     */
+    public record Batches(List<String> train, List<String> validation, long trainImages, long validationImages,
+            List<ImageEntry> trainEntries) {
     }
 
     private final DataSettings data;
@@ -61,7 +67,7 @@ public final class BatchExport {
         String fingerprint = fingerprint(dataset.index());
         Path manifest = new Path(dir, MANIFEST);
         if (fs.exists(manifest) && readManifest(fs, manifest).startsWith(fingerprint)) {
-            Batches b = list(fs);
+            Batches b = list(fs, dataset.index());
             LOG.info("train: reusing {} training and {} validation batch files in {}", b.train().size(),
                     b.validation().size(), fs.makeQualified(dir));
             return b;
@@ -87,7 +93,7 @@ public final class BatchExport {
             }
             out.commit();
         }
-        Batches b = list(fs);
+        Batches b = list(fs, dataset.index());
         if (b.train().isEmpty()) {
             throw new IllegalStateException("no training images in " + data.dir() + " (validation-fraction "
                     + train.validationFraction() + ")");
@@ -96,10 +102,14 @@ public final class BatchExport {
     }
 
     static boolean isValidation(LabeledImage image, double fraction, long splitSeed) {
+        return isValidation(image.windowClass(), image.index(), fraction, splitSeed);
+    }
+
+    static boolean isValidation(WindowClass windowClass, int imageNumber, double fraction, long splitSeed) {
         if (fraction <= 0) {
             return false;
         }
-        long h = SynthPlan.imageSeed(splitSeed, image.windowClass(), image.index());
+        long h = SynthPlan.imageSeed(splitSeed, windowClass, imageNumber);
         return (h >>> 11) * 0x1.0p-53 < fraction;
     }
 
@@ -150,11 +160,13 @@ public final class BatchExport {
         return new org.nd4j.linalg.dataset.MultiDataSet(features, labels);
     }
 
-    private Batches list(FileSystem fs) throws IOException {
+    private Batches list(FileSystem fs, DatasetIndex index) throws IOException {
         List<String> t = files(fs, new Path(dir, "train"));
         List<String> v = files(fs, new Path(dir, "validation"));
         String m = readManifest(fs, new Path(dir, MANIFEST));
-        return new Batches(t, v, count(m, "train-images"), count(m, "validation-images"));
+        List<ImageEntry> trainEntries = index.entries().stream().filter(e -> !isValidation(e.windowClass(), e.index(),
+                train.validationFraction(), train.splitSeed())).toList();
+        return new Batches(t, v, count(m, "train-images"), count(m, "validation-images"), trainEntries);
     }
 
     private static long count(String manifest, String key) {
@@ -173,6 +185,14 @@ public final class BatchExport {
         }
         out.sort(null);
         return out;
+    }
+
+    /**
+     * What the exported batch files under {@code outputDir} hold (dataset, split and batch settings, image
+     * counts): a fingerprint for models derived from them.
+     */
+    public static String manifest(FileSystem fs, Path outputDir) throws IOException {
+        return readManifest(fs, new Path(new Path(outputDir, "batches"), MANIFEST));
     }
 
     private static String readManifest(FileSystem fs, Path p) throws IOException {

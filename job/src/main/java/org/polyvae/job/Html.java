@@ -1,0 +1,11 @@
+package org.polyvae.job;
+
+/** Escaping for the static HTML pages the stages write. */
+public final class Html {
+    private Html() {
+    }
+
+    public static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,207 @@
+package org.polyvae.job.evaluate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.polyvae.config.EvaluateSettings;
+import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.io.AtomicOutput;
+import org.polyvae.job.train.BatchExport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage {@code evaluate}: the reviewer's judge, built in. A CNN ({@link JudgeTrainer}) trained on the
+ * training split scores the generated images (sample-NNN.png and, when present, tessellated/sample-NNN.png)
+ * against the held-out split: class mix and confidence, E11 distribution, Fréchet distance in its features
+ * (with the real-vs-real scale), microstructure statistics per class and the nearest training image of
+ * each sample. Writes {@code evaluation.json}, {@code index.html} and {@code section.html} to
+ * {@code polyvae.evaluate.dir} (swapped in whole) and puts the section into an existing report page.
+ */
+public final class EvaluateStage {
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluateStage.class);
+    static final String JSON = "evaluation.json";
+
+    private final PolyvaeConfig config;
+    private final EvaluateSettings s;
+
+    public EvaluateStage(PolyvaeConfig config) {
+        this.config = config;
+        this.s = config.evaluate();
+    }
+
+    public Evaluation run(JavaSparkContext sc) throws IOException {
+        // The samples first: a missing folder should fail before the judge trains.
+        Map<String, List<String>> sampleFiles = sampleFiles(sc);
+        if (config.train().validationFraction() <= 0) {
+            throw new IllegalStateException("evaluate needs held-out real images, but polyvae.train.validation-fraction "
+                    + "is 0: set it above 0 (the judge never trains on that split)");
+        }
+        Path out = new Path(config.output().dir());
+        BatchExport.Batches batches = new BatchExport(config.data(), config.train(), out).ensure(sc);
+        if (batches.validation().isEmpty()) {
+            throw new IllegalStateException("evaluate: no held-out images in " + out + "/batches/validation; raise "
+                    + "polyvae.train.validation-fraction (now " + config.train().validationFraction() + ")");
+        }
+        JudgeTrainer.Trained trained = new JudgeTrainer(config).ensure(sc, batches);
+        Judge judge = trained.judge();
+        EvaluationMetrics metrics = new EvaluationMetrics(judge, s.grayBins(), s.confidence());
+
+        List<Scored> heldOut = JudgeScoring.batchFiles(sc, judge, batches.validation());
+        Evaluation.JudgeQuality quality = metrics.judgeQuality(heldOut, batches.trainImages(), trained.epochs(),
+                trained.reused());
+        LOG.info(String.format(Locale.ROOT, "evaluate: judge on %d held-out images: class accuracy %.3f, E11 R² %.3f, "
+                + "MAE %.3f GPa", heldOut.size(), quality.accuracy(), quality.e11R2(), quality.e11MaeGpa()));
+
+        int resolution = config.data().resolution();
+        Map<String, List<Scored>> scored = new LinkedHashMap<>();
+        sampleFiles.forEach((set, files) -> scored.put(set, JudgeScoring.imageFiles(sc, judge, files, resolution)));
+        int count = scored.values().stream().mapToInt(List::size).max().orElseThrow();
+        List<Scored> trainLike = trainingImages(sc, judge, batches, count);
+
+        // One pass over the training split for every query: the samples of each set and the held-out images.
+        List<float[]> queries = new ArrayList<>();
+        scored.values().forEach(list -> list.forEach(x -> queries.add(x.pixels())));
+        heldOut.forEach(x -> queries.add(x.pixels()));
+        double[] nn = NearestNeighbours.rmsDistances(sc, batches.train(), queries);
+        Map<String, double[]> sampleNn = new LinkedHashMap<>();
+        int at = 0;
+        for (Map.Entry<String, List<Scored>> e : scored.entrySet()) {
+            sampleNn.put(e.getKey(), Arrays.copyOfRange(nn, at, at + e.getValue().size()));
+            at += e.getValue().size();
+        }
+        double[] heldOutNn = Arrays.copyOfRange(nn, at, nn.length);
+
+        List<Evaluation.SampleSet> sets = new ArrayList<>();
+        for (Map.Entry<String, List<Scored>> e : scored.entrySet()) {
+            String folder = new Path(sampleFiles.get(e.getKey()).get(0)).getParent().toString();
+            List<Scored> trainSame = trainLike.subList(0, Math.min(trainLike.size(), e.getValue().size()));
+            Evaluation.SampleSet set = metrics.sampleSet(e.getKey(), folder, e.getValue(), heldOut, trainSame,
+                    sampleNn.get(e.getKey()), heldOutNn);
+            sets.add(set);
+            LOG.info(String.format(Locale.ROOT, "evaluate: %s samples (%d): Fréchet %.3f vs real-real %.3f (ratio %.2f), "
+                            + "confident %.2f, class mix %s, E11 W1 %.3f GPa, nearest training image median %.4f "
+                            + "(held-out %.4f)", set.set(), set.images(), set.frechet().generatedVsReal(),
+                    set.frechet().realVsReal(), set.frechet().ratio(), set.confidentShare(), set.classMix(),
+                    set.e11().w1Gpa() == null ? Double.NaN : set.e11().w1Gpa(), set.nearestTraining().median(), set.nearestTraining().heldOutMedian()));
+        }
+        Evaluation evaluation = new Evaluation(qualified(sc, s.samples()), quality, sets);
+        write(sc, evaluation, scored, heldOut, sampleNn, heldOutNn);
+        return evaluation;
+    }
+
+    /** "raw" → sample-NNN.png in the samples folder; "tessellated" → the same names in tessellated/, when present. */
+    private Map<String, List<String>> sampleFiles(JavaSparkContext sc) throws IOException {
+        Path dir = new Path(s.samples());
+        FileSystem fs = dir.getFileSystem(sc.hadoopConfiguration());
+        Map<String, List<String>> sets = new LinkedHashMap<>();
+        List<String> raw = samplePngs(fs, dir);
+        if (raw.size() < 2) {
+            throw new IllegalStateException("evaluate: " + (fs.exists(dir) ? "fewer than 2 sample-NNN.png files in "
+                    : "no folder ") + fs.makeQualified(dir) + " (polyvae.evaluate.samples): run stage sample first");
+        }
+        sets.put("raw", raw);
+        List<String> tess = samplePngs(fs, new Path(dir, "tessellated"));
+        if (tess.size() >= 2) {
+            sets.put("tessellated", tess);
+        }
+        return sets;
+    }
+
+    private static List<String> samplePngs(FileSystem fs, Path dir) throws IOException {
+        List<String> files = new ArrayList<>();
+        if (fs.exists(dir)) {
+            for (FileStatus st : fs.listStatus(dir)) {
+                if (st.isFile() && st.getPath().getName().matches("sample-\\d+\\.png")) {
+                    files.add(st.getPath().toString());
+                }
+            }
+        }
+        files.sort(null);
+        return files;
+    }
+
+    /** The first {@code count} images of the (shuffled) training batch files: the real-vs-real Fréchet scale. */
+    private static List<Scored> trainingImages(JavaSparkContext sc, Judge judge, BatchExport.Batches batches, int count) {
+        List<String> files = new ArrayList<>();
+        long images = 0;
+        int perFile = (int) Math.max(1, batches.trainImages() / Math.max(1, batches.train().size()));
+        for (String f : batches.train()) {
+            if (images >= count) {
+                break;
+            }
+            files.add(f);
+            images += perFile;
+        }
+        List<Scored> scored = JudgeScoring.batchFiles(sc, judge, files);
+        if (scored.size() < count) {
+            // Batch files may be shorter than average at partition ends: top up from the next ones.
+            List<String> rest = batches.train().subList(files.size(), batches.train().size());
+            List<Scored> more = new ArrayList<>(scored);
+            more.addAll(JudgeScoring.batchFiles(sc, judge, rest.subList(0, Math.min(rest.size(), 4 + count / perFile))));
+            scored = more;
+        }
+        if (scored.size() < 2) {
+            throw new IllegalStateException("evaluate: fewer than 2 training images to compare with");
+        }
+        return scored.subList(0, Math.min(count, scored.size()));
+    }
+
+    private void write(JavaSparkContext sc, Evaluation evaluation, Map<String, List<Scored>> scored,
+            List<Scored> heldOut, Map<String, double[]> sampleNn, double[] heldOutNn) throws IOException {
+        Path target = new Path(s.dir());
+        FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
+        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(evaluation);
+        EvaluationReport report = new EvaluationReport(evaluation, scored, heldOut, sampleNn, heldOutNn,
+                fs.makeQualified(new Path(target, JSON)).toString());
+        String section = report.section();
+        try (AtomicOutput out = AtomicOutput.begin(fs, target, true, "polyvae.evaluate")) {
+            writeFile(fs, new Path(out.tmp(), JSON), json);
+            writeFile(fs, new Path(out.tmp(), EvaluationSection.FILE), section);
+            writeFile(fs, new Path(out.tmp(), "index.html"), report.page());
+            out.commit();
+        }
+        LOG.info("evaluate: wrote {}", fs.makeQualified(new Path(target, JSON)));
+
+        Path page = new Path(config.explore().dir(), "index.html");
+        FileSystem rfs = page.getFileSystem(sc.hadoopConfiguration());
+        if (rfs.exists(page)) {
+            String html;
+            try (InputStream in = rfs.open(page)) {
+                html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            // Written beside, then renamed over: a reader sees the old page or the new one, never a half.
+            Path tmp = new Path(page.getParent(), ".index.html.evaluate-tmp");
+            writeFile(rfs, tmp, EvaluationSection.splice(html, section));
+            rfs.delete(page, false);
+            if (!rfs.rename(tmp, page)) {
+                throw new IOException("could not rename " + tmp + " to " + page);
+            }
+            LOG.info("evaluate: added the evaluation to the report {}", rfs.makeQualified(page));
+        }
+    }
+
+    private static void writeFile(FileSystem fs, Path p, String text) throws IOException {
+        try (OutputStream os = fs.create(p, true)) {
+            os.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String qualified(JavaSparkContext sc, String dir) throws IOException {
+        Path p = new Path(dir);
+        return p.getFileSystem(sc.hadoopConfiguration()).makeQualified(p).toString();
+    }
+}

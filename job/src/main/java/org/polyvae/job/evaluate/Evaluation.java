@@ -1,0 +1,62 @@
+package org.polyvae.job.evaluate;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * evaluation.json: every figure of the evaluate stage, machine-readable (null where a figure has no data,
+ * e.g. a class no sample was assigned to). Distances of images are root-mean-square pixel differences with
+ * gray in [0, 1]; E11 in GPa; the Fréchet distance is d, not d².
+ */
+record Evaluation(String samples, JudgeQuality judge, List<SampleSet> sets) {
+
+    /** How good the judge itself is, on the held-out (validation) split it never trained on. */
+    record JudgeQuality(List<String> classes, long trainImages, int heldOutImages, int epochs, boolean reused,
+            double accuracy, long[][] confusion, double e11R2, double e11MaeGpa, double e11StdGpa) {
+    }
+
+    /** One folder of generated images (the raw samples, or their tessellated versions) against the real ones. */
+    record SampleSet(String set, String folder, int images, Map<String, Double> classMix,
+            Map<String, Double> realClassMix, double meanConfidence, double confidentShare, E11 e11, Frechet frechet,
+            List<Microstructure> microstructure, Neighbours nearestTraining) {
+    }
+
+    /**
+     * @param w1Gpa                Wasserstein-1 between the E11 predicted for the samples and the held-out
+     *                             images' true E11
+     * @param w1GpaPerClass        the same per class: samples by predicted class, real images by true class
+     * @param judgeW1OnHeldOutGpa  the scale to read it against: W1 between the E11 the judge predicts for the
+     *                             held-out images and their true E11
+     */
+    record E11(Double w1Gpa, Map<String, Double> w1GpaPerClass, double judgeW1OnHeldOutGpa) {
+    }
+
+    /**
+     * @param generatedVsReal Fréchet distance of the samples' judge features to the held-out images'
+     * @param realVsReal      the same for as many training-split images as there are samples: what a
+     *                        generator reproducing the training data exactly would score
+     * @param ratio           generatedVsReal / realVsReal (1 = indistinguishable by this measure)
+     */
+    record Frechet(double generatedVsReal, double realVsReal, double ratio, int generatedImages, int realImages,
+            int referenceImages) {
+    }
+
+    /**
+     * One row per (source, class): generated images grouped by predicted class, real held-out images by true
+     * class, and "all". For generated rows, grainAreaW1 and grayHistogramL1 compare with the real row of the
+     * same class (L1 of the two normalised histograms, 0..2).
+     */
+    record Microstructure(String source, String windowClass, int images, double grainsPerImage, double meanGrainArea,
+            Double grainAreaW1, double flatPixelShare, double[] grayHistogram, Double grayHistogramL1) {
+    }
+
+    /**
+     * Nearest training image of each sample, and of each held-out real image (the scale): a generator that
+     * memorises puts many samples closer than almost any real image is to its nearest training image.
+     *
+     * @param shareBelowHeldOutP5 share of samples closer than the 5th percentile of the held-out distances
+     */
+    record Neighbours(double mean, double median, double min, double heldOutMean, double heldOutMedian,
+            double heldOutP5, double shareBelowHeldOutP5) {
+    }
+}

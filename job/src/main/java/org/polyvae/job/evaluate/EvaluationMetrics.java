@@ -1,0 +1,193 @@
+package org.polyvae.job.evaluate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import org.polyvae.metrics.FrechetDistance;
+import org.polyvae.metrics.GrainStatistics;
+import org.polyvae.metrics.Wasserstein1;
+
+/** The figures of evaluation.json, from scored images (driver side, pure). */
+final class EvaluationMetrics {
+    private final Judge judge;
+    private final int grayBins;
+    private final double confidence;
+
+    EvaluationMetrics(Judge judge, int grayBins, double confidence) {
+        this.judge = judge;
+        this.grayBins = grayBins;
+        this.confidence = confidence;
+    }
+
+    private int classes() {
+        return judge.classes();
+    }
+
+    /** Accuracy, confusion matrix (rows true, columns predicted), E11 R² and MAE on held-out real images. */
+    Evaluation.JudgeQuality judgeQuality(List<Scored> heldOut, long trainImages, int epochs, boolean reused) {
+        long[][] confusion = new long[classes()][classes()];
+        double ssRes = 0;
+        double mae = 0;
+        double mean = heldOut.stream().mapToDouble(Scored::trueE11).average().orElse(Double.NaN);
+        double ssTot = 0;
+        long correct = 0;
+        for (Scored s : heldOut) {
+            int p = s.predictedClass();
+            confusion[s.trueClass()][p]++;
+            correct += p == s.trueClass() ? 1 : 0;
+            ssRes += (s.e11() - s.trueE11()) * (s.e11() - s.trueE11());
+            ssTot += (s.trueE11() - mean) * (s.trueE11() - mean);
+            mae += Math.abs(s.e11() - s.trueE11());
+        }
+        int n = heldOut.size();
+        return new Evaluation.JudgeQuality(tokens(), trainImages, n, epochs, reused, (double) correct / n, confusion,
+                ssTot > 0 ? 1 - ssRes / ssTot : 0, mae / n, Math.sqrt(ssTot / n));
+    }
+
+    /**
+     * @param generated the samples of one set
+     * @param heldOut   held-out real images (the reference)
+     * @param trainLike as many training-split real images as there are samples (the Fréchet scale)
+     * @param sampleNn  nearest-training-image distance of each sample
+     * @param heldOutNn the same for each held-out image
+     */
+    Evaluation.SampleSet sampleSet(String set, String folder, List<Scored> generated, List<Scored> heldOut,
+            List<Scored> trainLike, double[] sampleNn, double[] heldOutNn) {
+        int n = generated.size();
+        Map<String, Double> mix = new LinkedHashMap<>();
+        Map<String, Double> realMix = new LinkedHashMap<>();
+        for (int c = 0; c < classes(); c++) {
+            int cc = c;
+            mix.put(judge.classToken(c), generated.stream().filter(s -> s.predictedClass() == cc).count() / (double) n);
+            realMix.put(judge.classToken(c), heldOut.stream().filter(s -> s.trueClass() == cc).count()
+                    / (double) heldOut.size());
+        }
+        double meanConfidence = generated.stream().mapToDouble(Scored::confidence).average().orElse(0);
+        double confident = generated.stream().filter(s -> s.confidence() > confidence).count() / (double) n;
+
+        Map<String, Double> w1PerClass = new LinkedHashMap<>();
+        for (int c = 0; c < classes(); c++) {
+            int cc = c;
+            w1PerClass.put(judge.classToken(c), w1(e11(generated, s -> s.predictedClass() == cc),
+                    trueE11(heldOut, s -> s.trueClass() == cc)));
+        }
+        Evaluation.E11 e11 = new Evaluation.E11(w1(e11(generated, s -> true), trueE11(heldOut, s -> true)), w1PerClass,
+                Wasserstein1.between(e11(heldOut, s -> true), trueE11(heldOut, s -> true)));
+
+        double fGen = FrechetDistance.between(features(generated), features(heldOut));
+        double fReal = FrechetDistance.between(features(trainLike), features(heldOut));
+        Evaluation.Frechet frechet = new Evaluation.Frechet(fGen, fReal, fReal > 0 ? fGen / fReal : Double.MAX_VALUE,
+                n, trainLike.size(), heldOut.size());
+
+        List<Evaluation.Microstructure> micro = new ArrayList<>();
+        for (int c = -1; c < classes(); c++) {
+            int cc = c;
+            String token = c < 0 ? "all" : judge.classToken(c);
+            Stats real = new Stats(heldOut.stream().filter(s -> cc < 0 || s.trueClass() == cc).toList());
+            Stats gen = new Stats(generated.stream().filter(s -> cc < 0 || s.predictedClass() == cc).toList());
+            micro.add(gen.row("generated", token, real));
+            micro.add(real.row("real", token, null));
+        }
+        return new Evaluation.SampleSet(set, folder, n, mix, realMix, meanConfidence, confident, e11, frechet, micro,
+                neighbours(sampleNn, heldOutNn));
+    }
+
+    static Evaluation.Neighbours neighbours(double[] sample, double[] heldOut) {
+        double p5 = percentile(heldOut, 0.05);
+        double below = Arrays.stream(sample).filter(d -> d < p5).count() / (double) Math.max(1, sample.length);
+        return new Evaluation.Neighbours(mean(sample), percentile(sample, 0.5),
+                Arrays.stream(sample).min().orElse(Double.NaN), mean(heldOut), percentile(heldOut, 0.5), p5, below);
+    }
+
+    /** Microstructure statistics of a group of images. */
+    private final class Stats {
+        final int images;
+        final double grains;
+        final double[] areas;
+        final double flat;
+        final double[] histogram;
+
+        Stats(List<Scored> group) {
+            images = group.size();
+            histogram = new double[grayBins];
+            List<Double> allAreas = new ArrayList<>();
+            double g = 0;
+            double f = 0;
+            for (Scored s : group) {
+                int[] a = GrainStatistics.grainAreas(s.gray(), s.size(), GrainStatistics.REFERENCE_JUMP_THRESHOLD,
+                        GrainStatistics.REFERENCE_MIN_AREA);
+                g += a.length;
+                for (int v : a) {
+                    allAreas.add((double) v);
+                }
+                f += GrainStatistics.flatPixelShare(s.gray(), s.size(), GrainStatistics.REFERENCE_FLAT_TOLERANCE);
+                double[] h = GrainStatistics.grayHistogram(s.gray(), s.size(), grayBins);
+                for (int b = 0; b < grayBins; b++) {
+                    histogram[b] += h[b] / group.size();
+                }
+            }
+            grains = images > 0 ? g / images : Double.NaN;
+            flat = images > 0 ? f / images : Double.NaN;
+            areas = allAreas.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        Evaluation.Microstructure row(String source, String token, Stats real) {
+            Double areaW1 = real == null ? null : w1(areas, real.areas);
+            Double l1 = real == null || images == 0 || real.images == 0 ? null
+                    : IntStream.range(0, grayBins).mapToDouble(b -> Math.abs(histogram[b] - real.histogram[b])).sum();
+            return new Evaluation.Microstructure(source, token, images, nanToZero(grains),
+                    nanToZero(areas.length > 0 ? mean(areas) : 0), areaW1, nanToZero(flat), histogram, l1);
+        }
+    }
+
+    private static double nanToZero(double v) {
+        return Double.isNaN(v) ? 0 : v;
+    }
+
+    private List<String> tokens() {
+        return IntStream.range(0, classes()).mapToObj(judge::classToken).toList();
+    }
+
+    private static double[] e11(List<Scored> images, Predicate<Scored> keep) {
+        return images.stream().filter(keep).mapToDouble(Scored::e11).toArray();
+    }
+
+    private static double[] trueE11(List<Scored> images, Predicate<Scored> keep) {
+        return images.stream().filter(keep).mapToDouble(Scored::trueE11).toArray();
+    }
+
+    private static Double w1(double[] a, double[] b) {
+        return a.length == 0 || b.length == 0 ? null : Wasserstein1.between(a, b);
+    }
+
+    private static double[][] features(List<Scored> images) {
+        return images.stream().map(s -> {
+            double[] d = new double[s.features().length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = s.features()[i];
+            }
+            return d;
+        }).toArray(double[][]::new);
+    }
+
+    static double mean(double[] v) {
+        return Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    /** Linear-interpolated quantile q in [0, 1]. */
+    static double percentile(double[] v, double q) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        double pos = q * (s.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(s.length - 1, lo + 1);
+        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    }
+}

@@ -1,0 +1,139 @@
+package org.polyvae.job.evaluate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The figures of evaluation.json on cases whose answer is known. */
+class EvaluationMetricsTest {
+    private static final int SIZE = 16;
+    private static final Judge JUDGE = new Judge(new byte[0], new int[] {2, 10}, 150, 5);
+
+    /** A two-grain image (left gray a, right gray b) scored as class c with E11 e and the given features. */
+    private static Scored image(int trueClass, double trueE11, int predicted, double e11, float[] features, int a,
+            int b) {
+        byte[] gray = new byte[SIZE * SIZE];
+        for (int i = 0; i < gray.length; i++) {
+            gray[i] = (byte) (i % SIZE < SIZE / 2 ? a : b);
+        }
+        float[] p = new float[2];
+        p[predicted] = 0.95f;
+        p[1 - predicted] = 0.05f;
+        return new Scored("x", trueClass, trueE11, p, e11, features, gray, SIZE);
+    }
+
+    private static List<Scored> reals(long seed, int n) {
+        Random r = new Random(seed);
+        List<Scored> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int c = i % 2;
+            double e = 150 + 3 * r.nextGaussian();
+            out.add(image(c, e, c, e, new float[] {(float) r.nextGaussian(), (float) (c + r.nextGaussian())},
+                    40 + 100 * c, 200));
+        }
+        return out;
+    }
+
+    /** The same images as generated ones: unlabelled, as the stage scores sample files. */
+    private static List<Scored> asGenerated(List<Scored> real, double e11Shift) {
+        return real.stream().map(s -> new Scored(s.name(), -1, Double.NaN, s.probabilities(), s.e11() + e11Shift,
+                s.features(), s.gray(), s.size())).toList();
+    }
+
+    @Test
+    void samplesIdenticalToTheHeldOutImagesScoreAsReal() {
+        List<Scored> heldOut = reals(1, 40);
+        List<Scored> train = reals(2, 40);
+        EvaluationMetrics m = new EvaluationMetrics(JUDGE, 8, 0.9);
+        Evaluation.SampleSet s = m.sampleSet("raw", "f", asGenerated(heldOut, 0), heldOut, train, new double[40],
+                new double[40]);
+        assertEquals(0, s.frechet().generatedVsReal(), 1e-6, "identical feature sets");
+        assertTrue(s.frechet().realVsReal() > 0.05, "two independent real samples differ");
+        assertEquals(s.realClassMix(), s.classMix());
+        assertEquals(1.0, s.confidentShare());
+        assertEquals(0, s.e11().w1Gpa(), 1e-12);
+        assertEquals(0, s.e11().judgeW1OnHeldOutGpa(), 1e-12, "this judge predicts E11 exactly");
+        for (Evaluation.Microstructure row : s.microstructure()) {
+            if (row.source().equals("generated")) {
+                assertEquals(0, row.grainAreaW1(), 1e-12, row.toString());
+                assertEquals(0, row.grayHistogramL1(), 1e-12, row.toString());
+                assertEquals(2, row.grainsPerImage(), 1e-12, "two grains per image");
+                assertEquals(SIZE * SIZE / 2.0, row.meanGrainArea(), 1e-12);
+            } else {
+                assertNull(row.grainAreaW1());
+            }
+        }
+    }
+
+    @Test
+    void shiftedE11PredictionsMoveTheWassersteinDistanceByTheShift() {
+        List<Scored> heldOut = reals(3, 40);
+        EvaluationMetrics m = new EvaluationMetrics(JUDGE, 8, 0.9);
+        Evaluation.SampleSet s = m.sampleSet("raw", "f", asGenerated(heldOut, 2.5), heldOut, reals(4, 40),
+                new double[40], new double[40]);
+        assertEquals(2.5, s.e11().w1Gpa(), 1e-9);
+        assertEquals(2.5, s.e11().w1GpaPerClass().get("2x2"), 1e-9);
+        assertEquals(2.5, s.e11().w1GpaPerClass().get("10x10"), 1e-9);
+    }
+
+    @Test
+    void aClassNoSampleWasAssignedToHasNoFigures() {
+        List<Scored> heldOut = reals(5, 20);
+        List<Scored> onlySmall = asGenerated(heldOut.stream().filter(x -> x.trueClass() == 0).toList(), 0);
+        Evaluation.SampleSet s = new EvaluationMetrics(JUDGE, 8, 0.9).sampleSet("raw", "f", onlySmall, heldOut,
+                reals(6, 10), new double[10], new double[20]);
+        assertEquals(1.0, s.classMix().get("2x2"));
+        assertEquals(0.0, s.classMix().get("10x10"));
+        assertNull(s.e11().w1GpaPerClass().get("10x10"));
+        Evaluation.Microstructure large = s.microstructure().stream()
+                .filter(r -> r.source().equals("generated") && r.windowClass().equals("10x10")).findFirst().orElseThrow();
+        assertEquals(0, large.images());
+        assertNull(large.grainAreaW1());
+    }
+
+    @Test
+    void judgeQualityOnAKnownConfusion() {
+        List<Scored> heldOut = List.of(
+                image(0, 150, 0, 151, new float[] {0}, 0, 0),
+                image(0, 152, 1, 151, new float[] {0}, 0, 0),
+                image(1, 154, 1, 155, new float[] {0}, 0, 0),
+                image(1, 156, 1, 155, new float[] {0}, 0, 0));
+        Evaluation.JudgeQuality q = new EvaluationMetrics(JUDGE, 8, 0.9).judgeQuality(heldOut, 100, 3, false);
+        assertEquals(0.75, q.accuracy());
+        assertArrayEquals(new long[] {1, 1}, q.confusion()[0]);
+        assertArrayEquals(new long[] {0, 2}, q.confusion()[1]);
+        assertEquals(1.0, q.e11MaeGpa(), 1e-12);
+        // Residuals ±1 (sum of squares 4) around true values 150..156 (sum of squares about the mean 20).
+        assertEquals(1 - 4.0 / 20, q.e11R2(), 1e-12);
+        assertEquals(List.of("2x2", "10x10"), q.classes());
+    }
+
+    @Test
+    void memorisedSamplesAreFlaggedByTheNearestNeighbourDistances() {
+        double[] heldOut = {0.20, 0.22, 0.25, 0.30, 0.21, 0.24, 0.26, 0.23, 0.27, 0.28};
+        Evaluation.Neighbours copies = EvaluationMetrics.neighbours(new double[] {0, 0, 0.001}, heldOut);
+        assertEquals(1.0, copies.shareBelowHeldOutP5());
+        assertEquals(0, copies.median(), 1e-12);
+        Evaluation.Neighbours fresh = EvaluationMetrics.neighbours(new double[] {0.24, 0.26, 0.29}, heldOut);
+        assertEquals(0.0, fresh.shareBelowHeldOutP5());
+        assertEquals(0.245, fresh.heldOutMedian(), 1e-12);
+        assertEquals(0.2, EvaluationMetrics.percentile(new double[] {0.2, 0.3}, 0), 1e-12);
+        assertEquals(0.25, EvaluationMetrics.percentile(new double[] {0.2, 0.3}, 0.5), 1e-12);
+    }
+
+    @Test
+    void theSectionReplacesTheOldOneInTheReportPage() {
+        String page = "<html><body><h1>r</h1><h2>Architecture</h2></body></html>";
+        String first = EvaluationSection.splice(page, EvaluationReport.BEGIN + "\nA\n" + EvaluationReport.END + "\n");
+        assertTrue(first.indexOf("\nA\n") < first.indexOf("<h2>Architecture</h2>"), first);
+        String second = EvaluationSection.splice(first, EvaluationReport.BEGIN + "\nB\n" + EvaluationReport.END + "\n");
+        assertTrue(second.contains("\nB\n") && !second.contains("\nA\n"), second);
+        assertEquals(second.indexOf(EvaluationReport.BEGIN), second.lastIndexOf(EvaluationReport.BEGIN));
+    }
+}
