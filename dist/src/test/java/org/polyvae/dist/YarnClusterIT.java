@@ -69,19 +69,20 @@ class YarnClusterIT {
 
     @Test
     @Order(1)
-    void synthTrainSampleExploreOnYarnWrite200ImagesToHdfs() throws Exception {
+    void synthTrainSampleExploreEvaluateOnYarnWrite200ImagesAndTheEvaluationToHdfs() throws Exception {
         List<String> synth = new ArrayList<>(List.of("--stages", "synth"));
         synth.addAll(TINY);
         assertEquals(0, yarn.run("synth", synth, line -> { }).exitCode(),
                 "synth on YARN failed; see " + yarn.log("synth"));
 
-        // The default stages (train, sample, explore), with the driver in a YARN container: the conf file
+        // The default stages (train, sample, explore, evaluate), with the driver in a YARN container: the conf file
         // reaches it through --files.
         List<String> pipeline = new ArrayList<>(List.of("--deploy-mode", "cluster"));
         pipeline.addAll(TINY);
         pipeline.add("polyvae.train.epochs=2");
+        pipeline.add("polyvae.evaluate.epochs=2");
         YarnSubmit.Run run = yarn.run("pipeline", pipeline, line -> { });
-        assertEquals(0, run.exitCode(), "train/sample/explore on YARN failed; see " + yarn.log("pipeline"));
+        assertEquals(0, run.exitCode(), "train/sample/explore/evaluate on YARN failed; see " + yarn.log("pipeline"));
 
         org.apache.hadoop.fs.Path samples = new org.apache.hadoop.fs.Path("/polyvae/out/samples");
         int images = 0;
@@ -100,7 +101,10 @@ class YarnClusterIT {
         assertEquals(200, images, "PNG samples in hdfs " + samples);
         assertEquals(201, lines("/polyvae/out/samples/manifest.csv").size(), "manifest: header + 200 rows");
         assertEquals(3, lines("/polyvae/out/metrics/train.csv").size(), "train.csv: header + 2 epochs");
-        assertTrue(hdfs.getFileStatus(new org.apache.hadoop.fs.Path("/polyvae/out/report/index.html")).getLen() > 0);
+        assertTrue(String.join("\n", lines("/polyvae/out/report/index.html")).contains("Evaluation by the judge CNN"),
+                "the evaluate stage's section in the report");
+        assertTrue(String.join("\n", lines("/polyvae/out/evaluation/evaluation.json")).contains("\"ratio\""));
+        assertTrue(hdfs.exists(new org.apache.hadoop.fs.Path("/polyvae/out/evaluator/cnn.zip")));
     }
 
     @Test

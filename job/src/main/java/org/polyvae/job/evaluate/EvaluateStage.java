@@ -61,6 +61,11 @@ public final class EvaluateStage {
         EvaluationMetrics metrics = new EvaluationMetrics(judge, s.grayBins(), s.confidence());
 
         List<Scored> heldOut = JudgeScoring.batchFiles(sc, judge, batches.validation());
+        if (heldOut.size() < 2) {
+            throw new IllegalStateException("evaluate: " + heldOut.size() + " held-out image(s); the Fréchet distance "
+                    + "needs at least 2: raise polyvae.train.validation-fraction (now "
+                    + config.train().validationFraction() + ") or use more images");
+        }
         Evaluation.JudgeQuality quality = metrics.judgeQuality(heldOut, batches.trainImages(), trained.epochs(),
                 trained.reused());
         LOG.info(String.format(Locale.ROOT, "evaluate: judge on %d held-out images: class accuracy %.3f, E11 R² %.3f, "

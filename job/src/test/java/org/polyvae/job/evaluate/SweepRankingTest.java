@@ -1,0 +1,70 @@
+package org.polyvae.job.evaluate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The sweep table: order by Fréchet ratio then confidence, failed presets last, files written. */
+class SweepRankingTest {
+    @TempDir
+    Path tmp;
+
+    private void preset(String name, String status, Double ratio, double confident) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        Files.writeString(dir.resolve("status"), status + "\n");
+        if (ratio != null) {
+            Files.createDirectories(dir.resolve("evaluation"));
+            Files.writeString(dir.resolve("evaluation/evaluation.json"), String.format(Locale.ROOT, """
+                    {"samples":"x","judge":{"accuracy":0.9},
+                     "sets":[{"set":"raw","confidentShare":%s,"frechet":{"ratio":%s},"e11":{"w1Gpa":1.5},
+                              "nearestTraining":{"shareBelowHeldOutP5":0.0},
+                              "microstructure":[{"source":"generated","windowClass":"all","grainsPerImage":40.0,
+                                                 "flatPixelShare":0.1}]}]}
+                    """, confident, ratio));
+        }
+    }
+
+    @Test
+    void ranksByFrechetRatioThenConfidenceWithFailuresLast() throws IOException {
+        preset("beta-2", "ok", 12.0, 0.1);
+        preset("baseline", "ok", 9.5, 0.0);
+        preset("wide", "ok", 9.5, 0.3);
+        preset("broken", "failed (exit 1, see sweep.log)", null, 0);
+        Files.createDirectories(tmp.resolve("evaluator"));
+        assertEquals(0, new CommandLine(new SweepRanking()).execute(tmp.toString()));
+
+        List<String> csv = Files.readAllLines(tmp.resolve("ranking.csv"));
+        assertEquals(5, csv.size(), "header and one row per preset; the shared judge folder is not a preset");
+        assertTrue(csv.get(1).startsWith("1,wide,ok,9.50000,0.300000"), csv.get(1));
+        assertTrue(csv.get(2).startsWith("2,baseline,"), csv.get(2));
+        assertTrue(csv.get(3).startsWith("3,beta-2,"), csv.get(3));
+        assertTrue(csv.get(4).startsWith(",broken,failed (exit 1; see sweep.log)"), csv.get(4));
+        String md = Files.readString(tmp.resolve("ranking.md"));
+        assertTrue(md.contains("| 1 | wide | 9.50 | 0.30 | – | – | 40.0 | 0.100 | 1.50 | 0.00 | 0.90 |"), md);
+        assertTrue(md.contains("| – | broken | failed"), md);
+    }
+
+    @Test
+    void anEmptyOrMissingSweepFolderIsAnError() {
+        assertEquals(2, new CommandLine(new SweepRanking()).execute(tmp.toString()));
+        assertEquals(2, new CommandLine(new SweepRanking()).execute(tmp.resolve("nope").toString()));
+    }
+
+    @Test
+    void aBrokenEvaluationNamesTheFile() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("p/evaluation"));
+        Files.writeString(dir.resolve("evaluation.json"), "{not json");
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> SweepRanking.read(org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()),
+                        new org.apache.hadoop.fs.Path(tmp.resolve("p").toUri())));
+        assertTrue(e.getMessage().contains("evaluation.json is not valid JSON"), e.getMessage());
+    }
+}
