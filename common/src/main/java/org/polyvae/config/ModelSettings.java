@@ -10,6 +10,8 @@ import java.util.List;
  * @param latent            "dense" (a latentDim vector from dense layers) or "spatial" (a latentChannels ×
  *                          (resolution / 2^levels)² map from 1×1 convolutions, so the code grows with the image)
  * @param lrDecay           learning rate multiplier per epoch (1 = constant)
+ * @param conditional       a class-conditional VAE: the window class (one-hot over every
+ *                          {@link org.polyvae.data.WindowClass}) is a second input of encoder and decoder
  */
 public record ModelSettings(
         int resolution,
@@ -28,7 +30,8 @@ public record ModelSettings(
         double l2,
         long seed,
         String decoder,
-        String convolution) implements Serializable {
+        String convolution,
+        boolean conditional) implements Serializable {
 
     public static final List<String> CONVOLUTIONS = List.of("fast", "dl4j");
     public static final List<String> LATENTS = List.of("dense", "spatial");
@@ -64,7 +67,8 @@ public record ModelSettings(
                 s.doubleIn("l2", 0.0, 1.0),
                 s.longValue("seed"),
                 s.oneOf("decoder", DECODERS),
-                s.oneOf("convolution", CONVOLUTIONS));
+                s.oneOf("convolution", CONVOLUTIONS),
+                s.bool("conditional"));
     }
 
     /** Side of the smallest feature map (after every stride-2 encoder level). */

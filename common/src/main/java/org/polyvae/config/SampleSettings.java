@@ -2,8 +2,14 @@ package org.polyvae.config;
 
 import com.typesafe.config.Config;
 import java.io.Serializable;
+import java.util.List;
+import org.polyvae.data.WindowClass;
 
-/** {@code polyvae.sample.*}: new microstructures from the trained decoder (see conf/application.conf). */
+/**
+ * {@code polyvae.sample.*}: new microstructures from the trained decoder (see conf/application.conf).
+ *
+ * @param classes window sizes (µm) to draw in turn from a conditional model; empty = the model's own classes
+ */
 public record SampleSettings(
         int count,
         double temperature,
@@ -14,8 +20,14 @@ public record SampleSettings(
         boolean tessellate,
         int tessellateBands,
         int tessellateMinArea,
+        String tessellateMethod,
+        double tessellateMinGrainUm2,
+        boolean tessellateEqualize,
         int driverMax,
-        int imagesPerTask) implements Serializable {
+        int imagesPerTask,
+        List<Integer> classes) implements Serializable {
+
+    public static final List<String> TESSELLATE_METHODS = List.of("bands", "voronoi");
 
     public static SampleSettings from(Config config) {
         Settings s = new Settings(config, "polyvae.sample");
@@ -29,7 +41,23 @@ public record SampleSettings(
                 s.bool("tessellate"),
                 s.intIn("tessellate-bands", 2, 256),
                 s.intIn("tessellate-min-area", 1, 100_000),
+                s.oneOf("tessellate-method", TESSELLATE_METHODS),
+                s.doubleIn("tessellate-min-grain-um2", 0.0, 100.0),
+                s.bool("tessellate-equalize"),
                 s.intIn("driver-max", 0, 100_000_000),
-                s.intIn("images-per-task", 1, 10_000_000));
+                s.intIn("images-per-task", 1, 10_000_000),
+                classes(s));
+    }
+
+    private static List<Integer> classes(Settings s) {
+        List<Integer> values = s.intList("classes");
+        for (int um : values) {
+            try {
+                WindowClass.ofMicrometres(um);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigError(s.key("classes") + " = " + values + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(values);
     }
 }

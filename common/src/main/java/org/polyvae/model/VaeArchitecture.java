@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -29,6 +30,7 @@ import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.polyvae.config.ModelSettings;
+import org.polyvae.data.WindowClass;
 
 /**
  * The convolutional VAE as a DL4J ComputationGraph (trainable by SparkComputationGraph, whose workers
@@ -42,6 +44,11 @@ import org.polyvae.config.ModelSettings;
  * (β·KL per example); the graph's score is their sum averaged over the minibatch: the negative ELBO.
  * Every decoder layer's name starts with "dec-", so {@link Decoders} can copy them into the standalone
  * decoder graph (z → image) built by {@link #decoder}.
+ * <p>
+ * With {@code polyvae.model.conditional} the graph has a second input, "class" (one-hot over the four
+ * {@link WindowClass}es, in their order): q(z | x, c) and p(x | z, c). The one-hot, tiled over the map
+ * ({@link TileToMapVertex}), joins the channels of the encoder's last feature map before mu and logvar,
+ * and the input of every decoder level, so each upsampling step knows the grain size it must draw.
  */
 public final class VaeArchitecture {
     public static final String INPUT = "image";
@@ -50,6 +57,9 @@ public final class VaeArchitecture {
     public static final String RECONSTRUCTION = "reconstruction";
     public static final String KL = "kl";
     public static final String DECODER_PREFIX = "dec-";
+    /** The conditional VAE's second input: the window class, one-hot in {@link WindowClass} order. */
+    public static final String CLASS = "class";
+    public static final int CLASSES = WindowClass.values().length;
     /**
      * Initial log-variance of q(z|x). Starting at the prior's (0) makes z pure noise, so the decoder has no
      * signal to learn from and training sits on the "predict mean gray" plateau for hundreds of steps;
@@ -67,9 +77,14 @@ public final class VaeArchitecture {
         return s;
     }
 
-    /** The full VAE: input image, outputs reconstruction and kl. */
+    /** Whether a trained graph (VAE or decoder) takes the window class as a second input. */
+    public static boolean isConditional(ComputationGraph graph) {
+        return graph.getConfiguration().getNetworkInputs().contains(CLASS);
+    }
+
+    /** The full VAE: input image (and class), outputs reconstruction and kl. */
     public ComputationGraphConfiguration vae() {
-        GraphBuilder g = base().graphBuilder().addInputs(INPUT);
+        GraphBuilder g = base().graphBuilder().addInputs(inputs(INPUT));
         List<Integer> ch = s.encoderChannels();
         String prev = INPUT;
         for (int i = 0; i < ch.size(); i++) {
@@ -77,6 +92,7 @@ public final class VaeArchitecture {
             prev = "enc-" + i;
         }
         int h = s.bottleneckSize();
+        prev = conditioned(g, "enc", prev, h);
         String posterior;
         if (dense()) {
             if (s.denseWidth() > 0) {
@@ -109,15 +125,41 @@ public final class VaeArchitecture {
                 posterior);
         addDecoder(g, Z);
         return g.setOutputs(RECONSTRUCTION, KL)
-                .setInputTypes(InputType.convolutional(s.resolution(), s.resolution(), 1))
+                .setInputTypes(inputTypes(InputType.convolutional(s.resolution(), s.resolution(), 1)))
                 .build();
     }
 
-    /** The decoder alone: input z (code length), output the reconstruction; same layer names as in the VAE. */
+    /**
+     * The decoder alone: input z (code length) and, when conditional, the class; output the reconstruction;
+     * same layer names as in the VAE.
+     */
     public ComputationGraphConfiguration decoder() {
-        GraphBuilder g = base().graphBuilder().addInputs(Z);
+        GraphBuilder g = base().graphBuilder().addInputs(inputs(Z));
         addDecoder(g, Z);
-        return g.setOutputs(RECONSTRUCTION).setInputTypes(InputType.feedForward(s.codeLength())).build();
+        return g.setOutputs(RECONSTRUCTION).setInputTypes(inputTypes(InputType.feedForward(s.codeLength()))).build();
+    }
+
+    private String[] inputs(String first) {
+        return s.conditional() ? new String[] {first, CLASS} : new String[] {first};
+    }
+
+    private InputType[] inputTypes(InputType first) {
+        return s.conditional() ? new InputType[] {first, InputType.feedForward(CLASSES)} : new InputType[] {first};
+    }
+
+    /**
+     * When conditional: {@code prev} (a size × size feature map) with the tiled class one-hot appended to its
+     * channels, as a vertex named {@code <prefix>-class-<size>}; otherwise {@code prev} itself.
+     */
+    private String conditioned(GraphBuilder g, String prefix, String prev, int size) {
+        if (!s.conditional()) {
+            return prev;
+        }
+        String tiled = prefix + "-class-map-" + size + "-" + prev;
+        String merged = prefix + "-class-" + size + "-" + prev;
+        g.addVertex(tiled, new TileToMapVertex(size), CLASS);
+        g.addVertex(merged, new MergeVertex(), prev, tiled);
+        return merged;
     }
 
     private void addDecoder(GraphBuilder g, String z) {
@@ -127,6 +169,10 @@ public final class VaeArchitecture {
         int top = ch.get(levels - 1);
         String prev = z;
         if (dense()) {
+            if (s.conditional()) {
+                g.addVertex("dec-class-" + z, new MergeVertex(), z, CLASS);
+                prev = "dec-class-" + z;
+            }
             if (s.denseWidth() > 0) {
                 g.addLayer("dec-dense", new DenseLayer.Builder().nOut(s.denseWidth()).build(), prev);
                 prev = "dec-dense";
@@ -134,6 +180,10 @@ public final class VaeArchitecture {
             g.addLayer("dec-map", new DenseLayer.Builder().nOut((long) top * h * h).build(), prev);
             g.inputPreProcessor("upsample-conv".equals(s.decoder()) ? "dec-upsample-0" : "dec-up-0",
                     new FeedForwardToCnnPreProcessor(h, h, top));
+        } else if (s.conditional()) {
+            // z as a map first, so the class channels can join it.
+            g.addVertex("dec-z-map", new PreprocessorVertex(new FeedForwardToCnnPreProcessor(h, h, s.latentChannels())), z);
+            g.addLayer("dec-map", conv(3, 1, top, true), conditioned(g, "dec", "dec-z-map", h));
         } else {
             g.addLayer("dec-map", conv(3, 1, top, true), prev);
             g.inputPreProcessor("dec-map", new FeedForwardToCnnPreProcessor(h, h, s.latentChannels()));
@@ -145,6 +195,10 @@ public final class VaeArchitecture {
             boolean last = i == levels - 1;
             int out = levels - 2 - i >= 0 ? ch.get(levels - 2 - i) : Math.max(8, ch.get(0) / 2);
             String name = "dec-up-" + i;
+            // In a dense model level 0's input is a reshaped dense output: DL4J's preprocessor, not a map yet.
+            if (!(dense() && i == 0)) {
+                prev = conditioned(g, "dec", prev, h << i);
+            }
             if ("deconv".equals(s.decoder())) {
                 g.addLayer(name, new Deconvolution2D.Builder(s.kernelSize(), s.kernelSize()).stride(2, 2)
                         .nOut(out).build(), prev);

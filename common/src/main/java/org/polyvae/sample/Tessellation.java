@@ -21,6 +21,86 @@ public final class Tessellation {
      * @param minArea regions smaller than this many pixels are merged into a neighbour, ≥ 1
      */
     public static byte[] tessellate(byte[] gray, int size, int bands, int minArea) {
+        int[] label = regions(gray, size, bands, minArea);
+        int regions = Arrays.stream(label).max().orElse(-1) + 1;
+        long[] sum = new long[regions];
+        int[] count = new int[regions];
+        for (int i = 0; i < gray.length; i++) {
+            sum[label[i]] += gray[i] & 0xff;
+            count[label[i]]++;
+        }
+        byte[] out = new byte[gray.length];
+        for (int i = 0; i < gray.length; i++) {
+            out[i] = (byte) Math.round((double) sum[label[i]] / count[label[i]]);
+        }
+        return out;
+    }
+
+    /**
+     * The regions of {@link #tessellate} as grains of a Voronoi tessellation: each region's centroid is a
+     * grain seed carrying the region's mean gray, and every pixel takes the gray of its nearest seed. The
+     * decoder then sets where grains are and their orientation; the boundaries are straight, and the grains
+     * convex, as in a film grown from nucleation sites (and as in the synthetic stand-in).
+     */
+    public static byte[] voronoi(byte[] gray, int size, int bands, int minArea) {
+        return voronoi(gray, size, bands, minArea, false);
+    }
+
+    /**
+     * @param equalize replace the grains' grays by their rank quantiles of the uniform distribution on
+     *                 [0, 255] (grain k of n by mean gray gets 255·(k + ½)/n): lattice angles are uniform in an
+     *                 untextured film, while a decoder's averaging pulls small grains' grays together
+     */
+    public static byte[] voronoi(byte[] gray, int size, int bands, int minArea, boolean equalize) {
+        int[] label = regions(gray, size, bands, minArea);
+        int regions = Arrays.stream(label).max().orElse(-1) + 1;
+        double[] cx = new double[regions];
+        double[] cy = new double[regions];
+        long[] sum = new long[regions];
+        int[] count = new int[regions];
+        for (int i = 0; i < gray.length; i++) {
+            int l = label[i];
+            cx[l] += i % size;
+            cy[l] += i / size;
+            sum[l] += gray[i] & 0xff;
+            count[l]++;
+        }
+        byte[] mean = new byte[regions];
+        for (int l = 0; l < regions; l++) {
+            cx[l] /= count[l];
+            cy[l] /= count[l];
+            mean[l] = (byte) Math.round((double) sum[l] / count[l]);
+        }
+        if (equalize) {
+            Integer[] order = new Integer[regions];
+            for (int l = 0; l < regions; l++) {
+                order[l] = l;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare((double) sum[a] / count[a], (double) sum[b] / count[b]));
+            for (int k = 0; k < regions; k++) {
+                mean[order[k]] = (byte) Math.round(255.0 * (k + 0.5) / regions);
+            }
+        }
+        byte[] out = new byte[gray.length];
+        for (int i = 0; i < gray.length; i++) {
+            double x = i % size;
+            double y = i / size;
+            int nearest = 0;
+            double best = Double.MAX_VALUE;
+            for (int l = 0; l < regions; l++) {
+                double d = (x - cx[l]) * (x - cx[l]) + (y - cy[l]) * (y - cy[l]);
+                if (d < best) {
+                    best = d;
+                    nearest = l;
+                }
+            }
+            out[i] = mean[nearest];
+        }
+        return out;
+    }
+
+    /** Region labels: gray bands → connected regions → regions below minArea merged into a neighbour. */
+    private static int[] regions(byte[] gray, int size, int bands, int minArea) {
         if (gray.length != size * size) {
             throw new IllegalArgumentException("expected " + size * size + " pixels, got " + gray.length);
         }
@@ -36,18 +116,7 @@ public final class Tessellation {
         for (int pass = 0; pass < 8 && mergeSmall(label, size, minArea); pass++) {
             // Merging can leave a merged region still small; a few passes settle it.
         }
-        int regions = Arrays.stream(label).max().orElse(-1) + 1;
-        long[] sum = new long[regions];
-        int[] count = new int[regions];
-        for (int i = 0; i < gray.length; i++) {
-            sum[label[i]] += gray[i] & 0xff;
-            count[label[i]]++;
-        }
-        byte[] out = new byte[gray.length];
-        for (int i = 0; i < gray.length; i++) {
-            out[i] = (byte) Math.round((double) sum[label[i]] / count[label[i]]);
-        }
-        return out;
+        return label;
     }
 
     /** One pass: every region below minArea joins its most-shared neighbour. Returns whether anything changed. */

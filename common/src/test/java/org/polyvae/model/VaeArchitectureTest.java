@@ -32,7 +32,8 @@ class VaeArchitectureTest {
     static final int RES = 16;
 
     static ModelSettings settings(String... extra) {
-        List<String> o = new ArrayList<>(List.of("polyvae.data.resolution=" + RES,
+        // The plain VAE unless extra says otherwise (ConditionalVaeTest covers the class input).
+        List<String> o = new ArrayList<>(List.of("polyvae.model.conditional=false", "polyvae.data.resolution=" + RES,
                 "polyvae.model.encoder-channels=[8, 16]", "polyvae.model.dense-width=32",
                 "polyvae.model.latent-dim=4", "polyvae.model.latent-channels=2"));
         o.addAll(List.of(extra));
@@ -87,11 +88,16 @@ class VaeArchitectureTest {
     void backpropUsesTheNoiseOfTheForwardPass() {
         // Finite differences of the score with the same noise (reseeded) against the analytic gradient:
         // a vertex that drew fresh noise in backward would fail this.
-        for (String latent : List.of("dense", "spatial")) {
-            ModelSettings s = settings("polyvae.model.latent=" + latent, "polyvae.model.activation=tanh");
+        for (String variant : List.of("dense", "spatial", "dense conditional", "spatial conditional")) {
+            String latent = variant.split(" ")[0];
+            boolean conditional = variant.endsWith("conditional");
+            ModelSettings s = settings("polyvae.model.latent=" + latent, "polyvae.model.activation=tanh",
+                    "polyvae.model.conditional=" + conditional);
             ComputationGraph g = graph(s).convertDataType(DataType.DOUBLE);
             INDArray x = images(1, 3).castTo(DataType.DOUBLE);
-            MultiDataSet mds = VaeBatches.of(x, s.codeLength());
+            MultiDataSet mds = conditional
+                    ? VaeBatches.of(x, VaeBatches.oneHot(new int[] {5}).castTo(DataType.DOUBLE), s.codeLength())
+                    : VaeBatches.of(x, s.codeLength());
             mds.setLabels(1, mds.getLabels(1).castTo(DataType.DOUBLE));
             g.setInputs(mds.getFeatures());
             g.setLabels(mds.getLabels());
@@ -119,9 +125,9 @@ class VaeArchitectureTest {
                 }
                 checked++;
                 double rel = Math.abs(numeric - analytic) / Math.max(Math.abs(numeric), Math.abs(analytic));
-                assertTrue(rel < 1e-3, latent + " param " + i + ": analytic " + analytic + " numeric " + numeric);
+                assertTrue(rel < 1e-3, variant + " param " + i + ": analytic " + analytic + " numeric " + numeric);
             }
-            assertTrue(checked > 20, "checked " + checked);
+            assertTrue(checked > 20, variant + ": checked " + checked);
         }
     }
 

@@ -19,6 +19,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.polyvae.config.EvaluateSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.AtomicOutput;
+import org.polyvae.job.sample.SampleStage;
 import org.polyvae.job.train.BatchExport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ public final class EvaluateStage {
     public Evaluation run(JavaSparkContext sc) throws IOException {
         // The samples first: a missing folder should fail before the judge trains.
         Map<String, List<String>> sampleFiles = sampleFiles(sc);
+        Map<String, Integer> requested = requestedClasses(sc);
         if (config.train().validationFraction() <= 0) {
             throw new IllegalStateException("evaluate needs held-out real images, but polyvae.train.validation-fraction "
                     + "is 0: set it above 0 (the judge never trains on that split)");
@@ -95,8 +97,12 @@ public final class EvaluateStage {
             String folder = new Path(sampleFiles.get(e.getKey()).get(0)).getParent().toString();
             List<Scored> trainSame = trainLike.subList(0, Math.min(trainLike.size(), e.getValue().size()));
             Evaluation.SampleSet set = metrics.sampleSet(e.getKey(), folder, e.getValue(), heldOut, trainSame,
-                    sampleNn.get(e.getKey()), heldOutNn);
+                    sampleNn.get(e.getKey()), heldOutNn, requested);
             sets.add(set);
+            if (set.conditioning() != null) {
+                LOG.info(String.format(Locale.ROOT, "evaluate: %s samples filed under their requested class: %.3f %s",
+                        set.set(), set.conditioning().agreement(), set.conditioning().agreementPerClass()));
+            }
             LOG.info(String.format(Locale.ROOT, "evaluate: %s samples (%d): Fréchet %.3f vs real-real %.3f (ratio %.2f), "
                             + "confident %.2f, class mix %s, E11 W1 %.3f GPa, nearest training image median %.4f "
                             + "(held-out %.4f)", set.set(), set.images(), set.frechet().generatedVsReal(),
@@ -124,6 +130,37 @@ public final class EvaluateStage {
             sets.put("tessellated", tess);
         }
         return sets;
+    }
+
+    /**
+     * Each sample's requested window size (µm) by file name, from the samples' manifest.csv when a
+     * class-conditional model drew them (its {@value SampleStage#MANIFEST_CLASS} column); empty otherwise.
+     */
+    private Map<String, Integer> requestedClasses(JavaSparkContext sc) throws IOException {
+        Path manifest = new Path(s.samples(), "manifest.csv");
+        FileSystem fs = manifest.getFileSystem(sc.hadoopConfiguration());
+        Map<String, Integer> requested = new LinkedHashMap<>();
+        if (!fs.exists(manifest)) {
+            return requested;
+        }
+        List<String> lines;
+        try (InputStream in = fs.open(manifest)) {
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+        int column = lines.isEmpty() ? -1 : Arrays.asList(lines.get(0).split(",")).indexOf(SampleStage.MANIFEST_CLASS);
+        if (column < 0) {
+            return requested;
+        }
+        for (int i = 1; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",");
+            try {
+                requested.put(cells[0], Integer.parseInt(cells[column].trim()));
+            } catch (RuntimeException e) {
+                throw new IOException(fs.makeQualified(manifest) + " line " + (i + 1) + ": expected a window size (µm) in "
+                        + "column " + SampleStage.MANIFEST_CLASS + ", got '" + lines.get(i) + "'", e);
+            }
+        }
+        return requested;
     }
 
     private static List<String> samplePngs(FileSystem fs, Path dir) throws IOException {

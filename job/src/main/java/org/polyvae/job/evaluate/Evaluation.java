@@ -18,7 +18,21 @@ record Evaluation(String samples, JudgeQuality judge, List<SampleSet> sets) {
     /** One folder of generated images (the raw samples, or their tessellated versions) against the real ones. */
     record SampleSet(String set, String folder, int images, Map<String, Double> classMix,
             Map<String, Double> realClassMix, double meanConfidence, double confidentShare, E11 e11, Frechet frechet,
-            List<Microstructure> microstructure, Neighbours nearestTraining) {
+            List<Microstructure> microstructure, Neighbours nearestTraining, Conditioning conditioning) {
+    }
+
+    /**
+     * Samples of a class-conditional model (their class in the samples' manifest.csv): does the judge see
+     * the class each was drawn for? Null for an unconditional model's samples.
+     *
+     * @param agreement         share of samples the judge files under their requested class
+     * @param agreementPerClass the same per requested class
+     * @param confusion         rows: requested class, columns: predicted class (counts), in the judge's order
+     * @param microstructure    generated images grouped by requested class against the real images of that
+     *                          class (source "requested"), as in {@link SampleSet#microstructure}
+     */
+    record Conditioning(double agreement, Map<String, Double> agreementPerClass, long[][] confusion,
+            List<Microstructure> microstructure) {
     }
 
     /**

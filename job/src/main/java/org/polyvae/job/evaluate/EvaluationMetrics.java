@@ -54,9 +54,11 @@ final class EvaluationMetrics {
      * @param trainLike as many training-split real images as there are samples (the Fréchet scale)
      * @param sampleNn  nearest-training-image distance of each sample
      * @param heldOutNn the same for each held-out image
+     * @param requested each sample's requested window size (µm) by file name, for a conditional model's
+     *                  samples; empty otherwise
      */
     Evaluation.SampleSet sampleSet(String set, String folder, List<Scored> generated, List<Scored> heldOut,
-            List<Scored> trainLike, double[] sampleNn, double[] heldOutNn) {
+            List<Scored> trainLike, double[] sampleNn, double[] heldOutNn, Map<String, Integer> requested) {
         int n = generated.size();
         Map<String, Double> mix = new LinkedHashMap<>();
         Map<String, Double> realMix = new LinkedHashMap<>();
@@ -93,7 +95,44 @@ final class EvaluationMetrics {
             micro.add(real.row("real", token, null));
         }
         return new Evaluation.SampleSet(set, folder, n, mix, realMix, meanConfidence, confident, e11, frechet, micro,
-                neighbours(sampleNn, heldOutNn));
+                neighbours(sampleNn, heldOutNn), requested.isEmpty() ? null : conditioning(generated, heldOut, requested));
+    }
+
+    /** Agreement of the judge's class with each sample's requested class, and statistics by requested class. */
+    Evaluation.Conditioning conditioning(List<Scored> generated, List<Scored> heldOut, Map<String, Integer> requested) {
+        long[][] confusion = new long[classes()][classes()];
+        int[] wanted = new int[generated.size()];
+        for (int i = 0; i < generated.size(); i++) {
+            Scored s = generated.get(i);
+            Integer um = requested.get(s.name());
+            if (um == null) {
+                throw new IllegalArgumentException("sample " + s.name() + " has no class in the samples' manifest.csv");
+            }
+            wanted[i] = judge.classIndex(um);
+            if (wanted[i] < 0) {
+                throw new IllegalArgumentException("sample " + s.name() + " was drawn as " + um + " µm, a class the judge "
+                        + "does not know (" + Arrays.toString(judge.micrometres()) + " µm)");
+            }
+            confusion[wanted[i]][s.predictedClass()]++;
+        }
+        Map<String, Double> perClass = new LinkedHashMap<>();
+        List<Evaluation.Microstructure> micro = new ArrayList<>();
+        long agree = 0;
+        for (int c = 0; c < classes(); c++) {
+            long total = Arrays.stream(confusion[c]).sum();
+            agree += confusion[c][c];
+            if (total == 0) {
+                continue;
+            }
+            perClass.put(judge.classToken(c), confusion[c][c] / (double) total);
+            int cc = c;
+            Stats real = new Stats(heldOut.stream().filter(s -> s.trueClass() == cc).toList());
+            Stats gen = new Stats(IntStream.range(0, generated.size()).filter(i -> wanted[i] == cc)
+                    .mapToObj(generated::get).toList());
+            micro.add(gen.row("requested", judge.classToken(c), real));
+            micro.add(real.row("real", judge.classToken(c), null));
+        }
+        return new Evaluation.Conditioning(agree / (double) generated.size(), perClass, confusion, micro);
     }
 
     static Evaluation.Neighbours neighbours(double[] sample, double[] heldOut) {

@@ -38,6 +38,30 @@ final class EvaluationReport {
         this.json = json;
     }
 
+    /** A conditional model's samples by requested class: how many the judge files there, and their grains. */
+    private String conditioning(Evaluation.Conditioning c) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "<p>Drawn by a class-conditional model: the "
+                + "judge files %.1f %% of the samples under the class they were drawn for.</p>%n", 100 * c.agreement()));
+        b.append("<table><tr><th>requested</th><th>images</th><th>filed as requested</th>");
+        e.judge().classes().forEach(k -> b.append("<th>predicted ").append(k).append("</th>"));
+        b.append("<th>grains/image</th><th>real grains/image</th><th>flat pixels</th><th>real flat pixels</th>"
+                + "<th>grain-area W1</th></tr>\n");
+        for (int r = 0; r < c.microstructure().size(); r += 2) {
+            Evaluation.Microstructure gen = c.microstructure().get(r);
+            Evaluation.Microstructure real = c.microstructure().get(r + 1);
+            long[] row = c.confusion()[e.judge().classes().indexOf(gen.windowClass())];
+            b.append(String.format(Locale.ROOT, "<tr><th>%s</th><td>%d</td><td>%.2f</td>", gen.windowClass(),
+                    gen.images(), c.agreementPerClass().get(gen.windowClass())));
+            for (long v : row) {
+                b.append("<td>").append(v).append("</td>");
+            }
+            b.append(String.format(Locale.ROOT, "<td>%.1f</td><td>%.1f</td><td>%.3f</td><td>%.3f</td><td>%s</td></tr>%n",
+                    gen.grainsPerImage(), real.grainsPerImage(), gen.flatPixelShare(), real.flatPixelShare(),
+                    num(gen.grainAreaW1(), "%.1f")));
+        }
+        return b.append("</table>\n").toString();
+    }
+
     String page() throws IOException {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>polyvae evaluation</title>\n"
                 + "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
@@ -106,6 +130,9 @@ final class EvaluationReport {
                         num(w1, "%.3f")));
             }
             b.append("</table>\n");
+            if (s.conditioning() != null) {
+                b.append(conditioning(s.conditioning()));
+            }
             List<Scored> gen = sets.get(s.set());
             Map<String, double[]> e11 = new LinkedHashMap<>();
             e11.put("samples (predicted)", gen.stream().mapToDouble(Scored::e11).toArray());

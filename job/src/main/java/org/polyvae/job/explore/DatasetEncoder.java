@@ -22,7 +22,8 @@ import org.polyvae.model.VaeArchitecture;
 /**
  * Encodes every exported batch file (training and validation) on the executors with the trained VAE:
  * per image the posterior mean and log-variance, its class and E11 (carried in the batch files) and two
- * measured features, mean gray and grains per image (as on the reference figure).
+ * measured features, mean gray and grains per image (as on the reference figure). A conditional VAE is
+ * given each image's true class, so mu is the code of q(z | x, c).
  */
 final class DatasetEncoder {
     private DatasetEncoder() {
@@ -46,7 +47,9 @@ final class DatasetEncoder {
                 }
                 INDArray x = batch.getFeatures(0);
                 INDArray meta = batch.getLabels(0);
-                INDArray posterior = vae.feedForward(new INDArray[] {x}, false).get(VaeArchitecture.POSTERIOR)
+                INDArray[] inputs = VaeArchitecture.isConditional(vae)
+                        ? new INDArray[] {x, VaeBatchLoader.classes(batch)} : new INDArray[] {x};
+                INDArray posterior = vae.feedForward(inputs, false).get(VaeArchitecture.POSTERIOR)
                         .castTo(DataType.FLOAT);
                 int n = (int) x.size(0);
                 int size = (int) x.size(2);

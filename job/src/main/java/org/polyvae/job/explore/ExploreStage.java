@@ -29,6 +29,8 @@ import org.polyvae.data.ContactSheet;
 import org.polyvae.data.GrayImages;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.job.evaluate.EvaluationSection;
+import org.polyvae.model.VaeArchitecture;
+import org.polyvae.model.VaeBatches;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * Stage {@code explore}: encodes the exported dataset on the executors, measures each latent variable's
  * activity (KL per image) and its correlation with window size, E11, grains per image and mean gray,
  * draws traversals of the most active variables and a scatter of the top two coloured by class, and
- * writes them with the architecture, hyperparameters and loss curve into {@code report/index.html}.
+ * writes them with the architecture, hyperparameters and loss curve into {@code report/index.html}. For a
+ * class-conditional model the traversals and the manifold are drawn at the largest window class, the
+ * interpolations blend the class input along with z, and {@code classes.png} decodes the same prior draws
+ * at every window class (what the condition alone changes).
  */
 public final class ExploreStage {
     private static final Logger LOG = LoggerFactory.getLogger(ExploreStage.class);
@@ -80,16 +85,21 @@ public final class ExploreStage {
 
         List<EncodedImage> encoded = DatasetEncoder.encode(sc, vaeZip, batches);
         LatentAnalysis a = new LatentAnalysis(encoded);
+        boolean conditional = VaeArchitecture.isConditional(decoder);
         Path target = new Path(s.dir());
         FileSystem rfs = target.getFileSystem(sc.hadoopConfiguration());
         try (AtomicOutput report = AtomicOutput.begin(rfs, target, true, "polyvae.explore")) {
             Path dir = report.tmp();
-            write(rfs, new Path(dir, "traversals.png"), traversals(decoder, a, new float[a.kl.length]));
             EncodedImage largest = encoded.stream().max(java.util.Comparator.comparingInt(EncodedImage::micrometres))
                     .orElseThrow();
-            write(rfs, new Path(dir, "traversals-real.png"), traversals(decoder, a, largest.mu().clone()));
-            write(rfs, new Path(dir, "manifold.png"), manifold(decoder, a));
-            write(rfs, new Path(dir, "interpolations.png"), interpolations(decoder, encoded));
+            float[] at = conditional ? oneHot(largest.micrometres()) : null;
+            write(rfs, new Path(dir, "traversals.png"), traversals(decoder, a, new float[a.kl.length], at));
+            write(rfs, new Path(dir, "traversals-real.png"), traversals(decoder, a, largest.mu().clone(), at));
+            write(rfs, new Path(dir, "manifold.png"), manifold(decoder, a, at));
+            write(rfs, new Path(dir, "interpolations.png"), interpolations(decoder, encoded, conditional));
+            if (conditional) {
+                write(rfs, new Path(dir, CLASSES_FIGURE), classGrid(decoder, a.kl.length, encoded));
+            }
             write(rfs, new Path(dir, "latent-scatter.png"), scatter(encoded, a));
             write(rfs, new Path(dir, "loss.png"), read(fs, new Path(model, "loss.png")));
             Path samples = new Path(config.sample().dir(), "contact-sheet.png");
@@ -101,7 +111,7 @@ public final class ExploreStage {
             Path section = new Path(config.evaluate().dir(), EvaluationSection.FILE);
             FileSystem efs = section.getFileSystem(sc.hadoopConfiguration());
             String evaluation = efs.exists(section) ? new String(read(efs, section), StandardCharsets.UTF_8) : "";
-            String html = new ReportPage(config, vae, a, encoded.size(), haveSamples,
+            String html = new ReportPage(config, vae, a, encoded.size(), haveSamples, conditional,
                     new String(read(fs, new Path(model, "config.conf")), StandardCharsets.UTF_8), evaluation).html();
             write(rfs, new Path(dir, "index.html"), html.getBytes(StandardCharsets.UTF_8));
             report.commit();
@@ -112,8 +122,45 @@ public final class ExploreStage {
         return target;
     }
 
+    static final String CLASSES_FIGURE = "classes.png";
+    /** Prior draws per class in {@link #CLASSES_FIGURE}. */
+    private static final int CLASS_GRID_DRAWS = 8;
+
+    private static float[] oneHot(int micrometres) {
+        return VaeBatches.oneHot(new int[] {micrometres}).toFloatVector();
+    }
+
+    /** One row per window class of the data, the same prior draws z (seeded) in every row. */
+    private byte[] classGrid(ComputationGraph decoder, int codeLength, List<EncodedImage> encoded) throws IOException {
+        java.util.Random r = new java.util.Random(config.sample().seed());
+        List<float[]> draws = new ArrayList<>();
+        for (int k = 0; k < CLASS_GRID_DRAWS; k++) {
+            float[] z = new float[codeLength];
+            for (int j = 0; j < codeLength; j++) {
+                z[j] = (float) r.nextGaussian();
+            }
+            draws.add(z);
+        }
+        List<float[]> zs = new ArrayList<>();
+        List<float[]> cs = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (int um : new TreeSet<>(encoded.stream().map(EncodedImage::micrometres).toList())) {
+            for (int k = 0; k < draws.size(); k++) {
+                zs.add(draws.get(k));
+                cs.add(oneHot(um));
+                captions.add(um + " µm, z" + k);
+            }
+        }
+        return decodeGrid(decoder, zs, cs, captions, CLASS_GRID_DRAWS);
+    }
+
+    /** The same class input (or none, for an unconditional decoder) for n tiles. */
+    private static List<float[]> repeat(float[] c, int n) {
+        return c == null ? null : java.util.Collections.nCopies(n, c);
+    }
+
     /** One row per most-active variable: z = base except z_j from -range to +range. */
-    private byte[] traversals(ComputationGraph decoder, LatentAnalysis a, float[] base) throws IOException {
+    private byte[] traversals(ComputationGraph decoder, LatentAnalysis a, float[] base, float[] c) throws IOException {
         int rows = Math.min(s.traversalDims(), a.kl.length);
         int steps = s.traversalSteps();
         List<float[]> zs = new ArrayList<>();
@@ -127,11 +174,11 @@ public final class ExploreStage {
                 captions.add(String.format(Locale.ROOT, "z%d=%+.1f", a.byKl[r], v));
             }
         }
-        return decodeGrid(decoder, zs, captions, steps);
+        return decodeGrid(decoder, zs, repeat(c, zs.size()), captions, steps);
     }
 
     /** The two most active variables on a grid over [-range, range]², the others at 0. */
-    private byte[] manifold(ComputationGraph decoder, LatentAnalysis a) throws IOException {
+    private byte[] manifold(ComputationGraph decoder, LatentAnalysis a, float[] c) throws IOException {
         int steps = s.traversalSteps();
         int x = a.byKl[0];
         int y = a.byKl[Math.min(1, a.byKl.length - 1)];
@@ -146,14 +193,19 @@ public final class ExploreStage {
                 captions.add(String.format(Locale.ROOT, "%+.1f,%+.1f", z[x], z[y]));
             }
         }
-        return decodeGrid(decoder, zs, captions, steps);
+        return decodeGrid(decoder, zs, repeat(c, zs.size()), captions, steps);
     }
 
-    /** Straight lines between the posterior means of real images of different classes. */
-    private byte[] interpolations(ComputationGraph decoder, List<EncodedImage> encoded) throws IOException {
+    /**
+     * Straight lines between the posterior means of real images of different classes (and, for a conditional
+     * decoder, between their class one-hots).
+     */
+    private byte[] interpolations(ComputationGraph decoder, List<EncodedImage> encoded, boolean conditional)
+            throws IOException {
         List<Integer> classes = new ArrayList<>(new TreeSet<>(encoded.stream().map(EncodedImage::micrometres).toList()));
         int steps = s.traversalSteps();
         List<float[]> zs = new ArrayList<>();
+        List<float[]> cs = conditional ? new ArrayList<>() : null;
         List<String> captions = new ArrayList<>();
         for (int i = 0; i + 1 < classes.size() || (i == 0 && classes.size() == 1); i++) {
             int from = classes.get(i);
@@ -167,24 +219,30 @@ public final class ExploreStage {
                     z[j] = (1 - t) * a[j] + t * b[j];
                 }
                 zs.add(z);
+                if (cs != null) {
+                    float[] ca = oneHot(from);
+                    float[] cb = oneHot(to);
+                    float[] mix = new float[ca.length];
+                    for (int j = 0; j < mix.length; j++) {
+                        mix[j] = (1 - t) * ca[j] + t * cb[j];
+                    }
+                    cs.add(mix);
+                }
                 captions.add(k == 0 ? from + " µm" : k == steps - 1 ? to + " µm" : String.format(Locale.ROOT, "t=%.2f", t));
             }
         }
-        return decodeGrid(decoder, zs, captions, steps);
+        return decodeGrid(decoder, zs, cs, captions, steps);
     }
 
     private static EncodedImage firstOf(List<EncodedImage> encoded, int micrometres) {
         return encoded.stream().filter(e -> e.micrometres() == micrometres).findFirst().orElseThrow();
     }
 
-    private static byte[] decodeGrid(ComputationGraph decoder, List<float[]> zs, List<String> captions, int columns)
-            throws IOException {
-        int d = zs.get(0).length;
-        float[] flat = new float[zs.size() * d];
-        for (int i = 0; i < zs.size(); i++) {
-            System.arraycopy(zs.get(i), 0, flat, i * d, d);
-        }
-        INDArray images = decoder.output(false, Nd4j.create(flat, new long[] {zs.size(), d}, DataType.FLOAT))[0];
+    /** @param cs the class input of each tile, for a conditional decoder; null for an unconditional one */
+    private static byte[] decodeGrid(ComputationGraph decoder, List<float[]> zs, List<float[]> cs, List<String> captions,
+            int columns) throws IOException {
+        INDArray z = rows(zs);
+        INDArray images = (cs == null ? decoder.output(false, z) : decoder.output(false, z, rows(cs)))[0];
         int size = (int) images.size(2);
         float[] px = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
         List<ContactSheet.Tile> tiles = new ArrayList<>();
@@ -198,6 +256,15 @@ public final class ExploreStage {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         ContactSheet.writePng(ContactSheet.render(tiles, columns, Math.max(64, size)), bytes);
         return bytes.toByteArray();
+    }
+
+    private static INDArray rows(List<float[]> vectors) {
+        int d = vectors.get(0).length;
+        float[] flat = new float[vectors.size() * d];
+        for (int i = 0; i < vectors.size(); i++) {
+            System.arraycopy(vectors.get(i), 0, flat, i * d, d);
+        }
+        return Nd4j.create(flat, new long[] {vectors.size(), d}, DataType.FLOAT);
     }
 
     private static byte[] scatter(List<EncodedImage> encoded, LatentAnalysis a) throws IOException {

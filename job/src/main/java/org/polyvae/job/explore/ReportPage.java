@@ -15,12 +15,14 @@ final class ReportPage {
     private final LatentAnalysis a;
     private final int images;
     private final boolean samples;
+    private final boolean conditional;
     private final String resolvedConfig;
     private final String evaluationSection;
 
     /** @param evaluationSection the evaluate stage's section.html, or "" when there is none yet */
     ReportPage(PolyvaeConfig config, ComputationGraph vae, LatentAnalysis a, int images, boolean samples,
-            String resolvedConfig, String evaluationSection) {
+            boolean conditional, String resolvedConfig, String evaluationSection) {
+        this.conditional = conditional;
         this.config = config;
         this.vae = vae;
         this.a = a;
@@ -46,6 +48,12 @@ final class ReportPage {
                 .append("<h2>Training</h2><img src=\"loss.png\" alt=\"loss curve\">\n");
         if (samples) {
             b.append("<h2>Samples from the prior</h2><img src=\"samples.png\" alt=\"samples\">\n");
+        }
+        if (conditional) {
+            b.append("<h2>The class condition</h2><p>A class-conditional model: each row decodes the same prior "
+                    + "draws of z at one window class, so whatever changes down a column is the condition alone. "
+                    + "The figures below are drawn at the largest window class.</p><img src=\"")
+                    .append(ExploreStage.CLASSES_FIGURE).append("\" alt=\"the same z at every class\">\n");
         }
         b.append("<h2>Traversals</h2><p>Each row varies one of the most active variables from −")
                 .append(config.explore().traversalRange()).append(" to +").append(config.explore().traversalRange())

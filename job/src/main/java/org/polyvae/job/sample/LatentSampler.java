@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -14,11 +16,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.data.GrayImages;
 import org.polyvae.job.synth.SynthPlan;
 import org.polyvae.model.VaeArchitecture;
+import org.polyvae.model.VaeBatches;
 
 /**
  * Draws and decodes samples by global index: sample i's latent vector comes from a java.util.Random seeded
  * with a hash of (seed, i), and samples are decoded in fixed batches of {@link #BATCH} aligned to the
- * global index, so the driver and any partitioning of the work produce byte-identical images.
+ * global index, so the driver and any partitioning of the work produce byte-identical images. A
+ * conditional decoder draws sample i as window class {@code classes[i mod classes.length]}.
  */
 final class LatentSampler {
     static final int BATCH = 50;
@@ -27,19 +31,65 @@ final class LatentSampler {
     private final int codeLength;
     private final long seed;
     private final double temperature;
+    private final int[] classes;
 
-    LatentSampler(byte[] decoderZip, long seed, double temperature) throws IOException {
-        this.decoder = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(decoderZip), false);
+    /**
+     * @param classes window sizes (µm) to draw in turn; must be non-empty for a conditional decoder and empty
+     *                for an unconditional one
+     */
+    LatentSampler(byte[] decoderZip, long seed, double temperature, int[] classes) throws IOException {
+        this(restore(decoderZip), seed, temperature, classes);
+    }
+
+    LatentSampler(ComputationGraph decoder, long seed, double temperature, int[] classes) {
+        this.decoder = decoder;
         this.codeLength = codeLength(decoder);
         this.seed = seed;
         this.temperature = temperature;
+        this.classes = classes.clone();
+        if (VaeArchitecture.isConditional(decoder) == (classes.length == 0)) {
+            throw new IllegalArgumentException(classes.length == 0 ? "a conditional decoder needs window classes to draw"
+                    : "an unconditional decoder cannot draw requested classes " + java.util.Arrays.toString(classes));
+        }
     }
 
-    /** Length of z: the input width of the first decoder layer (dense) or of its reshape to a map (spatial). */
+    static ComputationGraph restore(byte[] decoderZip) throws IOException {
+        return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(decoderZip), false);
+    }
+
+    boolean conditional() {
+        return classes.length > 0;
+    }
+
+    /** Window size (µm) of sample {@code index}; only for a conditional decoder. */
+    int windowClass(int index) {
+        return classes[index % classes.length];
+    }
+
+    /**
+     * Length of z, from the vertex that reads it: the input width of the first dense layer, or of the reshape
+     * to a map (a layer's preprocessor, or a PreprocessorVertex in a conditional spatial decoder); in a
+     * conditional dense decoder z first joins the class one-hot, so the next layer's width less the classes.
+     */
     static int codeLength(ComputationGraph decoder) {
         var conf = decoder.getConfiguration();
         for (var e : conf.getVertexInputs().entrySet()) {
-            if (e.getValue().contains(VaeArchitecture.Z) && conf.getVertices().get(e.getKey()) instanceof LayerVertex v) {
+            if (!e.getValue().contains(VaeArchitecture.Z)) {
+                continue;
+            }
+            var vertex = conf.getVertices().get(e.getKey());
+            if (vertex instanceof PreprocessorVertex pv && pv.getPreProcessor() instanceof FeedForwardToCnnPreProcessor p) {
+                return (int) (p.getInputHeight() * p.getInputWidth() * p.getNumChannels());
+            }
+            if (vertex instanceof MergeVertex) {
+                for (var next : conf.getVertexInputs().entrySet()) {
+                    if (next.getValue().contains(e.getKey()) && conf.getVertices().get(next.getKey()) instanceof LayerVertex v
+                            && v.getLayerConf().getLayer() instanceof FeedForwardLayer f) {
+                        return (int) f.getNIn() - VaeArchitecture.CLASSES;
+                    }
+                }
+            }
+            if (vertex instanceof LayerVertex v) {
                 if (v.getPreProcessor() instanceof FeedForwardToCnnPreProcessor p) {
                     return (int) (p.getInputHeight() * p.getInputWidth() * p.getNumChannels());
                 }
@@ -78,7 +128,17 @@ final class LatentSampler {
                 z[i * codeLength + j] = (float) v[j];
             }
         }
-        INDArray out = decoder.output(false, Nd4j.create(z, new long[] {n, codeLength}, DataType.FLOAT))[0];
+        INDArray zs = Nd4j.create(z, new long[] {n, codeLength}, DataType.FLOAT);
+        INDArray out;
+        if (conditional()) {
+            int[] um = new int[n];
+            for (int i = 0; i < n; i++) {
+                um[i] = windowClass(from + i);
+            }
+            out = decoder.output(false, zs, VaeBatches.oneHot(um))[0];
+        } else {
+            out = decoder.output(false, zs)[0];
+        }
         int pixels = (int) (out.length() / n);
         float[] p = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
         byte[][] images = new byte[n][pixels];

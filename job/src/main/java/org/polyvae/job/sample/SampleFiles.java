@@ -8,6 +8,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.polyvae.config.SampleSettings;
 import org.polyvae.data.ContactSheet;
 import org.polyvae.sample.Tessellation;
 
@@ -19,35 +20,49 @@ class SampleFiles implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final int digits;
-    private final int viewScale;
-    private final boolean tessellate;
-    private final int bands;
-    private final int minArea;
+    private final SampleSettings s;
 
-    SampleFiles(int count, int viewScale, boolean tessellate, int bands, int minArea) {
-        this.digits = Math.max(3, String.valueOf(count - 1).length());
-        this.viewScale = viewScale;
-        this.tessellate = tessellate;
-        this.bands = bands;
-        this.minArea = minArea;
+    SampleFiles(SampleSettings settings) {
+        this.s = settings;
+        this.digits = Math.max(3, String.valueOf(settings.count() - 1).length());
     }
 
     String name(int index) {
         return String.format(Locale.ROOT, "sample-%0" + digits + "d.png", index);
     }
 
-    /** Writes sample {@code index}; returns its tessellated pixels (or null). */
-    byte[] write(FileSystem fs, Path dir, int index, byte[] gray, int size) throws IOException {
+    /**
+     * Writes sample {@code index}; returns its tessellated pixels (or null).
+     *
+     * @param windowUm the sample's window size in µm when a conditional model drew it, else 0
+     */
+    byte[] write(FileSystem fs, Path dir, int index, byte[] gray, int size, int windowUm) throws IOException {
         png(fs, new Path(dir, name(index)), gray, size, 1);
         byte[] t = null;
-        if (tessellate) {
-            t = Tessellation.tessellate(gray, size, bands, minArea);
+        if (s.tessellate()) {
+            int minArea = minArea(size, windowUm);
+            t = "voronoi".equals(s.tessellateMethod()) ? Tessellation.voronoi(gray, size, s.tessellateBands(), minArea,
+                    s.tessellateEqualize())
+                    : Tessellation.tessellate(gray, size, s.tessellateBands(), minArea);
             png(fs, new Path(new Path(dir, "tessellated"), name(index)), t, size, 1);
         }
-        if (viewScale > 1) {
-            png(fs, new Path(new Path(dir, "view"), name(index)), gray, size, viewScale);
+        if (s.viewScale() > 1) {
+            png(fs, new Path(new Path(dir, "view"), name(index)), gray, size, s.viewScale());
         }
         return t;
+    }
+
+    /**
+     * The smallest region in pixels: tessellate-min-area, or, when the window is known, the physical
+     * tessellate-min-grain-um2 at this window's scale ((size / window)² pixels per µm²), since one film's
+     * grains cover more pixels the smaller the window.
+     */
+    int minArea(int size, int windowUm) {
+        if (windowUm <= 0 || s.tessellateMinGrainUm2() <= 0) {
+            return s.tessellateMinArea();
+        }
+        double pxPerUm = (double) size / windowUm;
+        return (int) Math.max(1, Math.round(s.tessellateMinGrainUm2() * pxPerUm * pxPerUm));
     }
 
     static void png(FileSystem fs, Path file, byte[] gray, int size, int scale) throws IOException {

@@ -1,5 +1,8 @@
 package org.polyvae.job.sample;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +17,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.config.SampleSettings;
 import org.polyvae.data.ContactSheet;
@@ -21,9 +25,11 @@ import org.polyvae.data.DatasetIndex;
 import org.polyvae.data.DatasetScanner;
 import org.polyvae.data.GrayImages;
 import org.polyvae.data.LabeledImage;
+import org.polyvae.data.WindowClass;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.job.data.DatasetReader;
 import org.polyvae.metrics.GrainStatistics;
+import org.polyvae.model.VaeArchitecture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * trained decoder ({@code <output.dir>/model/decoder.zip}) into {@code sample-NNN.png} (raw decoder output,
  * 8-bit gray at the model resolution), optional {@code tessellated/} and {@code view/} copies,
  * {@code manifest.csv} (file, seed, z), contact sheets and {@code statistics.csv} (sharpness and grains per
- * image of the raw and tessellated samples next to the training data's). Small counts run on the driver,
+ * image of the raw and tessellated samples next to the training data's). A class-conditional model draws
+ * the classes of {@code polyvae.sample.classes} in turn (all it was trained on by default); the manifest
+ * then says each sample's class and the statistics compare class by class. Small counts run on the driver,
  * large ones partition by partition on the executors. Everything is written into a temporary sibling
  * folder and renamed into place only when complete.
  */
@@ -41,6 +49,8 @@ public final class SampleStage {
     private static final int SHEET_MAX = 200;
     /** Real images per class that statistics.csv compares the samples with. */
     private static final int TRAINING_IMAGES_PER_CLASS = 200;
+    /** The manifest column of a conditional sample's requested window size (µm). */
+    public static final String MANIFEST_CLASS = "class_um";
 
     private final PolyvaeConfig config;
     private final SampleSettings s;
@@ -55,7 +65,7 @@ public final class SampleStage {
         this.config = config;
         this.s = config.sample();
         this.files = files != null ? files
-                : new SampleFiles(s.count(), s.viewScale(), s.tessellate(), s.tessellateBands(), s.tessellateMinArea());
+                : new SampleFiles(s);
     }
 
     /**
@@ -102,24 +112,73 @@ public final class SampleStage {
         try (InputStream in = modelFs.open(model)) {
             zip = in.readAllBytes();
         }
+        ComputationGraph decoder = LatentSampler.restore(zip);
+        int[] classes = classesToDraw(s, VaeArchitecture.isConditional(decoder),
+                trainedClasses(modelFs, new Path(model.getParent(), "config.conf")));
         Path target = new Path(s.dir());
         FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
-        LatentSampler sampler = new LatentSampler(zip, s.seed(), s.temperature());
+        LatentSampler sampler = new LatentSampler(decoder, s.seed(), s.temperature(), classes);
         try (AtomicOutput out = AtomicOutput.begin(fs, target, s.overwrite(), "polyvae.sample.overwrite")) {
             List<Written> written = s.count() <= s.driverMax()
                     ? onDriver(sampler, fs, out.tmp())
-                    : onExecutors(sc, zip, out.tmp());
+                    : onExecutors(sc, zip, classes, out.tmp());
             int size = (int) Math.round(Math.sqrt(written.get(0).raw().length));
             writeManifest(fs, out.tmp(), sampler);
-            writeSheets(fs, out.tmp(), written, size);
-            String stats = statistics(sc, written, size);
+            writeSheets(fs, out.tmp(), written, size, sampler);
+            String stats = statistics(sc, written, size, sampler);
             try (OutputStream os = fs.create(new Path(out.tmp(), "statistics.csv"), true)) {
                 os.write(stats.getBytes(StandardCharsets.UTF_8));
             }
             out.commit();
-            LOG.info("sample: wrote {} samples ({} px) to {}\n{}", s.count(), size, fs.makeQualified(target), stats);
+            LOG.info("sample: wrote {} samples ({} px{}) to {}\n{}", s.count(), size,
+                    classes.length > 0 ? ", classes " + java.util.Arrays.toString(classes) + " µm in turn" : "",
+                    fs.makeQualified(target), stats);
         }
         return target;
+    }
+
+    /**
+     * The window sizes (µm) the model was trained on: polyvae.data.classes of the configuration that trained
+     * it (model/config.conf), or, when that file is absent, of the current configuration.
+     */
+    private List<Integer> trainedClasses(FileSystem fs, Path file) throws IOException {
+        if (!fs.exists(file)) {
+            return config.data().classes().stream().map(WindowClass::micrometres).sorted().toList();
+        }
+        Config trained;
+        try (InputStream in = fs.open(file)) {
+            trained = ConfigFactory.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    ConfigParseOptions.defaults().setOriginDescription(fs.makeQualified(file).toString()));
+        }
+        try {
+            return trained.getIntList("polyvae.data.classes").stream().sorted().toList();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(fs.makeQualified(file) + " has no list polyvae.data.classes: is it the "
+                    + "config.conf that stage train wrote next to the model?", e);
+        }
+    }
+
+    /**
+     * The window sizes (µm) sample i is drawn from in turn: none for an unconditional model; for a
+     * conditional one polyvae.sample.classes, each of which the model must have been trained on, or, when
+     * that is empty, every class it was trained on.
+     */
+    static int[] classesToDraw(SampleSettings s, boolean conditional, List<Integer> trained) {
+        if (!conditional) {
+            if (!s.classes().isEmpty()) {
+                throw new IllegalArgumentException("polyvae.sample.classes = " + s.classes() + " needs a class-conditional "
+                        + "model, but this one was trained with polyvae.model.conditional = false: train one with "
+                        + "polyvae.model.conditional=true, or set polyvae.sample.classes=[]");
+            }
+            return new int[0];
+        }
+        for (int um : s.classes()) {
+            if (!trained.contains(um)) {
+                throw new IllegalArgumentException("polyvae.sample.classes = " + s.classes() + ": the model was trained "
+                        + "on the classes " + trained + " µm only, not " + um + " µm");
+            }
+        }
+        return (s.classes().isEmpty() ? trained : s.classes()).stream().mapToInt(Integer::intValue).toArray();
     }
 
     private List<Written> onDriver(LatentSampler sampler, FileSystem fs, Path dir) throws IOException {
@@ -135,7 +194,8 @@ public final class SampleStage {
             byte[][] images = sampler.decode(b, end);
             for (int i = 0; i < images.length; i++) {
                 int size = (int) Math.round(Math.sqrt(images[i].length));
-                byte[] t = files.write(fs, dir, b + i, images[i], size);
+                byte[] t = files.write(fs, dir, b + i, images[i], size,
+                        sampler.conditional() ? sampler.windowClass(b + i) : 0);
                 if (b + i < keep) {
                     kept.add(new Written(b + i, images[i], t));
                 }
@@ -145,7 +205,7 @@ public final class SampleStage {
         return kept;
     }
 
-    private List<Written> onExecutors(JavaSparkContext sc, byte[] zip, Path dir) {
+    private List<Written> onExecutors(JavaSparkContext sc, byte[] zip, int[] classes, Path dir) {
         int perTask = Math.max(LatentSampler.BATCH, s.imagesPerTask() / LatentSampler.BATCH * LatentSampler.BATCH);
         List<int[]> ranges = new ArrayList<>();
         for (int from = 0; from < s.count(); from += perTask) {
@@ -162,7 +222,7 @@ public final class SampleStage {
             if (!it.hasNext()) {
                 return kept.iterator();
             }
-            LatentSampler sampler = new LatentSampler(decoder.value(), seed, temperature);
+            LatentSampler sampler = new LatentSampler(decoder.value(), seed, temperature, classes);
             Path d = new Path(dirUri);
             FileSystem fs = d.getFileSystem(conf.value());
             while (it.hasNext()) {
@@ -180,6 +240,9 @@ public final class SampleStage {
     private void writeManifest(FileSystem fs, Path dir, LatentSampler sampler) throws IOException {
         try (OutputStream os = fs.create(new Path(dir, "manifest.csv"), true)) {
             StringBuilder header = new StringBuilder("file,seed");
+            if (sampler.conditional()) {
+                header.append(',').append(MANIFEST_CLASS);
+            }
             for (int j = 0; j < sampler.codeLength(); j++) {
                 header.append(",z").append(j);
             }
@@ -187,6 +250,9 @@ public final class SampleStage {
             for (int i = 0; i < s.count(); i++) {
                 StringBuilder row = new StringBuilder(files.name(i)).append(',')
                         .append(LatentSampler.sampleSeed(s.seed(), i));
+                if (sampler.conditional()) {
+                    row.append(',').append(sampler.windowClass(i));
+                }
                 for (double z : sampler.latent(i)) {
                     row.append(',').append(String.format(Locale.ROOT, "%.6f", z));
                 }
@@ -195,14 +261,17 @@ public final class SampleStage {
         }
     }
 
-    private void writeSheets(FileSystem fs, Path dir, List<Written> written, int size) throws IOException {
+    private void writeSheets(FileSystem fs, Path dir, List<Written> written, int size, LatentSampler sampler)
+            throws IOException {
         int columns = (int) Math.ceil(Math.sqrt(written.size()));
         List<ContactSheet.Tile> raw = new ArrayList<>();
         List<ContactSheet.Tile> tess = new ArrayList<>();
         for (Written w : written) {
-            raw.add(new ContactSheet.Tile(ContactSheet.gray(w.raw(), size), String.valueOf(w.index())));
+            String caption = sampler.conditional() ? w.index() + ": " + sampler.windowClass(w.index()) + " µm"
+                    : String.valueOf(w.index());
+            raw.add(new ContactSheet.Tile(ContactSheet.gray(w.raw(), size), caption));
             if (w.tessellated() != null) {
-                tess.add(new ContactSheet.Tile(ContactSheet.gray(w.tessellated(), size), String.valueOf(w.index())));
+                tess.add(new ContactSheet.Tile(ContactSheet.gray(w.tessellated(), size), caption));
             }
         }
         try (OutputStream os = fs.create(new Path(dir, "contact-sheet.png"), true)) {
@@ -219,11 +288,23 @@ public final class SampleStage {
      * Sharpness (share of pixels whose 3×3 neighbourhood is flat) and grains per image, measured as on the
      * reference figure, for the raw and tessellated samples and for up to 200 training images per class.
      */
-    private String statistics(JavaSparkContext sc, List<Written> written, int size) throws IOException {
+    private String statistics(JavaSparkContext sc, List<Written> written, int size, LatentSampler sampler)
+            throws IOException {
         StringBuilder sb = new StringBuilder("set,images,flat_pixel_share,grains_per_image\n");
         sb.append(row("samples (raw)", written.stream().map(Written::raw).toList(), size));
         if (s.tessellate()) {
             sb.append(row("samples (tessellated)", written.stream().map(Written::tessellated).toList(), size));
+        }
+        if (sampler.conditional()) {
+            for (int um : java.util.stream.IntStream.range(0, written.size()).map(sampler::windowClass).distinct()
+                    .sorted().toArray()) {
+                List<Written> of = written.stream().filter(w -> sampler.windowClass(w.index()) == um).toList();
+                String token = WindowClass.ofMicrometres(um).token();
+                sb.append(row("samples (raw) " + token, of.stream().map(Written::raw).toList(), size));
+                if (s.tessellate()) {
+                    sb.append(row("samples (tessellated) " + token, of.stream().map(Written::tessellated).toList(), size));
+                }
+            }
         }
         try {
             // Decode only the compared subset, not the whole dataset.

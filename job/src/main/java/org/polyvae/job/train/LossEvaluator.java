@@ -30,10 +30,10 @@ final class LossEvaluator {
         }
     }
 
-    private final int codeLength;
+    private final VaeBatchLoader loader;
 
-    LossEvaluator(int codeLength) {
-        this.codeLength = codeLength;
+    LossEvaluator(VaeBatchLoader loader) {
+        this.loader = loader;
     }
 
     Loss evaluate(JavaSparkContext sc, ComputationGraph net, List<String> paths) {
@@ -45,7 +45,7 @@ final class LossEvaluator {
         SerializableConfiguration hadoop = new SerializableConfiguration(sc.hadoopConfiguration());
         int slices = Math.max(1, Math.min(paths.size(), sc.defaultParallelism()));
         double[] sums = sc.parallelize(paths, slices)
-                .mapPartitions(new ScoreFiles(conf, params, hadoop, codeLength))
+                .mapPartitions(new ScoreFiles(conf, params, hadoop, loader))
                 .reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
         conf.destroy();
         params.destroy();
@@ -57,13 +57,14 @@ final class LossEvaluator {
         private final Broadcast<String> conf;
         private final Broadcast<INDArray> params;
         private final SerializableConfiguration hadoop;
-        private final int codeLength;
+        private final VaeBatchLoader loader;
 
-        ScoreFiles(Broadcast<String> conf, Broadcast<INDArray> params, SerializableConfiguration hadoop, int codeLength) {
+        ScoreFiles(Broadcast<String> conf, Broadcast<INDArray> params, SerializableConfiguration hadoop,
+                VaeBatchLoader loader) {
             this.conf = conf;
             this.params = params;
             this.hadoop = hadoop;
-            this.codeLength = codeLength;
+            this.loader = loader;
         }
 
         @Override
@@ -73,7 +74,6 @@ final class LossEvaluator {
             }
             ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(conf.value()));
             net.init(params.value(), false);
-            VaeBatchLoader loader = new VaeBatchLoader(codeLength);
             double recon = 0;
             double kl = 0;
             double images = 0;

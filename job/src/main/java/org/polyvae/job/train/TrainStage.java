@@ -115,8 +115,8 @@ public final class TrainStage {
     private ComputationGraph fitEpochs(JavaSparkContext sc, SparkComputationGraph spark, BatchExport.Batches batches,
             Checkpoints checkpoints, TrainMetrics metrics, int first, ExecutorLossMonitor faults) throws IOException {
         int workers = train.workers() > 0 ? train.workers() : sc.defaultParallelism();
-        LossEvaluator evaluator = new LossEvaluator(model.codeLength());
-        VaeBatchLoader loader = new VaeBatchLoader(model.codeLength());
+        VaeBatchLoader loader = new VaeBatchLoader(model.codeLength(), model.conditional());
+        LossEvaluator evaluator = new LossEvaluator(loader);
         ComputationGraph net = spark.getNetwork();
         double elapsed = 0;
         for (int epoch = first; epoch <= train.epochs(); epoch++) {

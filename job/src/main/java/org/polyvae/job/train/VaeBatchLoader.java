@@ -11,15 +11,18 @@ import org.polyvae.model.VaeBatches;
 /**
  * Loads one exported batch file (see {@link BatchExport}) as a VAE minibatch: the file's features are the
  * images, its labels the per-image [class µm, E11] that later stages use; the VAE's own targets (the
- * images, and zeros for the KL output) are built here, so the files do not depend on the model.
+ * images, and zeros for the KL output) are built here, so the files do not depend on the model. A
+ * conditional VAE's second input, the class one-hot, comes from the labels' first column.
  */
 public final class VaeBatchLoader implements MultiDataSetLoader {
     private static final long serialVersionUID = 1L;
 
     private final int codeLength;
+    private final boolean conditional;
 
-    public VaeBatchLoader(int codeLength) {
+    public VaeBatchLoader(int codeLength, boolean conditional) {
         this.codeLength = codeLength;
+        this.conditional = conditional;
     }
 
     @Override
@@ -30,7 +33,12 @@ public final class VaeBatchLoader implements MultiDataSetLoader {
     }
 
     MultiDataSet toVae(MultiDataSet file) {
-        return VaeBatches.of(file.getFeatures(0), codeLength);
+        return VaeBatches.of(file.getFeatures(0), conditional ? classes(file) : null, codeLength);
+    }
+
+    /** The one-hot window class of every image of a batch file (its labels' first column, in µm). */
+    public static INDArray classes(MultiDataSet file) {
+        return VaeBatches.oneHot(file.getLabels(0).getColumn(0).toIntVector());
     }
 
     /** A batch file as written: features [images], labels [[class µm, E11]]. */

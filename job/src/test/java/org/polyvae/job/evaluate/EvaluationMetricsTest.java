@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class EvaluationMetricsTest {
         List<Scored> train = reals(2, 40);
         EvaluationMetrics m = new EvaluationMetrics(JUDGE, 8, 0.9);
         Evaluation.SampleSet s = m.sampleSet("raw", "f", asGenerated(heldOut, 0), heldOut, train, new double[40],
-                new double[40]);
+                new double[40], Map.of());
         assertEquals(0, s.frechet().generatedVsReal(), 1e-6, "identical feature sets");
         assertTrue(s.frechet().realVsReal() > 0.05, "two independent real samples differ");
         assertEquals(s.realClassMix(), s.classMix());
@@ -76,7 +77,7 @@ class EvaluationMetricsTest {
         List<Scored> heldOut = reals(3, 40);
         EvaluationMetrics m = new EvaluationMetrics(JUDGE, 8, 0.9);
         Evaluation.SampleSet s = m.sampleSet("raw", "f", asGenerated(heldOut, 2.5), heldOut, reals(4, 40),
-                new double[40], new double[40]);
+                new double[40], new double[40], Map.of());
         assertEquals(2.5, s.e11().w1Gpa(), 1e-9);
         assertEquals(2.5, s.e11().w1GpaPerClass().get("2x2"), 1e-9);
         assertEquals(2.5, s.e11().w1GpaPerClass().get("10x10"), 1e-9);
@@ -87,7 +88,7 @@ class EvaluationMetricsTest {
         List<Scored> heldOut = reals(5, 20);
         List<Scored> onlySmall = asGenerated(heldOut.stream().filter(x -> x.trueClass() == 0).toList(), 0);
         Evaluation.SampleSet s = new EvaluationMetrics(JUDGE, 8, 0.9).sampleSet("raw", "f", onlySmall, heldOut,
-                reals(6, 10), new double[10], new double[20]);
+                reals(6, 10), new double[10], new double[20], Map.of());
         assertEquals(1.0, s.classMix().get("2x2"));
         assertEquals(0.0, s.classMix().get("10x10"));
         assertNull(s.e11().w1GpaPerClass().get("10x10"));
@@ -95,6 +96,38 @@ class EvaluationMetricsTest {
                 .filter(r -> r.source().equals("generated") && r.windowClass().equals("10x10")).findFirst().orElseThrow();
         assertEquals(0, large.images());
         assertNull(large.grainAreaW1());
+    }
+
+    @Test
+    void requestedClassAgreementCountsSamplesFiledUnderTheirRequestedClass() {
+        // Six samples, judged 2x2, 2x2, 10x10, 10x10, 10x10, 2x2; requested 2 µm for the first three.
+        int[] predicted = {0, 0, 1, 1, 1, 0};
+        List<Scored> generated = new ArrayList<>();
+        Map<String, Integer> requested = new java.util.HashMap<>();
+        for (int i = 0; i < predicted.length; i++) {
+            Scored s = image(-1, Double.NaN, predicted[i], 150, new float[] {i, 1}, 40, 200);
+            generated.add(new Scored("sample-" + i + ".png", -1, Double.NaN, s.probabilities(), 150, s.features(), s.gray(),
+                    SIZE));
+            requested.put("sample-" + i + ".png", i < 3 ? 2 : 10);
+        }
+        List<Scored> heldOut = reals(9, 20);
+        Evaluation.SampleSet set = new EvaluationMetrics(JUDGE, 8, 0.9).sampleSet("raw", "f", generated, heldOut,
+                reals(10, 6), new double[6], new double[20], requested);
+        Evaluation.Conditioning c = set.conditioning();
+        assertEquals(4 / 6.0, c.agreement(), 1e-12, "2 of 3 requested 2x2 and 2 of 3 requested 10x10");
+        assertEquals(Map.of("2x2", 2 / 3.0, "10x10", 2 / 3.0), c.agreementPerClass());
+        assertArrayEquals(new long[] {2, 1}, c.confusion()[0]);
+        assertArrayEquals(new long[] {1, 2}, c.confusion()[1]);
+        Evaluation.Microstructure small = c.microstructure().get(0);
+        assertEquals("requested", small.source());
+        assertEquals(3, small.images());
+        assertEquals(0, small.grainAreaW1(), 1e-12, "the same two-grain images as the real 2x2 ones");
+        assertNull(new EvaluationMetrics(JUDGE, 8, 0.9).sampleSet("raw", "f", generated, heldOut, reals(10, 6),
+                new double[6], new double[20], Map.of()).conditioning(), "an unconditional model's samples");
+        requested.put("sample-5.png", 5);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new EvaluationMetrics(JUDGE, 8, 0.9).conditioning(generated, heldOut, requested));
+        assertTrue(e.getMessage().contains("sample-5.png") && e.getMessage().contains("5 µm"), e.getMessage());
     }
 
     @Test

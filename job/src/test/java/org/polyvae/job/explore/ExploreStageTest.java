@@ -59,7 +59,8 @@ class ExploreStageTest {
             assertTrue(Files.size(report.resolve(img.group(1))) > 0, img.group(1));
             images++;
         }
-        assertEquals(6, images, "loss curve, two traversals, manifold, interpolations, scatter (no samples were drawn)");
+        assertEquals(7, images, "the class figure (a conditional model), loss curve, two traversals, manifold, "
+                + "interpolations, scatter (no samples were drawn)");
         assertTrue(html.contains("<th>r with E11 (GPa)</th>") && html.contains("Disentanglement")
                 && html.contains("Total Parameters"), "tables, verdict and the architecture summary");
 

@@ -93,8 +93,9 @@ class SampleStageTest {
         }
         List<String> manifest = Files.readAllLines(a.resolve("manifest.csv"));
         assertEquals(8, manifest.size());
-        assertTrue(manifest.get(0).startsWith("file,seed,z0,"));
-        assertEquals(2 + 4 * 4 * 4, manifest.get(1).split(",").length, "file, seed and a 4-channel 4x4 spatial code");
+        assertTrue(manifest.get(0).startsWith("file,seed," + SampleStage.MANIFEST_CLASS + ",z0,"), manifest.get(0));
+        assertEquals(3 + 4 * 4 * 4, manifest.get(1).split(",").length,
+                "file, seed, class (the default model is conditional) and a 4-channel 4x4 spatial code");
 
         java.nio.file.Path b = tmp.resolve("b");
         new SampleStage(config(b.toUri().toString(), "polyvae.sample.count=7")).run(sc);
@@ -135,15 +136,15 @@ class SampleStageTest {
 
         PolyvaeConfig overwrite = config(uri, "polyvae.sample.count=9", "polyvae.sample.seed=5",
                 "polyvae.sample.overwrite=true");
-        SampleFiles failing = new SampleFiles(9, 1, true, 10, 6) {
+        SampleFiles failing = new SampleFiles(overwrite.sample()) {
             private int written;
 
             @Override
-            byte[] write(FileSystem fs, Path dir, int index, byte[] gray, int size) throws IOException {
+            byte[] write(FileSystem fs, Path dir, int index, byte[] gray, int size, int windowUm) throws IOException {
                 if (++written > 3) {
                     throw new IOException("injected: disk full");
                 }
-                return super.write(fs, dir, index, gray, size);
+                return super.write(fs, dir, index, gray, size, windowUm);
             }
         };
         IOException e = assertThrows(IOException.class, () -> new SampleStage(overwrite, failing).run(sc));

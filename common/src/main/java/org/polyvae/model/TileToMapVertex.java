@@ -1,0 +1,98 @@
+package org.polyvae.model;
+
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A vector repeated over a square map: [n, k] → [n, k, size, size], and on the way back the gradient
+ * summed over the map. The conditional VAE merges the class one-hot, tiled this way, into the channels of
+ * a feature map (the usual CVAE conditioning for convolutions) so every position sees the window class.
+ * DL4J M2 has no layer for this (RepeatVector makes a sequence, not a map). No parameters;
+ * JSON-serialisable by class name (keep the no-argument constructor and the getter/setter).
+ */
+public class TileToMapVertex extends GraphVertex {
+    private static final long serialVersionUID = 1L;
+
+    private int size = 1;
+
+    public TileToMapVertex() {
+    }
+
+    public TileToMapVertex(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("tile map size must be ≥ 1, got " + size);
+        }
+        this.size = size;
+    }
+
+    public int getSize() {
+        return size;
+    }
+
+    public void setSize(int size) {
+        this.size = size;
+    }
+
+    @Override
+    public TileToMapVertex clone() {
+        return new TileToMapVertex(size);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TileToMapVertex v && v.size == size;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * TileToMapVertex.class.getName().hashCode() + size;
+    }
+
+    @Override
+    public long numParams(boolean backprop) {
+        return 0;
+    }
+
+    @Override
+    public int minVertexInputs() {
+        return 1;
+    }
+
+    @Override
+    public int maxVertexInputs() {
+        return 1;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
+            INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
+        return new TileToMapVertexImpl(graph, name, idx, size, networkDatatype);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... inputs) throws InvalidInputTypeException {
+        if (inputs.length != 1 || !(inputs[0] instanceof InputType.InputTypeFeedForward in)) {
+            throw new InvalidInputTypeException("TileToMapVertex expects one feed-forward input, got "
+                    + java.util.Arrays.toString(inputs));
+        }
+        return InputType.convolutional(size, size, in.getSize());
+    }
+
+    @Override
+    public MemoryReport getMemoryReport(InputType... inputTypes) {
+        InputType out = getOutputType(-1, inputTypes);
+        return new LayerMemoryReport.Builder(null, TileToMapVertex.class, inputTypes[0], out)
+                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+    }
+
+    @Override
+    public String toString() {
+        return "TileToMapVertex(size=" + size + ")";
+    }
+}

@@ -1,0 +1,142 @@
+package org.polyvae.job.sample;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.job.evaluate.EvaluateStage;
+import org.polyvae.job.explore.ExploreStage;
+import org.polyvae.job.synth.SynthStage;
+import org.polyvae.job.train.TrainStage;
+
+/**
+ * A class-conditional model through the stages after train: samples of requested classes (manifest,
+ * statistics), the report's class figure, and the judge's agreement with the requested classes.
+ */
+class ConditionalSamplingTest {
+    private static JavaSparkContext sc;
+    @TempDir
+    static java.nio.file.Path tmp;
+
+    @BeforeAll
+    static void start() throws IOException {
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("ConditionalSamplingTest")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator"));
+        PolyvaeConfig c = config("samples");
+        new SynthStage(c).run(sc);
+        new TrainStage(c).run(sc);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) {
+            sc.stop();
+        }
+    }
+
+    static PolyvaeConfig config(String samples, String... extra) {
+        List<String> o = new ArrayList<>(List.of("polyvae.data.dir=" + tmp.resolve("data").toUri(),
+                "polyvae.output.dir=" + tmp.resolve("out").toUri(), "polyvae.synth.count-per-class=12",
+                "polyvae.synth.image-size=32", "polyvae.synth.label-resolution=8", "polyvae.data.resolution=16",
+                "polyvae.data.classes=[2, 5, 10]", "polyvae.model.conditional=true",
+                "polyvae.model.encoder-channels=[8, 16]", "polyvae.train.epochs=2", "polyvae.train.batch-size=8",
+                "polyvae.train.validation-fraction=0.25", "polyvae.sample.dir=" + tmp.resolve(samples).toUri(),
+                "polyvae.sample.count=12", "polyvae.evaluate.channels=[8, 16]", "polyvae.evaluate.feature-width=16",
+                "polyvae.evaluate.epochs=2", "polyvae.explore.traversal-dims=2", "polyvae.explore.traversal-steps=3"));
+        o.addAll(List.of(extra));
+        return PolyvaeConfig.load(List.of(), o);
+    }
+
+    @Test
+    void samplesCycleThroughTheTrainedClassesAndTheStagesAfterwardsUseThem() throws IOException {
+        PolyvaeConfig c = config("samples");
+        new SampleStage(c).run(sc);
+        java.nio.file.Path dir = tmp.resolve("samples");
+        List<String> manifest = Files.readAllLines(dir.resolve("manifest.csv"));
+        assertTrue(manifest.get(0).startsWith("file,seed," + SampleStage.MANIFEST_CLASS + ",z0,"), manifest.get(0));
+        for (int i = 0; i < 12; i++) {
+            assertEquals(String.valueOf(new int[] {2, 5, 10}[i % 3]), manifest.get(i + 1).split(",")[2], "sample " + i);
+        }
+        String stats = Files.readString(dir.resolve("statistics.csv"));
+        for (String token : List.of("2x2", "5x5", "10x10")) {
+            assertTrue(stats.contains("samples (raw) " + token + ",4,"), stats);
+        }
+
+        new ExploreStage(c).run(sc);
+        String html = Files.readString(tmp.resolve("out/report/index.html"));
+        assertTrue(html.contains("<img src=\"classes.png\"") && Files.size(tmp.resolve("out/report/classes.png")) > 0);
+
+        new EvaluateStage(c).run(sc);
+        JsonNode raw = new ObjectMapper().readTree(tmp.resolve("out/evaluation/evaluation.json").toFile()).at("/sets/0");
+        JsonNode cond = raw.path("conditioning");
+        double agreement = cond.path("agreement").asDouble(-1);
+        assertTrue(agreement >= 0 && agreement <= 1, cond.toString());
+        long filedAsRequested = 0;
+        for (int k = 0; k < 3; k++) {
+            long row = 0;
+            for (JsonNode v : cond.path("confusion").path(k)) {
+                row += v.asLong();
+            }
+            assertEquals(4, row, "4 samples requested per class: " + cond.path("confusion"));
+            filedAsRequested += cond.path("confusion").path(k).path(k).asLong();
+        }
+        assertEquals(filedAsRequested / 12.0, agreement, 1e-12);
+        assertEquals(3, cond.path("agreementPerClass").size());
+        assertTrue(Files.readString(tmp.resolve("out/evaluation/index.html")).contains("filed as requested"));
+    }
+
+    @Test
+    void requestedClassesAreDrawnAloneAndTheSameZGivesTheSameSampleInEveryRun() throws IOException {
+        new SampleStage(config("only5", "polyvae.sample.classes=[5]")).run(sc);
+        List<String> manifest = Files.readAllLines(tmp.resolve("only5/manifest.csv"));
+        assertEquals(13, manifest.size());
+        manifest.subList(1, 13).forEach(row -> assertEquals("5", row.split(",")[2], row));
+        new SampleStage(config("only5-again", "polyvae.sample.classes=[5]")).run(sc);
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("only5/sample-007.png")),
+                Files.readAllBytes(tmp.resolve("only5-again/sample-007.png")));
+    }
+
+    @Test
+    void classesTheModelCannotDrawAreRefusedNamingTheKey() {
+        List<Integer> trained = List.of(2, 5, 10);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SampleStage.classesToDraw(config("x", "polyvae.sample.classes=[3]").sample(), true, trained));
+        assertTrue(e.getMessage().contains("polyvae.sample.classes") && e.getMessage().contains("[2, 5, 10]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> SampleStage.classesToDraw(config("x", "polyvae.sample.classes=[5]").sample(), false, trained));
+        assertTrue(e.getMessage().contains("polyvae.model.conditional"), e.getMessage());
+        assertArrayEquals(new int[0], SampleStage.classesToDraw(config("x").sample(), false, trained));
+        assertArrayEquals(new int[] {2, 5, 10}, SampleStage.classesToDraw(config("x").sample(), true, trained));
+        assertArrayEquals(new int[] {10, 2}, SampleStage.classesToDraw(config("x", "polyvae.sample.classes=[10, 2]").sample(),
+                true, trained), "in the order asked for");
+        assertThrows(org.polyvae.config.ConfigError.class, () -> config("x", "polyvae.sample.classes=[4]"));
+    }
+
+    @Test
+    void theSmallestGrainIsAPhysicalAreaWhenTheWindowIsKnown() {
+        SampleFiles files = new SampleFiles(config("x", "polyvae.sample.tessellate-min-grain-um2=0.25",
+                "polyvae.sample.tessellate-min-area=24").sample());
+        assertEquals(256, files.minArea(64, 2), "0.25 µm² at 32 px per µm");
+        assertEquals(10, files.minArea(64, 10), "0.25 µm² at 6.4 px per µm");
+        assertEquals(24, files.minArea(64, 0), "window unknown (unconditional model): tessellate-min-area");
+        assertEquals(24, new SampleFiles(config("x", "polyvae.sample.tessellate-min-grain-um2=0",
+                "polyvae.sample.tessellate-min-area=24").sample()).minArea(64, 2), "0 = always tessellate-min-area");
+    }
+}
