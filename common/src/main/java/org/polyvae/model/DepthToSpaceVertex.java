@@ -3,8 +3,6 @@ package org.polyvae.model;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * both of those are im2col-bound and dominate training time (bench/model.sh measures it). No
  * parameters; JSON-serialisable by class name (keep the no-argument constructor and the getter/setter).
  */
-public class DepthToSpaceVertex extends GraphVertex {
+public class DepthToSpaceVertex extends SingleInputVertex {
     private static final long serialVersionUID = 1L;
 
     private int blockSize = 2;
@@ -55,21 +53,6 @@ public class DepthToSpaceVertex extends GraphVertex {
     }
 
     @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 1;
-    }
-
-    @Override
-    public int maxVertexInputs() {
-        return 1;
-    }
-
-    @Override
     public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
             INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
         return new DepthToSpaceVertexImpl(graph, name, idx, blockSize, networkDatatype);
@@ -87,13 +70,6 @@ public class DepthToSpaceVertex extends GraphVertex {
                     + "multiple of block size² = " + b2);
         }
         return InputType.convolutional(in.getHeight() * blockSize, in.getWidth() * blockSize, in.getChannels() / b2);
-    }
-
-    @Override
-    public MemoryReport getMemoryReport(InputType... inputTypes) {
-        InputType out = getOutputType(-1, inputTypes);
-        return new LayerMemoryReport.Builder(null, DepthToSpaceVertex.class, inputTypes[0], out)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
     }
 
     @Override

@@ -1,10 +1,7 @@
 package org.polyvae.model;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -16,22 +13,12 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.SpaceToDepth;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Runtime side of {@link DepthToSpaceVertex}: ND4J's depth_to_space forward, space_to_depth backward. */
-final class DepthToSpaceVertexImpl extends BaseGraphVertex {
+final class DepthToSpaceVertexImpl extends ParameterFreeVertexImpl {
     private final int b;
 
     DepthToSpaceVertexImpl(ComputationGraph graph, String name, int index, int blockSize, DataType dataType) {
-        super(graph, name, index, null, null, dataType);
+        super(graph, name, index, dataType);
         this.b = blockSize;
-    }
-
-    @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
     }
 
     @Override
@@ -49,19 +36,6 @@ final class DepthToSpaceVertexImpl extends BaseGraphVertex {
         INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape());
         Nd4j.exec(new SpaceToDepth(epsilon.isView() ? epsilon.dup() : epsilon, grad, b, DataFormat.NCHW));
         return new Pair<>(null, new INDArray[] {grad});
-    }
-
-    @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("DepthToSpaceVertex has no parameters");
-        }
-    }
-
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-            int minibatchSize) {
-        return maskArrays == null || maskArrays.length == 0 ? null : new Pair<>(maskArrays[0], currentMaskState);
     }
 
     @Override

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * draw new noise and get the gradient wrong). No parameters. Configuration class: serialised to JSON
  * by DL4J (by class name) and by Java serialisation; both need the public no-argument constructor.
  */
-public class ReparameterizationVertex extends GraphVertex {
+public class ReparameterizationVertex extends SingleInputVertex {
     private static final long serialVersionUID = 1L;
 
     public ReparameterizationVertex() {
@@ -35,21 +35,6 @@ public class ReparameterizationVertex extends GraphVertex {
     @Override
     public int hashCode() {
         return ReparameterizationVertex.class.getName().hashCode();
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 1;
-    }
-
-    @Override
-    public int maxVertexInputs() {
-        return 1;
     }
 
     @Override

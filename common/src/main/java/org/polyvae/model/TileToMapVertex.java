@@ -3,8 +3,6 @@ package org.polyvae.model;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J M2 has no layer for this (RepeatVector makes a sequence, not a map). No parameters;
  * JSON-serialisable by class name (keep the no-argument constructor and the getter/setter).
  */
-public class TileToMapVertex extends GraphVertex {
+public class TileToMapVertex extends SingleInputVertex {
     private static final long serialVersionUID = 1L;
 
     private int size = 1;
@@ -55,21 +53,6 @@ public class TileToMapVertex extends GraphVertex {
     }
 
     @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 1;
-    }
-
-    @Override
-    public int maxVertexInputs() {
-        return 1;
-    }
-
-    @Override
     public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
             INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
         return new TileToMapVertexImpl(graph, name, idx, size, networkDatatype);
@@ -82,13 +65,6 @@ public class TileToMapVertex extends GraphVertex {
                     + java.util.Arrays.toString(inputs));
         }
         return InputType.convolutional(size, size, in.getSize());
-    }
-
-    @Override
-    public MemoryReport getMemoryReport(InputType... inputTypes) {
-        InputType out = getOutputType(-1, inputTypes);
-        return new LayerMemoryReport.Builder(null, TileToMapVertex.class, inputTypes[0], out)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
     }
 
     @Override

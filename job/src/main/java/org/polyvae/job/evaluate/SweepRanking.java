@@ -34,7 +34,7 @@ public final class SweepRanking implements Callable<Integer> {
     /** One preset's figures (null when it has no evaluation). */
     record Row(String preset, String status, Double ratio, Double confident, Double tessellatedRatio,
             Double tessellatedConfident, Double grains, Double flat, Double e11W1, Double memorised, Double judgeAccuracy,
-            Double requestedClass) {
+            Double requestedClass, Double tessellatedRequestedClass) {
     }
 
     public static void main(String[] args) {
@@ -74,7 +74,7 @@ public final class SweepRanking implements Callable<Integer> {
         Path json = new Path(presetDir, "evaluation/" + EvaluateStage.JSON);
         if (!fs.exists(json)) {
             return new Row(name, state.equals("ok") ? "no evaluation.json" : state, null, null, null, null, null, null,
-                    null, null, null, null);
+                    null, null, null, null, null);
         }
         JsonNode e;
         try (InputStream in = fs.open(json)) {
@@ -97,7 +97,8 @@ public final class SweepRanking implements Callable<Integer> {
                 tess == null ? null : num(tess.at("/frechet/ratio")), tess == null ? null : num(tess.path("confidentShare")),
                 all == null ? null : num(all.path("grainsPerImage")), all == null ? null : num(all.path("flatPixelShare")),
                 num(raw.at("/e11/w1Gpa")), num(raw.at("/nearestTraining/shareBelowHeldOutP5")),
-                num(e.at("/judge/accuracy")), num(raw.at("/conditioning/agreement")));
+                num(e.at("/judge/accuracy")), num(raw.at("/conditioning/agreement")),
+                tess == null ? null : num(tess.at("/conditioning/agreement")));
     }
 
     static List<Row> rank(List<Row> rows) {
@@ -110,18 +111,19 @@ public final class SweepRanking implements Callable<Integer> {
     static String markdown(List<Row> ranked) {
         StringBuilder b = new StringBuilder("| rank | preset | Fréchet ratio | confident | Fréchet ratio (tessellated) "
                 + "| confident (tessellated) | grains/image | flat pixels | E11 W1 (GPa) | memorised | judge accuracy "
-                + "| requested class |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| requested class | requested class (tessellated) |\n"
+                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         int rank = 1;
         for (Row r : ranked) {
             if (r.ratio() == null) {
-                b.append("| – | ").append(r.preset()).append(" | ").append(r.status()).append(" ||||||||||\n");
+                b.append("| – | ").append(r.preset()).append(" | ").append(r.status()).append(" |||||||||||\n");
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", rank++,
+            b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", rank++,
                     r.preset(), f(r.ratio(), "%.2f"), f(r.confident(), "%.2f"), f(r.tessellatedRatio(), "%.2f"),
                     f(r.tessellatedConfident(), "%.2f"), f(r.grains(), "%.1f"), f(r.flat(), "%.3f"),
                     f(r.e11W1(), "%.2f"), f(r.memorised(), "%.2f"), f(r.judgeAccuracy(), "%.2f"),
-                    f(r.requestedClass(), "%.2f")));
+                    f(r.requestedClass(), "%.2f"), f(r.tessellatedRequestedClass(), "%.2f")));
         }
         return b.toString();
     }
@@ -129,13 +131,14 @@ public final class SweepRanking implements Callable<Integer> {
     static String csv(List<Row> ranked) {
         StringBuilder b = new StringBuilder("rank,preset,status,frechet_ratio,confident_share,frechet_ratio_tessellated,"
                 + "confident_share_tessellated,grains_per_image,flat_pixel_share,e11_w1_gpa,memorised_share,"
-                + "judge_accuracy,requested_class_agreement\n");
+                + "judge_accuracy,requested_class_agreement,requested_class_agreement_tessellated\n");
         int rank = 1;
         for (Row r : ranked) {
             b.append(r.ratio() == null ? "" : String.valueOf(rank++)).append(',').append(r.preset()).append(',')
                     .append(r.status().replace(',', ';'));
             for (Double v : new Double[] {r.ratio(), r.confident(), r.tessellatedRatio(), r.tessellatedConfident(),
-                    r.grains(), r.flat(), r.e11W1(), r.memorised(), r.judgeAccuracy(), r.requestedClass()}) {
+                    r.grains(), r.flat(), r.e11W1(), r.memorised(), r.judgeAccuracy(), r.requestedClass(),
+                    r.tessellatedRequestedClass()}) {
                 b.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.6g", v));
             }
             b.append('\n');

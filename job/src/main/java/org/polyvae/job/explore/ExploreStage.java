@@ -107,11 +107,16 @@ public final class ExploreStage {
             if (haveSamples) {
                 write(rfs, new Path(dir, "samples.png"), read(fs, samples));
             }
+            Path tessellated = new Path(config.sample().dir(), "contact-sheet-tessellated.png");
+            boolean haveTessellated = haveSamples && fs.exists(tessellated);
+            if (haveTessellated) {
+                write(rfs, new Path(dir, ReportPage.TESSELLATED_SAMPLES), read(fs, tessellated));
+            }
             write(rfs, new Path(dir, "latents.csv"), csv(a).getBytes(StandardCharsets.UTF_8));
             Path section = new Path(config.evaluate().dir(), EvaluationSection.FILE);
             FileSystem efs = section.getFileSystem(sc.hadoopConfiguration());
             String evaluation = efs.exists(section) ? new String(read(efs, section), StandardCharsets.UTF_8) : "";
-            String html = new ReportPage(config, vae, a, encoded.size(), haveSamples, conditional,
+            String html = new ReportPage(config, vae, a, encoded.size(), haveSamples, haveTessellated, conditional,
                     new String(read(fs, new Path(model, "config.conf")), StandardCharsets.UTF_8), evaluation).html();
             write(rfs, new Path(dir, "index.html"), html.getBytes(StandardCharsets.UTF_8));
             report.commit();

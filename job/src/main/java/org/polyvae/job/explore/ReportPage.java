@@ -9,19 +9,22 @@ import org.polyvae.job.Html;
 final class ReportPage {
     /** |r| above which a variable is said to follow an attribute. */
     static final double STRONG = 0.5;
+    static final String TESSELLATED_SAMPLES = "samples-tessellated.png";
 
     private final PolyvaeConfig config;
     private final ComputationGraph vae;
     private final LatentAnalysis a;
     private final int images;
     private final boolean samples;
+    private final boolean tessellatedSamples;
     private final boolean conditional;
     private final String resolvedConfig;
     private final String evaluationSection;
 
     /** @param evaluationSection the evaluate stage's section.html, or "" when there is none yet */
     ReportPage(PolyvaeConfig config, ComputationGraph vae, LatentAnalysis a, int images, boolean samples,
-            boolean conditional, String resolvedConfig, String evaluationSection) {
+            boolean tessellatedSamples, boolean conditional, String resolvedConfig, String evaluationSection) {
+        this.tessellatedSamples = tessellatedSamples;
         this.conditional = conditional;
         this.config = config;
         this.vae = vae;
@@ -48,6 +51,10 @@ final class ReportPage {
                 .append("<h2>Training</h2><img src=\"loss.png\" alt=\"loss curve\">\n");
         if (samples) {
             b.append("<h2>Samples from the prior</h2><img src=\"samples.png\" alt=\"samples\">\n");
+            if (tessellatedSamples) {
+                b.append("<p>The same samples after the tessellation post-step (polyvae.sample.tessellate-*):</p><img src=\"")
+                        .append(TESSELLATED_SAMPLES).append("\" alt=\"tessellated samples\">\n");
+            }
         }
         if (conditional) {
             b.append("<h2>The class condition</h2><p>A class-conditional model: each row decodes the same prior "

@@ -18,6 +18,11 @@ class SweepRankingTest {
     Path tmp;
 
     private void preset(String name, String status, Double ratio, double confident) throws IOException {
+        preset(name, status, ratio, confident, "null");
+    }
+
+    /** @param agreement the raw samples' requested-class agreement (a conditional model's), JSON */
+    private void preset(String name, String status, Double ratio, double confident, String agreement) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(name));
         Files.writeString(dir.resolve("status"), status + "\n");
         if (ratio != null) {
@@ -25,16 +30,16 @@ class SweepRankingTest {
             Files.writeString(dir.resolve("evaluation/evaluation.json"), String.format(Locale.ROOT, """
                     {"samples":"x","judge":{"accuracy":0.9},
                      "sets":[{"set":"raw","confidentShare":%s,"frechet":{"ratio":%s},"e11":{"w1Gpa":1.5},
-                              "nearestTraining":{"shareBelowHeldOutP5":0.0},
+                              "nearestTraining":{"shareBelowHeldOutP5":0.0},"conditioning":%s,
                               "microstructure":[{"source":"generated","windowClass":"all","grainsPerImage":40.0,
                                                  "flatPixelShare":0.1}]}]}
-                    """, confident, ratio));
+                    """, confident, ratio, agreement.equals("null") ? "null" : "{\"agreement\":" + agreement + "}"));
         }
     }
 
     @Test
     void ranksByFrechetRatioThenConfidenceWithFailuresLast() throws IOException {
-        preset("beta-2", "ok", 12.0, 0.1);
+        preset("beta-2", "ok", 12.0, 0.1, "0.75");
         preset("baseline", "ok", 9.5, 0.0);
         preset("wide", "ok", 9.5, 0.3);
         preset("broken", "failed (exit 1, see sweep.log)", null, 0);
@@ -50,6 +55,8 @@ class SweepRankingTest {
         String md = Files.readString(tmp.resolve("ranking.md"));
         assertTrue(md.contains("| 1 | wide | 9.50 | 0.30 | – | – | 40.0 | 0.100 | 1.50 | 0.00 | 0.90 |"), md);
         assertTrue(md.contains("| – | broken | failed"), md);
+        assertTrue(md.contains("| 3 | beta-2 | 12.00 | 0.10 | – | – | 40.0 | 0.100 | 1.50 | 0.00 | 0.90 | 0.75 | – |"), md);
+        assertTrue(csv.get(3).endsWith(",0.750000,"), "requested-class agreement, none for tessellated: " + csv.get(3));
     }
 
     @Test

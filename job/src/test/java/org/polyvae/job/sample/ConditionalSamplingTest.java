@@ -11,12 +11,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyvae.job.LocalSpark;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.evaluate.EvaluateStage;
 import org.polyvae.job.explore.ExploreStage;
@@ -34,11 +34,7 @@ class ConditionalSamplingTest {
 
     @BeforeAll
     static void start() throws IOException {
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("ConditionalSamplingTest")
-                .set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator"));
+        sc = LocalSpark.start("ConditionalSamplingTest");
         PolyvaeConfig c = config("samples");
         new SynthStage(c).run(sc);
         new TrainStage(c).run(sc);
@@ -81,7 +77,10 @@ class ConditionalSamplingTest {
 
         new ExploreStage(c).run(sc);
         String html = Files.readString(tmp.resolve("out/report/index.html"));
-        assertTrue(html.contains("<img src=\"classes.png\"") && Files.size(tmp.resolve("out/report/classes.png")) > 0);
+        for (String figure : List.of("classes.png", "samples.png", "samples-tessellated.png")) {
+            assertTrue(html.contains("<img src=\"" + figure + "\"") && Files.size(tmp.resolve("out/report/" + figure)) > 0,
+                    figure);
+        }
 
         new EvaluateStage(c).run(sc);
         JsonNode raw = new ObjectMapper().readTree(tmp.resolve("out/evaluation/evaluation.json").toFile()).at("/sets/0");

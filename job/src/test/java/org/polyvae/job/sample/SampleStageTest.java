@@ -19,7 +19,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyvae.job.LocalSpark;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.model.Decoders;
@@ -40,11 +40,7 @@ class SampleStageTest {
 
     @BeforeAll
     static void start() throws IOException {
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("SampleStageTest")
-                .set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator"));
+        sc = LocalSpark.start("SampleStageTest");
         // An untrained model is enough to test the stage: the decoder's weights are what they are.
         PolyvaeConfig c = config("unused");
         VaeArchitecture arch = new VaeArchitecture(c.model());
