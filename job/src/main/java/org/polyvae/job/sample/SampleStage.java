@@ -18,6 +18,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.polyvae.config.ConfigError;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.config.SampleSettings;
 import org.polyvae.data.ContactSheet;
@@ -161,12 +162,13 @@ public final class SampleStage {
     /**
      * The window sizes (µm) sample i is drawn from in turn: none for an unconditional model; for a
      * conditional one polyvae.sample.classes, each of which the model must have been trained on, or, when
-     * that is empty, every class it was trained on.
+     * that is empty, every class it was trained on. A class the model cannot draw is a configuration error
+     * (exit code 2, no stack trace).
      */
     static int[] classesToDraw(SampleSettings s, boolean conditional, List<Integer> trained) {
         if (!conditional) {
             if (!s.classes().isEmpty()) {
-                throw new IllegalArgumentException("polyvae.sample.classes = " + s.classes() + " needs a class-conditional "
+                throw new ConfigError("polyvae.sample.classes = " + s.classes() + " needs a class-conditional "
                         + "model, but this one was trained with polyvae.model.conditional = false: train one with "
                         + "polyvae.model.conditional=true, or set polyvae.sample.classes=[]");
             }
@@ -174,7 +176,7 @@ public final class SampleStage {
         }
         for (int um : s.classes()) {
             if (!trained.contains(um)) {
-                throw new IllegalArgumentException("polyvae.sample.classes = " + s.classes() + ": the model was trained "
+                throw new ConfigError("polyvae.sample.classes = " + s.classes() + ": the model was trained "
                         + "on the classes " + trained + " µm only, not " + um + " µm");
             }
         }

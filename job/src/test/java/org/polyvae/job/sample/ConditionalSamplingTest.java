@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyvae.job.LocalSpark;
+import org.polyvae.config.ConfigError;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.evaluate.EvaluateStage;
 import org.polyvae.job.explore.ExploreStage;
@@ -115,17 +116,17 @@ class ConditionalSamplingTest {
     @Test
     void classesTheModelCannotDrawAreRefusedNamingTheKey() {
         List<Integer> trained = List.of(2, 5, 10);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        ConfigError e = assertThrows(ConfigError.class,
                 () -> SampleStage.classesToDraw(config("x", "polyvae.sample.classes=[3]").sample(), true, trained));
         assertTrue(e.getMessage().contains("polyvae.sample.classes") && e.getMessage().contains("[2, 5, 10]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(ConfigError.class,
                 () -> SampleStage.classesToDraw(config("x", "polyvae.sample.classes=[5]").sample(), false, trained));
         assertTrue(e.getMessage().contains("polyvae.model.conditional"), e.getMessage());
         assertArrayEquals(new int[0], SampleStage.classesToDraw(config("x").sample(), false, trained));
         assertArrayEquals(new int[] {2, 5, 10}, SampleStage.classesToDraw(config("x").sample(), true, trained));
         assertArrayEquals(new int[] {10, 2}, SampleStage.classesToDraw(config("x", "polyvae.sample.classes=[10, 2]").sample(),
                 true, trained), "in the order asked for");
-        assertThrows(org.polyvae.config.ConfigError.class, () -> config("x", "polyvae.sample.classes=[4]"));
+        assertThrows(ConfigError.class, () -> config("x", "polyvae.sample.classes=[4]"));
     }
 
     @Test
