@@ -15,18 +15,12 @@ public record DataSettings(String dir, int resolution, Set<WindowClass> classes)
     }
 
     private static Set<WindowClass> classes(Settings s) {
-        List<Integer> values = s.intList("classes");
+        List<Integer> values = s.windowSizes("classes");
         if (values.isEmpty()) {
             throw new ConfigError(s.key("classes") + " is empty: expected a non-empty list of window sizes from [2, 3, 5, 10]");
         }
         EnumSet<WindowClass> set = EnumSet.noneOf(WindowClass.class);
-        for (int um : values) {
-            try {
-                set.add(WindowClass.ofMicrometres(um));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigError(s.key("classes") + " = " + values + ": " + e.getMessage());
-            }
-        }
+        values.forEach(um -> set.add(WindowClass.ofMicrometres(um)));
         return set;
     }
 }

@@ -3,7 +3,6 @@ package org.polyvae.config;
 import com.typesafe.config.Config;
 import java.io.Serializable;
 import java.util.List;
-import org.polyvae.data.WindowClass;
 
 /**
  * {@code polyvae.sample.*}: new microstructures from the trained decoder (see conf/application.conf).
@@ -46,18 +45,6 @@ public record SampleSettings(
                 s.bool("tessellate-equalize"),
                 s.intIn("driver-max", 0, 100_000_000),
                 s.intIn("images-per-task", 1, 10_000_000),
-                classes(s));
-    }
-
-    private static List<Integer> classes(Settings s) {
-        List<Integer> values = s.intList("classes");
-        for (int um : values) {
-            try {
-                WindowClass.ofMicrometres(um);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigError(s.key("classes") + " = " + values + ": " + e.getMessage());
-            }
-        }
-        return List.copyOf(values);
+                s.windowSizes("classes"));
     }
 }

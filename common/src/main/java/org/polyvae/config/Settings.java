@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import java.util.List;
 import java.util.OptionalInt;
+import org.polyvae.data.WindowClass;
 
 /**
  * Typed, range-checked reads of one config section, for the settings records. Every error names the
@@ -93,6 +94,19 @@ public final class Settings {
     public List<Integer> intList(String name) {
         String key = key(name);
         return read(key, "a list of integers", () -> config.getIntList(key));
+    }
+
+    /** A list of window sizes in µm, each one of the dataset's classes (2, 3, 5, 10), in the order given. */
+    public List<Integer> windowSizes(String name) {
+        List<Integer> values = intList(name);
+        for (int um : values) {
+            try {
+                WindowClass.ofMicrometres(um);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigError(key(name) + " = " + values + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(values);
     }
 
     private interface Read<T> {
