@@ -19,7 +19,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.polyvae.config.EvaluateSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.AtomicOutput;
-import org.polyvae.job.sample.SampleStage;
+import org.polyvae.job.sample.SampleManifest;
 import org.polyvae.job.train.BatchExport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +47,9 @@ public final class EvaluateStage {
     public Evaluation run(JavaSparkContext sc) throws IOException {
         // The samples first: a missing folder should fail before the judge trains.
         Map<String, List<String>> sampleFiles = sampleFiles(sc);
-        Map<String, Integer> requested = requestedClasses(sc);
+        Path samplesDir = new Path(s.samples());
+        Map<String, Integer> requested = SampleManifest.requestedClasses(
+                samplesDir.getFileSystem(sc.hadoopConfiguration()), samplesDir);
         if (config.train().validationFraction() <= 0) {
             throw new IllegalStateException("evaluate needs held-out real images, but polyvae.train.validation-fraction "
                     + "is 0: set it above 0 (the judge never trains on that split)");
@@ -130,37 +132,6 @@ public final class EvaluateStage {
             sets.put("tessellated", tess);
         }
         return sets;
-    }
-
-    /**
-     * Each sample's requested window size (µm) by file name, from the samples' manifest.csv when a
-     * class-conditional model drew them (its {@value SampleStage#MANIFEST_CLASS} column); empty otherwise.
-     */
-    private Map<String, Integer> requestedClasses(JavaSparkContext sc) throws IOException {
-        Path manifest = new Path(s.samples(), "manifest.csv");
-        FileSystem fs = manifest.getFileSystem(sc.hadoopConfiguration());
-        Map<String, Integer> requested = new LinkedHashMap<>();
-        if (!fs.exists(manifest)) {
-            return requested;
-        }
-        List<String> lines;
-        try (InputStream in = fs.open(manifest)) {
-            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        }
-        int column = lines.isEmpty() ? -1 : Arrays.asList(lines.get(0).split(",")).indexOf(SampleStage.MANIFEST_CLASS);
-        if (column < 0) {
-            return requested;
-        }
-        for (int i = 1; i < lines.size(); i++) {
-            String[] cells = lines.get(i).split(",");
-            try {
-                requested.put(cells[0], Integer.parseInt(cells[column].trim()));
-            } catch (RuntimeException e) {
-                throw new IOException(fs.makeQualified(manifest) + " line " + (i + 1) + ": expected a window size (µm) in "
-                        + "column " + SampleStage.MANIFEST_CLASS + ", got '" + lines.get(i) + "'", e);
-            }
-        }
-        return requested;
     }
 
     private static List<String> samplePngs(FileSystem fs, Path dir) throws IOException {

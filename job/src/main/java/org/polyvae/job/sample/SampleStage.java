@@ -50,8 +50,6 @@ public final class SampleStage {
     private static final int SHEET_MAX = 200;
     /** Real images per class that statistics.csv compares the samples with. */
     private static final int TRAINING_IMAGES_PER_CLASS = 200;
-    /** The manifest column of a conditional sample's requested window size (µm). */
-    public static final String MANIFEST_CLASS = "class_um";
 
     private final PolyvaeConfig config;
     private final SampleSettings s;
@@ -124,7 +122,7 @@ public final class SampleStage {
                     ? onDriver(sampler, fs, out.tmp())
                     : onExecutors(sc, zip, classes, out.tmp());
             int size = (int) Math.round(Math.sqrt(written.get(0).raw().length));
-            writeManifest(fs, out.tmp(), sampler);
+            SampleManifest.write(fs, out.tmp(), s.count(), s.seed(), files, sampler);
             writeSheets(fs, out.tmp(), written, size, sampler);
             String stats = statistics(sc, written, size, sampler);
             try (OutputStream os = fs.create(new Path(out.tmp(), "statistics.csv"), true)) {
@@ -237,30 +235,6 @@ public final class SampleStage {
         kept.sort(java.util.Comparator.comparingInt(Written::index));
         decoder.destroy();
         return kept;
-    }
-
-    private void writeManifest(FileSystem fs, Path dir, LatentSampler sampler) throws IOException {
-        try (OutputStream os = fs.create(new Path(dir, "manifest.csv"), true)) {
-            StringBuilder header = new StringBuilder("file,seed");
-            if (sampler.conditional()) {
-                header.append(',').append(MANIFEST_CLASS);
-            }
-            for (int j = 0; j < sampler.codeLength(); j++) {
-                header.append(",z").append(j);
-            }
-            os.write(header.append('\n').toString().getBytes(StandardCharsets.UTF_8));
-            for (int i = 0; i < s.count(); i++) {
-                StringBuilder row = new StringBuilder(files.name(i)).append(',')
-                        .append(LatentSampler.sampleSeed(s.seed(), i));
-                if (sampler.conditional()) {
-                    row.append(',').append(sampler.windowClass(i));
-                }
-                for (double z : sampler.latent(i)) {
-                    row.append(',').append(String.format(Locale.ROOT, "%.6f", z));
-                }
-                os.write(row.append('\n').toString().getBytes(StandardCharsets.UTF_8));
-            }
-        }
     }
 
     private void writeSheets(FileSystem fs, Path dir, List<Written> written, int size, LatentSampler sampler)

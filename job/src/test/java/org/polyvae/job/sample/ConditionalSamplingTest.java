@@ -67,7 +67,7 @@ class ConditionalSamplingTest {
         new SampleStage(c).run(sc);
         java.nio.file.Path dir = tmp.resolve("samples");
         List<String> manifest = Files.readAllLines(dir.resolve("manifest.csv"));
-        assertTrue(manifest.get(0).startsWith("file,seed," + SampleStage.MANIFEST_CLASS + ",z0,"), manifest.get(0));
+        assertTrue(manifest.get(0).startsWith("file,seed," + SampleManifest.CLASS_COLUMN + ",z0,"), manifest.get(0));
         for (int i = 0; i < 12; i++) {
             assertEquals(String.valueOf(new int[] {2, 5, 10}[i % 3]), manifest.get(i + 1).split(",")[2], "sample " + i);
         }

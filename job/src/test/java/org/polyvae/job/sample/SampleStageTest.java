@@ -89,7 +89,7 @@ class SampleStageTest {
         }
         List<String> manifest = Files.readAllLines(a.resolve("manifest.csv"));
         assertEquals(8, manifest.size());
-        assertTrue(manifest.get(0).startsWith("file,seed," + SampleStage.MANIFEST_CLASS + ",z0,"), manifest.get(0));
+        assertTrue(manifest.get(0).startsWith("file,seed," + SampleManifest.CLASS_COLUMN + ",z0,"), manifest.get(0));
         assertEquals(3 + 4 * 4 * 4, manifest.get(1).split(",").length,
                 "file, seed, class (the default model is conditional) and a 4-channel 4x4 spatial code");
 
