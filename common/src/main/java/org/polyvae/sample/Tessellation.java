@@ -41,12 +41,7 @@ public final class Tessellation {
      * grain seed carrying the region's mean gray, and every pixel takes the gray of its nearest seed. The
      * decoder then sets where grains are and their orientation; the boundaries are straight, and the grains
      * convex, as in a film grown from nucleation sites (and as in the synthetic stand-in).
-     */
-    public static byte[] voronoi(byte[] gray, int size, int bands, int minArea) {
-        return voronoi(gray, size, bands, minArea, false);
-    }
-
-    /**
+     *
      * @param equalize replace the grains' grays by their rank quantiles of the uniform distribution on
      *                 [0, 255] (grain k of n by mean gray gets 255·(k + ½)/n): lattice angles are uniform in an
      *                 untextured film, while a decoder's averaging pulls small grains' grays together

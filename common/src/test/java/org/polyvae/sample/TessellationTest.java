@@ -54,7 +54,7 @@ class TessellationTest {
                 }
             }
         }
-        byte[] v = Tessellation.voronoi(img, N, 4, 10);
+        byte[] v = Tessellation.voronoi(img, N, 4, 10, false);
         assertEquals(2, distinctGrays(v), "one gray per grain");
         int[] in = firstBrightColumnPerRow(img);
         int[] out = firstBrightColumnPerRow(v);

@@ -38,6 +38,7 @@ final class DatasetEncoder {
                 return out.iterator();
             }
             ComputationGraph vae = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model.value()), false);
+            boolean conditional = VaeArchitecture.isConditional(vae);
             while (paths.hasNext()) {
                 String p = paths.next();
                 Path path = new Path(p);
@@ -47,8 +48,7 @@ final class DatasetEncoder {
                 }
                 INDArray x = batch.getFeatures(0);
                 INDArray meta = batch.getLabels(0);
-                INDArray[] inputs = VaeArchitecture.isConditional(vae)
-                        ? new INDArray[] {x, VaeBatchLoader.classes(batch)} : new INDArray[] {x};
+                INDArray[] inputs = conditional ? new INDArray[] {x, VaeBatchLoader.classes(batch)} : new INDArray[] {x};
                 INDArray posterior = vae.feedForward(inputs, false).get(VaeArchitecture.POSTERIOR)
                         .castTo(DataType.FLOAT);
                 int n = (int) x.size(0);

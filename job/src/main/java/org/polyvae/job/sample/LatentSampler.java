@@ -3,11 +3,6 @@ package org.polyvae.job.sample;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Random;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,7 +38,7 @@ final class LatentSampler {
 
     LatentSampler(ComputationGraph decoder, long seed, double temperature, int[] classes) {
         this.decoder = decoder;
-        this.codeLength = codeLength(decoder);
+        this.codeLength = VaeArchitecture.codeLength(decoder);
         this.seed = seed;
         this.temperature = temperature;
         this.classes = classes.clone();
@@ -64,41 +59,6 @@ final class LatentSampler {
     /** Window size (µm) of sample {@code index}; only for a conditional decoder. */
     int windowClass(int index) {
         return classes[index % classes.length];
-    }
-
-    /**
-     * Length of z, from the vertex that reads it: the input width of the first dense layer, or of the reshape
-     * to a map (a layer's preprocessor, or a PreprocessorVertex in a conditional spatial decoder); in a
-     * conditional dense decoder z first joins the class one-hot, so the next layer's width less the classes.
-     */
-    static int codeLength(ComputationGraph decoder) {
-        var conf = decoder.getConfiguration();
-        for (var e : conf.getVertexInputs().entrySet()) {
-            if (!e.getValue().contains(VaeArchitecture.Z)) {
-                continue;
-            }
-            var vertex = conf.getVertices().get(e.getKey());
-            if (vertex instanceof PreprocessorVertex pv && pv.getPreProcessor() instanceof FeedForwardToCnnPreProcessor p) {
-                return (int) (p.getInputHeight() * p.getInputWidth() * p.getNumChannels());
-            }
-            if (vertex instanceof MergeVertex) {
-                for (var next : conf.getVertexInputs().entrySet()) {
-                    if (next.getValue().contains(e.getKey()) && conf.getVertices().get(next.getKey()) instanceof LayerVertex v
-                            && v.getLayerConf().getLayer() instanceof FeedForwardLayer f) {
-                        return (int) f.getNIn() - VaeArchitecture.CLASSES;
-                    }
-                }
-            }
-            if (vertex instanceof LayerVertex v) {
-                if (v.getPreProcessor() instanceof FeedForwardToCnnPreProcessor p) {
-                    return (int) (p.getInputHeight() * p.getInputWidth() * p.getNumChannels());
-                }
-                if (v.getLayerConf().getLayer() instanceof FeedForwardLayer f) {
-                    return (int) f.getNIn();
-                }
-            }
-        }
-        throw new IllegalStateException("not a polyvae decoder: no layer reads its input '" + VaeArchitecture.Z + "'");
     }
 
     int codeLength() {
