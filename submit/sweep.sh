@@ -72,4 +72,4 @@ done
 read -r -a jvm <<< "$(jvm_options "$repo")"
 jar=$(ls job/target/polyvae-job-*.jar | grep -v -e sources -e tests | head -1)
 java "${jvm[@]}" -Dlog4j2.configurationFile="$repo/conf/log4j2.properties" \
-  -cp "$jar:$(cat job/target/runtime-classpath.txt)" org.polyvae.job.evaluate.SweepRanking "$out"
+  -cp "$jar:$(cat job/target/runtime-classpath.txt)" org.polyvae.job.sweep.SweepRanking "$out"

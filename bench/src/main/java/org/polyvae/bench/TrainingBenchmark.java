@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.train.TrainStage;
-import org.polyvae.job.train.VaeBatchLoader;
+import org.polyvae.job.batches.VaeBatchLoader;
 import org.polyvae.model.VaeArchitecture;
 import org.polyvae.model.VaeBatches;
 import picocli.CommandLine;

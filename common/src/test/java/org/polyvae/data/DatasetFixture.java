@@ -1,5 +1,6 @@
 package org.polyvae.data;
 
+import org.polyvae.image.GrayImages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /** Writes small datasets in the original layout for tests. */
-final class DatasetFixture {
+public final class DatasetFixture {
     private final Path root;
 
     DatasetFixture(Path root) {
@@ -48,7 +49,7 @@ final class DatasetFixture {
     }
 
     /** A gray JPEG whose content depends on {@code seed}. */
-    static byte[] grayJpeg(int size, long seed) throws IOException {
+    public static byte[] grayJpeg(int size, long seed) throws IOException {
         Random random = new Random(seed);
         byte[] gray = new byte[size * size];
         random.nextBytes(gray);

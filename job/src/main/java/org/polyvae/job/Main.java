@@ -1,5 +1,6 @@
 package org.polyvae.job;
 
+import org.polyvae.job.spark.SparkContexts;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;

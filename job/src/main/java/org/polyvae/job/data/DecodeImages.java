@@ -17,7 +17,7 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.util.TaskCompletionListener;
-import org.polyvae.data.GrayImageDecoder;
+import org.polyvae.image.GrayImageDecoder;
 import org.polyvae.data.ImageEntry;
 import org.polyvae.io.DataFileSystems;
 import org.polyvae.data.LabeledImage;

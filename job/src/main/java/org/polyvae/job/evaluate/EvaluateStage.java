@@ -20,7 +20,7 @@ import org.polyvae.config.EvaluateSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.job.sample.SampleManifest;
-import org.polyvae.job.train.BatchExport;
+import org.polyvae.job.batches.BatchExport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EvaluateStage {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateStage.class);
-    static final String JSON = "evaluation.json";
+    public static final String JSON = "evaluation.json";
 
     private final PolyvaeConfig config;
     private final EvaluateSettings s;

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.polyvae.job.Html;
+import org.polyvae.job.report.Html;
 
 /**
  * The evaluation as HTML: {@code section.html} (a fragment the report page embeds, figures inlined as PNG

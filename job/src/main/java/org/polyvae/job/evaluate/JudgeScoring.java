@@ -14,9 +14,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.polyvae.data.GrayImageDecoder;
-import org.polyvae.data.GrayImages;
-import org.polyvae.job.train.VaeBatchLoader;
+import org.polyvae.image.GrayImageDecoder;
+import org.polyvae.image.GrayImages;
+import org.polyvae.job.batches.VaeBatchLoader;
 
 /**
  * Runs the judge on the executors: over exported batch files (real images with their labels) or over image

@@ -1,5 +1,6 @@
 package org.polyvae.job.evaluate;
 
+import org.polyvae.job.batches.JudgeBatchLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +24,7 @@ import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.ImageEntry;
 import org.polyvae.data.WindowClass;
 import org.polyvae.io.AtomicOutput;
-import org.polyvae.job.train.BatchExport;
+import org.polyvae.job.batches.BatchExport;
 import org.polyvae.model.EvaluatorArchitecture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -12,7 +12,7 @@ import org.apache.spark.util.SerializableConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.polyvae.job.train.VaeBatchLoader;
+import org.polyvae.job.batches.VaeBatchLoader;
 
 /**
  * The memorisation check: for each query image, the distance to its nearest image in the training split,

@@ -15,7 +15,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.polyvae.job.train.VaeBatchLoader;
+import org.polyvae.job.batches.VaeBatchLoader;
 import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.model.VaeArchitecture;
 

@@ -1,9 +1,11 @@
 package org.polyvae.job.explore;
 
+import org.polyvae.job.report.Html;
+import org.polyvae.job.explore.LatentAnalysis;
+import org.polyvae.job.explore.ExploreStage;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.polyvae.config.PolyvaeConfig;
-import org.polyvae.job.Html;
 
 /** report/index.html: a static page over the figures the explore stage writes next to it. */
 final class ReportPage {

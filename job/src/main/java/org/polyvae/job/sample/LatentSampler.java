@@ -8,7 +8,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.polyvae.data.GrayImages;
+import org.polyvae.image.GrayImages;
 import org.polyvae.job.synth.SynthPlan;
 import org.polyvae.model.VaeArchitecture;
 import org.polyvae.model.VaeBatches;

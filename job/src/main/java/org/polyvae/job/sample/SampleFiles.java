@@ -9,8 +9,8 @@ import javax.imageio.ImageIO;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.polyvae.config.SampleSettings;
-import org.polyvae.data.ContactSheet;
-import org.polyvae.sample.Tessellation;
+import org.polyvae.image.ContactSheet;
+import org.polyvae.image.Tessellation;
 
 /**
  * Writes one sample's files into the (temporary) output folder: the raw decoded image, its tessellation

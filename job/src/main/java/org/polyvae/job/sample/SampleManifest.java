@@ -1,5 +1,7 @@
 package org.polyvae.job.sample;
 
+import org.polyvae.job.sample.SampleFiles;
+import org.polyvae.job.sample.LatentSampler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -22,7 +22,7 @@ import org.apache.spark.util.SerializableConfiguration;
 import org.polyvae.config.DataSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.config.SynthSettings;
-import org.polyvae.data.ContactSheet;
+import org.polyvae.image.ContactSheet;
 import org.polyvae.data.DatasetLayout;
 import org.polyvae.data.LabelsCsv;
 import org.polyvae.data.WindowClass;

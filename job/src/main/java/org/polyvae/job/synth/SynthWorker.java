@@ -11,7 +11,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.polyvae.config.SynthSettings;
 import org.polyvae.data.DatasetLayout;
-import org.polyvae.data.GrayImages;
+import org.polyvae.image.GrayImages;
 import org.polyvae.data.WindowClass;
 import org.polyvae.io.DataFileSystems;
 import org.polyvae.fem.CubicCrystal;

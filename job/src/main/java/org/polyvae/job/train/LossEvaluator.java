@@ -1,5 +1,6 @@
 package org.polyvae.job.train;
 
+import org.polyvae.job.batches.VaeBatchLoader;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;

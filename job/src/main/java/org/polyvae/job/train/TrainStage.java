@@ -1,5 +1,7 @@
 package org.polyvae.job.train;
 
+import org.polyvae.job.batches.VaeBatchLoader;
+import org.polyvae.job.batches.BatchExport;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.polyvae.data.DatasetLayout;
-import org.polyvae.data.GrayImages;
+import org.polyvae.image.GrayImages;
 import org.polyvae.data.LabelsCsv;
 import org.polyvae.data.WindowClass;
 

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.polyvae.job.LocalSpark;
 import org.polyvae.config.PolyvaeConfig;
-import org.polyvae.data.ContactSheet;
-import org.polyvae.data.GrayImages;
+import org.polyvae.image.ContactSheet;
+import org.polyvae.image.GrayImages;
 import org.polyvae.job.synth.SynthStage;
-import org.polyvae.job.train.BatchExport;
-import org.polyvae.job.train.VaeBatchLoader;
+import org.polyvae.job.batches.BatchExport;
+import org.polyvae.job.batches.VaeBatchLoader;
 
 /**
  * Stage evaluate on a tiny synthetic dataset, with "samples" whose verdict is known: exact copies of

@@ -1,5 +1,6 @@
 package org.polyvae.job.train;
 
+import org.polyvae.job.batches.VaeBatchLoader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.polyvae.job.evaluate;
+package org.polyvae.job.batches;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,20 +8,19 @@ import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.polyvae.job.train.VaeBatchLoader;
 
 /**
  * Loads an exported batch file (the VAE's, see {@code BatchExport}) as a judge minibatch: the images, and
  * as the two targets the window class one-hot (in the judge's class order) and the standardised E11.
  */
-final class JudgeBatchLoader implements MultiDataSetLoader {
+public final class JudgeBatchLoader implements MultiDataSetLoader {
     private static final long serialVersionUID = 1L;
 
     private final int[] micrometres;
     private final double e11Mean;
     private final double e11Std;
 
-    JudgeBatchLoader(int[] micrometres, double e11Mean, double e11Std) {
+    public JudgeBatchLoader(int[] micrometres, double e11Mean, double e11Std) {
         this.micrometres = micrometres.clone();
         this.e11Mean = e11Mean;
         this.e11Std = e11Std;

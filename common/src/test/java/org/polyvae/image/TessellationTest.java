@@ -1,4 +1,4 @@
-package org.polyvae.sample;
+package org.polyvae.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

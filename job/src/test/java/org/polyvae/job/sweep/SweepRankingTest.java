@@ -1,4 +1,4 @@
-package org.polyvae.job.evaluate;
+package org.polyvae.job.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

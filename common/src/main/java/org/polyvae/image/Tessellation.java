@@ -1,4 +1,4 @@
-package org.polyvae.sample;
+package org.polyvae.image;
 
 import java.util.Arrays;
 import org.polyvae.metrics.GrainStatistics;

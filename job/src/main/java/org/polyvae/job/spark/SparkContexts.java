@@ -1,5 +1,6 @@
-package org.polyvae.job;
+package org.polyvae.job.spark;
 
+import org.polyvae.job.Main;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.polyvae.config.PolyvaeConfig;

@@ -1,4 +1,4 @@
-package org.polyvae.job.train;
+package org.polyvae.job.batches;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +32,7 @@ public final class VaeBatchLoader implements MultiDataSetLoader {
         }
     }
 
-    MultiDataSet toVae(MultiDataSet file) {
+    public MultiDataSet toVae(MultiDataSet file) {
         return VaeBatches.of(file.getFeatures(0), conditional ? classes(file) : null, codeLength);
     }
 

@@ -1,4 +1,4 @@
-package org.polyvae.job;
+package org.polyvae.job.report;
 
 /** Escaping for the static HTML pages the stages write. */
 public final class Html {

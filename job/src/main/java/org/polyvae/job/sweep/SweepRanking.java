@@ -1,5 +1,6 @@
-package org.polyvae.job.evaluate;
+package org.polyvae.job.sweep;
 
+import org.polyvae.job.evaluate.EvaluateStage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.polyvae.data;
+package org.polyvae.image;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;

@@ -1,5 +1,6 @@
-package org.polyvae.data;
+package org.polyvae.image;
 
+import org.polyvae.data.DatasetFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.polyvae.job.train;
+package org.polyvae.job.batches;
 
 import java.io.IOException;
 import java.io.InputStream;
