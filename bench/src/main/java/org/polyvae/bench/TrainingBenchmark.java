@@ -180,9 +180,10 @@ public final class TrainingBenchmark implements Callable<Integer> {
 
     private void decoders() throws IOException {
         List<String> train = files("train");
-        for (String conv : ModelSettings.CONVOLUTIONS) {
-            for (String decoder : ModelSettings.DECODERS) {
-                PolyvaeConfig config = config("polyvae.model.decoder=" + decoder, "polyvae.model.convolution=" + conv);
+        for (ModelSettings.Convolution conv : ModelSettings.Convolution.values()) {
+            for (ModelSettings.Decoder decoder : ModelSettings.Decoder.values()) {
+                PolyvaeConfig config = config("polyvae.model.decoder=" + decoder.configValue(),
+                        "polyvae.model.convolution=" + conv.configValue());
                 ModelSettings m = config.model();
                 ComputationGraph net = new ComputationGraph(new VaeArchitecture(m).vae());
                 net.init();
@@ -205,8 +206,8 @@ public final class TrainingBenchmark implements Callable<Integer> {
                 for (String f : files("validation")) {
                     val.add(load(f, m.codeLength()));
                 }
-                System.out.printf(Locale.ROOT, "| decoder %s, convolution %s | %s | %d | %.1f | %d | %.1f |%n", decoder,
-                        conv, threads(), net.numParams(), rate, step, validation(net, val));
+                System.out.printf(Locale.ROOT, "| decoder %s, convolution %s | %s | %d | %.1f | %d | %.1f |%n",
+                        decoder.configValue(), conv.configValue(), threads(), net.numParams(), rate, step, validation(net, val));
             }
         }
     }

@@ -7,8 +7,7 @@ import java.util.List;
 /**
  * {@code polyvae.model.*}: the convolutional VAE's architecture and optimiser (see conf/application.conf).
  *
- * @param latent            "dense" (a latentDim vector from dense layers) or "spatial" (a latentChannels ×
- *                          (resolution / 2^levels)² map from 1×1 convolutions, so the code grows with the image)
+ * @param latent            a latentDim vector or a latentChannels × (resolution / 2^levels)² map, see {@link Latent}
  * @param lrDecay           learning rate multiplier per epoch (1 = constant)
  * @param conditional       a class-conditional VAE: the window class (one-hot over every
  *                          {@link org.polyvae.data.WindowClass}) is a second input of encoder and decoder
@@ -18,27 +17,64 @@ public record ModelSettings(
         List<Integer> encoderChannels,
         int kernelSize,
         int denseWidth,
-        String latent,
+        Latent latent,
         int latentDim,
         int latentChannels,
         double beta,
-        String activation,
-        String weightInit,
-        String updater,
+        Activation activation,
+        WeightInit weightInit,
+        Updater updater,
         double learningRate,
         double lrDecay,
         double l2,
         long seed,
-        String decoder,
-        String convolution,
+        Decoder decoder,
+        Convolution convolution,
         boolean conditional) implements Serializable {
 
-    public static final List<String> CONVOLUTIONS = List.of("fast", "dl4j");
-    public static final List<String> LATENTS = List.of("dense", "spatial");
-    public static final List<String> DECODERS = List.of("deconv", "upsample-conv", "pixel-shuffle");
-    public static final List<String> ACTIVATIONS = List.of("leakyrelu", "relu", "elu", "tanh", "swish");
-    public static final List<String> WEIGHT_INITS = List.of("relu", "xavier", "lecun-normal");
-    public static final List<String> UPDATERS = List.of("adam", "rmsprop", "sgd", "nesterovs");
+    /** polyvae.model.latent: the shape of the latent code z. */
+    public enum Latent implements OptionValue {
+        /** A latentDim vector from dense layers. */
+        DENSE,
+        /** A latentChannels map at the bottleneck's resolution, so the code grows with the image. */
+        SPATIAL
+    }
+
+    /** polyvae.model.decoder: how the decoder doubles its feature maps' resolution. */
+    public enum Decoder implements OptionValue {
+        /** A stride-2 transposed convolution. */
+        DECONV,
+        /** Nearest-neighbour ×2, then a stride-1 convolution. */
+        UPSAMPLE_CONV,
+        /** A convolution at the low resolution with 4× the channels, rearranged into 2×2 pixels. */
+        PIXEL_SHUFFLE
+    }
+
+    /** polyvae.model.convolution: which implementation runs the convolutions. */
+    public enum Convolution implements OptionValue {
+        /** ND4J's conv2d op (oneDNN). */
+        FAST,
+        /** DL4J's ConvolutionLayer (im2col + gemm). */
+        DL4J
+    }
+
+    /** polyvae.model.activation: the hidden layers' activation. */
+    public enum Activation implements OptionValue {
+        LEAKYRELU, RELU, ELU, TANH, SWISH
+    }
+
+    /** polyvae.model.weight-init: the hidden layers' weight initialisation. */
+    public enum WeightInit implements OptionValue {
+        /** He initialisation. */
+        RELU,
+        XAVIER,
+        LECUN_NORMAL
+    }
+
+    /** polyvae.model.updater: the optimiser. */
+    public enum Updater implements OptionValue {
+        ADAM, RMSPROP, SGD, NESTEROVS
+    }
 
     public static ModelSettings from(Config config) {
         Settings s = new Settings(config, "polyvae.model");
@@ -55,19 +91,19 @@ public record ModelSettings(
         return new ModelSettings(resolution, List.copyOf(channels),
                 s.intIn("kernel-size", 2, 7),
                 s.intIn("dense-width", 0, 8192),
-                s.oneOf("latent", LATENTS),
+                s.option("latent", Latent.class),
                 s.intIn("latent-dim", 1, 4096),
                 s.intIn("latent-channels", 1, 256),
                 s.doubleIn("beta", 0.0, 1000.0),
-                s.oneOf("activation", ACTIVATIONS),
-                s.oneOf("weight-init", WEIGHT_INITS),
-                s.oneOf("updater", UPDATERS),
+                s.option("activation", Activation.class),
+                s.option("weight-init", WeightInit.class),
+                s.option("updater", Updater.class),
                 s.doubleAbove("learning-rate", 0.0, 10.0),
                 s.doubleAbove("lr-decay", 0.0, 1.0),
                 s.doubleIn("l2", 0.0, 1.0),
                 s.longValue("seed"),
-                s.oneOf("decoder", DECODERS),
-                s.oneOf("convolution", CONVOLUTIONS),
+                s.option("decoder", Decoder.class),
+                s.option("convolution", Convolution.class),
                 s.bool("conditional"));
     }
 
@@ -78,6 +114,6 @@ public record ModelSettings(
 
     /** Length of the latent code z. */
     public int codeLength() {
-        return "dense".equals(latent) ? latentDim : latentChannels * bottleneckSize() * bottleneckSize();
+        return latent == Latent.DENSE ? latentDim : latentChannels * bottleneckSize() * bottleneckSize();
     }
 }

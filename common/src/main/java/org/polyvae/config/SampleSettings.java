@@ -19,14 +19,20 @@ public record SampleSettings(
         boolean tessellate,
         int tessellateBands,
         int tessellateMinArea,
-        String tessellateMethod,
+        TessellateMethod tessellateMethod,
         double tessellateMinGrainUm2,
         boolean tessellateEqualize,
         int driverMax,
         int imagesPerTask,
         List<Integer> classes) implements Serializable {
 
-    public static final List<String> TESSELLATE_METHODS = List.of("bands", "voronoi");
+    /** polyvae.sample.tessellate-method: how the gray regions of a decoded sample become grains. */
+    public enum TessellateMethod implements OptionValue {
+        /** Each region filled with its mean gray. */
+        BANDS,
+        /** Each region's centroid the seed of a Voronoi grain with its gray. */
+        VORONOI
+    }
 
     public static SampleSettings from(Config config) {
         Settings s = new Settings(config, "polyvae.sample");
@@ -40,7 +46,7 @@ public record SampleSettings(
                 s.bool("tessellate"),
                 s.intIn("tessellate-bands", 2, 256),
                 s.intIn("tessellate-min-area", 1, 100_000),
-                s.oneOf("tessellate-method", TESSELLATE_METHODS),
+                s.option("tessellate-method", TessellateMethod.class),
                 s.doubleIn("tessellate-min-grain-um2", 0.0, 100.0),
                 s.bool("tessellate-equalize"),
                 s.intIn("driver-max", 0, 100_000_000),

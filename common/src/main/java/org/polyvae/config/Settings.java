@@ -3,8 +3,10 @@ package org.polyvae.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
 import org.polyvae.data.WindowClass;
 
 /**
@@ -82,13 +84,19 @@ public final class Settings {
         return v;
     }
 
-    public String oneOf(String name, List<String> allowed) {
+    /** The constant of {@code type} whose {@link OptionValue#configValue()} the key holds. */
+    public <E extends Enum<E> & OptionValue> E option(String name, Class<E> type) {
         String key = key(name);
-        String v = read(key, "one of " + allowed, () -> config.getString(key));
-        if (!allowed.contains(v)) {
-            throw outOfRange(key, "one of " + allowed);
+        E[] constants = type.getEnumConstants();
+        String expected = "one of " + Arrays.stream(constants).map(OptionValue::configValue)
+                .collect(Collectors.joining(", "));
+        String v = read(key, expected, () -> config.getString(key));
+        for (E c : constants) {
+            if (c.configValue().equals(v)) {
+                return c;
+            }
         }
-        return v;
+        throw outOfRange(key, expected);
     }
 
     public List<Integer> intList(String name) {

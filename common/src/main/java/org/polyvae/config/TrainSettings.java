@@ -2,7 +2,6 @@ package org.polyvae.config;
 
 import com.typesafe.config.Config;
 import java.io.Serializable;
-import java.util.List;
 
 /**
  * {@code polyvae.train.*}: distributed training with parameter averaging (see conf/application.conf).
@@ -16,8 +15,8 @@ public record TrainSettings(
         int averagingFrequency,
         int workers,
         int prefetch,
-        String repartition,
-        String storageLevel,
+        Repartitioning repartition,
+        StorageLevel storageLevel,
         boolean kryo,
         double validationFraction,
         long splitSeed,
@@ -25,9 +24,23 @@ public record TrainSettings(
         int checkpointKeep,
         boolean resume) implements Serializable {
 
-    public static final List<String> REPARTITION = List.of("always", "never", "num-partitions-workers-differs");
-    public static final List<String> STORAGE_LEVELS = List.of("MEMORY_ONLY", "MEMORY_ONLY_SER", "MEMORY_AND_DISK",
-            "MEMORY_AND_DISK_SER", "DISK_ONLY");
+    /** polyvae.train.repartition: when each averaging round's batches are repartitioned over the workers. */
+    public enum Repartitioning implements OptionValue {
+        ALWAYS,
+        NEVER,
+        /** Only when the number of partitions differs from the number of workers. */
+        NUM_PARTITIONS_WORKERS_DIFFERS
+    }
+
+    /** polyvae.train.storage-level: a Spark storage level, written as Spark names it (MEMORY_ONLY_SER). */
+    public enum StorageLevel implements OptionValue {
+        MEMORY_ONLY, MEMORY_ONLY_SER, MEMORY_AND_DISK, MEMORY_AND_DISK_SER, DISK_ONLY;
+
+        @Override
+        public String configValue() {
+            return name();
+        }
+    }
 
     public static TrainSettings from(Config config) {
         Settings s = new Settings(config, "polyvae.train");
@@ -37,8 +50,8 @@ public record TrainSettings(
                 s.intIn("averaging-frequency", 1, 100_000),
                 s.intIn("workers", 0, 100_000),
                 s.intIn("prefetch", 0, 1_000),
-                s.oneOf("repartition", REPARTITION),
-                s.oneOf("storage-level", STORAGE_LEVELS),
+                s.option("repartition", Repartitioning.class),
+                s.option("storage-level", StorageLevel.class),
                 s.bool("kryo"),
                 s.doubleIn("validation-fraction", 0.0, 0.5),
                 s.longValue("split-seed"),

@@ -216,7 +216,7 @@ public final class VaeArchitecture {
                 prev = "dec-dense";
             }
             g.addLayer("dec-map", new DenseLayer.Builder().nOut((long) top * h * h).build(), prev);
-            g.inputPreProcessor("upsample-conv".equals(s.decoder()) ? "dec-upsample-0" : "dec-up-0",
+            g.inputPreProcessor(s.decoder() == ModelSettings.Decoder.UPSAMPLE_CONV ? "dec-upsample-0" : "dec-up-0",
                     new FeedForwardToCnnPreProcessor(h, h, top));
         } else if (s.conditional()) {
             // z as a map first, so the class channels can join it.
@@ -227,7 +227,7 @@ public final class VaeArchitecture {
             g.inputPreProcessor("dec-map", new FeedForwardToCnnPreProcessor(h, h, s.latentChannels()));
         }
         prev = "dec-map";
-        boolean shuffle = "pixel-shuffle".equals(s.decoder());
+        boolean shuffle = s.decoder() == ModelSettings.Decoder.PIXEL_SHUFFLE;
         for (int i = 0; i < levels; i++) {
             // Mirror of the encoder: level i of the decoder ends with the channels of encoder level L-2-i.
             boolean last = i == levels - 1;
@@ -237,7 +237,7 @@ public final class VaeArchitecture {
             if (!(dense() && i == 0)) {
                 prev = conditioned(g, "dec", prev, h << i);
             }
-            if ("deconv".equals(s.decoder())) {
+            if (s.decoder() == ModelSettings.Decoder.DECONV) {
                 g.addLayer(name, new Deconvolution2D.Builder(s.kernelSize(), s.kernelSize()).stride(2, 2)
                         .nOut(out).build(), prev);
                 prev = name;
@@ -271,7 +271,7 @@ public final class VaeArchitecture {
     private org.deeplearning4j.nn.conf.layers.Layer conv(int kernel, int stride, int nOut, boolean hidden) {
         Activation act = hidden ? activation() : Activation.IDENTITY;
         WeightInit init = hidden ? weightInit() : WeightInit.XAVIER;
-        if ("fast".equals(s.convolution())) {
+        if (s.convolution() == ModelSettings.Convolution.FAST) {
             return new FastConvolution(kernel, stride, nOut, act, init);
         }
         return new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(nOut).activation(act)
@@ -279,7 +279,7 @@ public final class VaeArchitecture {
     }
 
     private boolean dense() {
-        return "dense".equals(s.latent());
+        return s.latent() == ModelSettings.Latent.DENSE;
     }
 
     private NeuralNetConfiguration.Builder base() {
@@ -299,31 +299,28 @@ public final class VaeArchitecture {
     private IUpdater updater() {
         ISchedule lr = new ExponentialSchedule(ScheduleType.EPOCH, s.learningRate(), s.lrDecay());
         return switch (s.updater()) {
-            case "adam" -> new Adam(lr);
-            case "rmsprop" -> new RmsProp(lr);
-            case "sgd" -> new Sgd(lr);
-            case "nesterovs" -> new Nesterovs(lr, 0.9);
-            default -> throw new IllegalArgumentException("polyvae.model.updater = " + s.updater());
+            case ADAM -> new Adam(lr);
+            case RMSPROP -> new RmsProp(lr);
+            case SGD -> new Sgd(lr);
+            case NESTEROVS -> new Nesterovs(lr, 0.9);
         };
     }
 
     private WeightInit weightInit() {
         return switch (s.weightInit()) {
-            case "relu" -> WeightInit.RELU;
-            case "xavier" -> WeightInit.XAVIER;
-            case "lecun-normal" -> WeightInit.LECUN_NORMAL;
-            default -> throw new IllegalArgumentException("polyvae.model.weight-init = " + s.weightInit());
+            case RELU -> WeightInit.RELU;
+            case XAVIER -> WeightInit.XAVIER;
+            case LECUN_NORMAL -> WeightInit.LECUN_NORMAL;
         };
     }
 
     private Activation activation() {
         return switch (s.activation()) {
-            case "leakyrelu" -> Activation.LEAKYRELU;
-            case "relu" -> Activation.RELU;
-            case "elu" -> Activation.ELU;
-            case "tanh" -> Activation.TANH;
-            case "swish" -> Activation.SWISH;
-            default -> throw new IllegalArgumentException("polyvae.model.activation = " + s.activation());
+            case LEAKYRELU -> Activation.LEAKYRELU;
+            case RELU -> Activation.RELU;
+            case ELU -> Activation.ELU;
+            case TANH -> Activation.TANH;
+            case SWISH -> Activation.SWISH;
         };
     }
 }

@@ -109,8 +109,9 @@ class ConditionalVaeTest {
     @Test
     void theConditionalDecoderAloneReproducesTheVaeAtInference() {
         for (String latent : List.of("dense", "spatial")) {
-            for (String decoder : ModelSettings.DECODERS) {
-                ModelSettings s = settings("polyvae.model.latent=" + latent, "polyvae.model.decoder=" + decoder);
+            for (ModelSettings.Decoder decoder : ModelSettings.Decoder.values()) {
+                ModelSettings s = settings("polyvae.model.latent=" + latent,
+                        "polyvae.model.decoder=" + decoder.configValue());
                 VaeArchitecture arch = new VaeArchitecture(s);
                 ComputationGraph g = VaeArchitectureTest.graph(s);
                 INDArray x = VaeArchitectureTest.images(4, 30);

@@ -161,8 +161,9 @@ class VaeArchitectureTest {
     @Test
     void theDecoderAloneReproducesTheVaeAtInference() {
         for (String latent : List.of("dense", "spatial")) {
-            for (String decoder : ModelSettings.DECODERS) {
-                ModelSettings s = settings("polyvae.model.latent=" + latent, "polyvae.model.decoder=" + decoder);
+            for (ModelSettings.Decoder decoder : ModelSettings.Decoder.values()) {
+                ModelSettings s = settings("polyvae.model.latent=" + latent,
+                        "polyvae.model.decoder=" + decoder.configValue());
                 VaeArchitecture arch = new VaeArchitecture(s);
                 ComputationGraph g = graph(s);
                 INDArray x = images(4, 30);

@@ -77,7 +77,7 @@ final class JudgeTrainer {
                 .averagingFrequency(s.averagingFrequency())
                 .workerPrefetchNumBatches(config.train().prefetch())
                 .repartionData(Repartition.Always)
-                .storageLevel(StorageLevel.fromString(config.train().storageLevel()))
+                .storageLevel(StorageLevel.fromString(config.train().storageLevel().configValue()))
                 .saveUpdater(true)
                 .rngSeed(s.seed())
                 .build();

@@ -41,7 +41,7 @@ class SampleFiles implements Serializable {
         byte[] t = null;
         if (s.tessellate()) {
             int minArea = minArea(size, windowUm);
-            t = "voronoi".equals(s.tessellateMethod()) ? Tessellation.voronoi(gray, size, s.tessellateBands(), minArea,
+            t = s.tessellateMethod() == SampleSettings.TessellateMethod.VORONOI ? Tessellation.voronoi(gray, size, s.tessellateBands(), minArea,
                     s.tessellateEqualize())
                     : Tessellation.tessellate(gray, size, s.tessellateBands(), minArea);
             png(fs, new Path(new Path(dir, "tessellated"), name(index)), t, size, 1);

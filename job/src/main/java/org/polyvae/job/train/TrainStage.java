@@ -98,7 +98,7 @@ public final class TrainStage {
                 .averagingFrequency(train.averagingFrequency())
                 .workerPrefetchNumBatches(train.prefetch())
                 .repartionData(repartition())
-                .storageLevel(StorageLevel.fromString(train.storageLevel()))
+                .storageLevel(StorageLevel.fromString(train.storageLevel().configValue()))
                 .saveUpdater(true)
                 .rngSeed(model.seed())
                 .build();
@@ -164,9 +164,9 @@ public final class TrainStage {
 
     private Repartition repartition() {
         return switch (train.repartition()) {
-            case "always" -> Repartition.Always;
-            case "never" -> Repartition.Never;
-            default -> Repartition.NumPartitionsWorkersDiffers;
+            case ALWAYS -> Repartition.Always;
+            case NEVER -> Repartition.Never;
+            case NUM_PARTITIONS_WORKERS_DIFFERS -> Repartition.NumPartitionsWorkersDiffers;
         };
     }
 
