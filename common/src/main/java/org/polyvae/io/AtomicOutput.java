@@ -5,6 +5,7 @@ import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.polyvae.config.UserError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +110,7 @@ public final class AtomicOutput implements AutoCloseable {
     }
 
     /** The target exists and may not be replaced. */
-    public static final class OutputExistsException extends IOException {
+    public static final class OutputExistsException extends IOException implements UserError {
         private static final long serialVersionUID = 1L;
 
         public OutputExistsException(String message) {

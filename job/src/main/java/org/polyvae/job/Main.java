@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.polyvae.config.ConfigError;
 import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.config.UserError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code polyvae <stage> --conf FILE [key=value ...]}, run through spark-submit (submit/local.sh,
- * submit/yarn.sh). Exit codes: 0 done, 1 the stage failed, 2 usage or configuration error.
+ * {@code polyvae <stage> [--conf FILE ...] [--skip-existing] [key=value ...]}, run through spark-submit
+ * (submit/local.sh, submit/yarn.sh). Exit codes: 0 done, 1 the stage failed (a {@link UserError} prints
+ * its message alone; anything else is logged with its stack trace), 2 usage or configuration error.
  */
 @Command(name = "polyvae", mixinStandardHelpOptions = true, version = "polyvae 0.1.0",
         description = "Synthesise polysilicon microstructure datasets and train/sample/explore a VAE on Spark.",
@@ -36,8 +38,8 @@ public final class Main implements Callable<Integer> {
     List<File> confs = new ArrayList<>();
 
     @Option(names = "--skip-existing",
-            description = "Skip the stage when its output already exists (instead of failing), unless the config "
-                    + "asks to overwrite it.")
+            description = "synth only: skip it when polyvae.data.dir already holds a dataset (instead of failing), "
+                    + "unless polyvae.synth.overwrite=true. The other stages ignore it.")
     boolean skipExisting;
 
     @Parameters(index = "1..*", paramLabel = "key=value",
@@ -62,15 +64,34 @@ public final class Main implements Callable<Integer> {
         }
         CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            Stage stage = ((Main) commandLine.getCommand()).stage;
             if (e instanceof ConfigError) {
+                LOG.debug("configuration error", e);
                 commandLine.getErr().println("polyvae: configuration error: " + e.getMessage());
                 return 2;
             }
+            UserError userError = userError(e);
+            if (userError != null) {
+                // The message says what to fix; the trace would only bury it.
+                LOG.debug("stage {} failed", stage, e);
+                commandLine.getErr().println("polyvae: " + stage + ": " + userError.getMessage());
+                return 1;
+            }
             LOG.error("stage failed", e);
-            commandLine.getErr().println("polyvae: stage " + ((Main) commandLine.getCommand()).stage + " failed: " + e);
+            commandLine.getErr().println("polyvae: stage " + stage + " failed: " + e);
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /** The user error that caused {@code e} (itself or a cause), or null for an unexpected failure. */
+    private static UserError userError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UserError u) {
+                return u;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -21,8 +21,9 @@ public enum Stage {
     private static final Logger LOG = LoggerFactory.getLogger(Stage.class);
 
     /**
-     * @param skipExisting skip the stage (with a log line) when its output already exists and the config
-     *     does not ask to overwrite it: how submit/local.sh makes its default pipeline re-runnable
+     * @param skipExisting synth only: skip it (with a log line) when polyvae.data.dir already holds a dataset
+     *     and polyvae.synth.overwrite is false, so submit/local.sh's pipeline reuses the dataset on a re-run.
+     *     The other stages always run: each replaces its own output, or refuses to (sample without overwrite)
      */
     void run(JavaSparkContext sc, PolyvaeConfig config, boolean skipExisting) throws Exception {
         switch (this) {

@@ -1,7 +1,9 @@
 package org.polyvae.job.train;
 
+import org.polyvae.config.UserError;
+
 /** The loss became NaN or infinite: training stops rather than writing a broken model. */
-public final class TrainingDivergedException extends RuntimeException {
+public final class TrainingDivergedException extends RuntimeException implements UserError {
     private static final long serialVersionUID = 1L;
 
     TrainingDivergedException(String message) {
