@@ -28,11 +28,12 @@ public final class Settings {
 
     public int intIn(String name, int min, int max) {
         String key = key(name);
-        int v = read(key, "an integer in [" + min + ", " + max + "]", () -> config.getInt(key));
+        String expected = "an integer in [" + min + ", " + max + "]";
+        long v = integer(key, expected);
         if (v < min || v > max) {
-            throw outOfRange(key, "an integer in [" + min + ", " + max + "]");
+            throw outOfRange(key, expected);
         }
-        return v;
+        return (int) v;
     }
 
     /** An integer in [min, max], or empty when the key is set to {@code null} (its documented "unset"). */
@@ -46,7 +47,20 @@ public final class Settings {
 
     public long longValue(String name) {
         String key = key(name);
-        return read(key, "an integer (64-bit)", () -> config.getLong(key));
+        return integer(key, "an integer (64-bit)");
+    }
+
+    /** Typesafe's getInt/getLong would truncate 2.5 to 2 and clamp 1e30 to Long.MAX_VALUE: refuse both. */
+    private long integer(String key, String expected) {
+        Number n = read(key, expected, () -> config.getNumber(key));
+        if (n instanceof Integer || n instanceof Long) {
+            return n.longValue();
+        }
+        double d = n.doubleValue();
+        if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+            return (long) d;
+        }
+        throw outOfRange(key, expected);
     }
 
     public double doubleIn(String name, double min, double max) {
