@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
  * The set of valid keys under {@code polyvae}: exactly the leaves of the bundled defaults
@@ -15,6 +16,7 @@ import java.util.TreeSet;
  * among them is a typo, reported with the nearest valid key.
  */
 final class KnownKeys {
+    private static final LevenshteinDistance EDIT_DISTANCE = LevenshteinDistance.getDefaultInstance();
     private final TreeSet<String> leaves = new TreeSet<>();
     private final ConfigObject sections;
 
@@ -70,7 +72,7 @@ final class KnownKeys {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : leaves) {
-            int d = levenshtein(key, candidate);
+            int d = EDIT_DISTANCE.apply(key, candidate);
             if (d < bestDistance) {
                 bestDistance = d;
                 best = candidate;
@@ -104,24 +106,5 @@ final class KnownKeys {
                 out.add(child);
             }
         }
-    }
-
-    static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }
