@@ -8,9 +8,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 . "$repo/submit/common.sh"
 cd "$repo"
-mvn -q -B -DskipTests package >&2
-jar=$(ls bench/target/polyvae-bench-*.jar | head -1)
-read -r -a jvm <<< "$(jvm_options "$repo")"
+polyvae_build bench
 export OMP_NUM_THREADS=1
-java "${jvm[@]}" -Xmx6g -Dlog4j2.configurationFile="$repo/conf/log4j2.properties" \
-  -cp "$jar:$(cat bench/target/runtime-classpath.txt)" org.polyvae.bench.DatasetBenchmark "$@"
+polyvae_java -Xmx6g org.polyvae.bench.DatasetBenchmark "$@"

@@ -3,10 +3,11 @@
 # full-page screenshot, so a broken page (missing figure, bad markup) is seen, not assumed.
 #   bench/report-screenshot.sh [REPORT_DIR] [OUT_PNG]     (defaults out/report, out/report-screenshot.png)
 set -euo pipefail
+. "$(dirname "$0")/../submit/common.sh"
 report=${1:-out/report}
 shot=${2:-out/report-screenshot.png}
-command -v chromium >/dev/null || { echo "report-screenshot.sh: chromium not installed (apt install chromium)" >&2; exit 2; }
-[ -f "$report/index.html" ] || { echo "report-screenshot.sh: no $report/index.html (run stage explore)" >&2; exit 2; }
+command -v chromium >/dev/null || die "chromium not installed (apt install chromium)"
+[ -f "$report/index.html" ] || die "no $report/index.html (run stage explore)"
 # Every figure the page references must exist (inlined data: figures carry themselves).
 grep -o 'src="[^"]*"' "$report/index.html" | sed 's/src="\(.*\)"/\1/' | { grep -v '^data:' || true; } | while read -r f; do
   [ -s "$report/$f" ] || { echo "report-screenshot.sh: $report/index.html shows missing $f" >&2; exit 1; }

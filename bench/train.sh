@@ -13,18 +13,15 @@ epochs=${1:-6}
 budget=${2:-30}
 work=${POLYVAE_BENCH_DIR:-$repo/bench/results/train}
 mkdir -p "$work"
-mvn -q -B -DskipTests package >&2
+polyvae_build bench
 if [ ! -d "$work/data" ]; then
   submit/local.sh --stages synth "polyvae.data.dir=$work/data" "polyvae.output.dir=$work/synth-out" \
     polyvae.synth.count-per-class=300 >&2
 fi
-jar=$(ls bench/target/polyvae-bench-*.jar | head -1)
-read -r -a jvm <<< "$(jvm_options "$repo")"
 bench() {
   local threads=$1
   shift
-  OMP_NUM_THREADS=$threads java "${jvm[@]}" -Xmx6g -Dlog4j2.configurationFile="$repo/conf/log4j2.properties" \
-    -cp "$jar:$(cat bench/target/runtime-classpath.txt)" org.polyvae.bench.TrainingBenchmark \
+  OMP_NUM_THREADS=$threads polyvae_java -Xmx6g org.polyvae.bench.TrainingBenchmark \
     --data "$work/data" --epochs "$epochs" --budget "$budget" "$@"
 }
 cores=$(nproc)

@@ -1,11 +1,13 @@
-# Shared by submit/*.sh (sourced, not run): argument parsing and the JVM flags.
+# Shared by submit/*.sh and bench/*.sh (sourced, not run): argument parsing, building a module and
+# launching Java with polyvae's JVM flags.
 #   [--conf FILE] [--experiment FILE] [--stages s1,s2,...] [script options] [key=value ...]
 # Sets CONF, EXPERIMENT (a preset layered over CONF, or empty), CONF_FILES (array: CONF then EXPERIMENT),
 # STAGES (array), STAGES_GIVEN (0/1), OVERRIDES (array), and for the script options a script
-# allows (yarn.sh: deploy-mode, jar, spark-conf) DEPLOY_MODE, JAR, SPARK_CONFS (array). Exits 2 with one
-# line on bad input.
+# allows (yarn.sh: deploy-mode, jar, spark-conf; sweep.sh: out, presets) DEPLOY_MODE, JAR, SPARK_CONFS (array),
+# OUT, PRESETS (array of absolute paths: the *.conf arguments). Exits 2 with one line on bad input.
 
 POLYVAE_STAGES_ALL="synth train sample explore evaluate"
+POLYVAE_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 die() {
   echo "$(basename "$0"): $*" >&2
@@ -29,9 +31,11 @@ parse_submit_args() {
   DEPLOY_MODE=client
   JAR=
   SPARK_CONFS=()
+  OUT=
+  PRESETS=()
   while [ $# -gt 0 ]; do
     case "$1" in
-      --deploy-mode|--jar|--spark-conf)
+      --deploy-mode|--jar|--spark-conf|--out)
         local name=${1#--}
         case "$allowed" in *" $name "*) ;; *) die "option $1 is not for this script (try --help)" ;; esac
         [ $# -ge 2 ] || die "$1 needs a value"
@@ -40,6 +44,7 @@ parse_submit_args() {
             [ "$2" = client ] || [ "$2" = cluster ] || die "--deploy-mode must be client or cluster, got '$2'" ;;
           jar) JAR=$2 ;;
           spark-conf) case "$2" in *=*) SPARK_CONFS+=("$2") ;; *) die "--spark-conf needs key=value, got '$2'" ;; esac ;;
+          out) OUT=$2 ;;
         esac
         shift 2 ;;
       --conf) [ $# -ge 2 ] || die "--conf needs a file"; CONF=$2; shift 2 ;;
@@ -50,6 +55,10 @@ parse_submit_args() {
       -h|--help) usage; exit 0 ;;
       -*) die "unknown option $1 (try --help)" ;;
       *=*) OVERRIDES+=("$1"); shift ;;
+      *.conf)
+        case "$allowed" in *" presets "*) ;; *) die "unexpected argument '$1': expected --conf FILE, --stages LIST or key=value" ;; esac
+        [ -f "$1" ] || die "preset $1 not found"
+        PRESETS+=("$(realpath "$1")"); shift ;;
       *) die "unexpected argument '$1': expected --conf FILE, --stages LIST or key=value" ;;
     esac
   done
@@ -76,4 +85,36 @@ jvm_options() {
   local repo=$1
   sed -n '/^polyvae.jvm.options=/,/^[^ ]/p' "$repo/submit/jvm.properties" \
     | sed -e 's/^polyvae.jvm.options=//' -e 's/\\$//' | tr -s ' \n' ' '
+}
+
+# polyvae_build MODULE (job or bench): builds MODULE and the modules it depends on (mvn -pl MODULE -am
+# package; not the reactor, whose dist module shades a 261 MB cluster jar) when its jar or runtime
+# classpath is missing or older than a source, then sets POLYVAE_JAR (the module's jar) and
+# POLYVAE_CLASSPATH (that jar and its runtime dependencies).
+polyvae_build() {
+  local module=$1
+  local cp_file=$POLYVAE_REPO/$module/target/runtime-classpath.txt
+  local sources=(pom.xml common/pom.xml common/src job/pom.xml job/src conf/application.conf submit/jvm.properties)
+  [ "$module" = job ] || sources+=("$module/pom.xml" "$module/src")
+  POLYVAE_JAR=$(polyvae_module_jar "$module")
+  if [ -z "$POLYVAE_JAR" ] || [ ! -f "$cp_file" ] \
+     || [ -n "$(cd "$POLYVAE_REPO" && find "${sources[@]}" -newer "$cp_file" -type f 2>/dev/null | head -1)" ]; then
+    echo "$(basename "$0"): building polyvae-$module (mvn -pl $module -am package -DskipTests) ..." >&2
+    (cd "$POLYVAE_REPO" && mvn -q -B -DskipTests -pl "$module" -am package) >&2
+    POLYVAE_JAR=$(polyvae_module_jar "$module")
+    [ -n "$POLYVAE_JAR" ] || die "the build left no jar in $module/target"
+  fi
+  POLYVAE_CLASSPATH=$POLYVAE_JAR:$(cat "$cp_file")
+}
+
+polyvae_module_jar() {
+  ls "$POLYVAE_REPO/$1"/target/polyvae-"$1"-*.jar 2>/dev/null | grep -v -e sources -e tests | head -1 || true
+}
+
+# polyvae_java [JVM OPTION ...] MAIN_CLASS [ARG ...]: java with polyvae's module flags and logging on the
+# classpath of the last polyvae_build. OMP_NUM_THREADS and the like come from the caller's environment.
+polyvae_java() {
+  local jvm
+  read -r -a jvm <<< "$(jvm_options "$POLYVAE_REPO")"
+  java "${jvm[@]}" -Dlog4j2.configurationFile="$POLYVAE_REPO/conf/log4j2.properties" -cp "$POLYVAE_CLASSPATH" "$@"
 }

@@ -14,25 +14,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 . "$here/common.sh"
 
-conf=conf/local.conf
-out=out/sweep
-stages=train,sample,evaluate
-presets=()
-overrides=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --conf) [ $# -ge 2 ] || die "--conf needs a file"; conf=$2; shift 2 ;;
-    --out) [ $# -ge 2 ] || die "--out needs a folder"; out=$2; shift 2 ;;
-    --stages) [ $# -ge 2 ] || die "--stages needs a list such as train,sample,evaluate"; stages=$2; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    -*) die "unknown option $1 (try --help)" ;;
-    *=*) overrides+=("$1"); shift ;;
-    *.conf) [ -f "$1" ] || die "preset $1 not found"; presets+=("$(realpath "$1")"); shift ;;
-    *) die "unexpected argument '$1': expected a preset file (*.conf), --conf, --out, --stages or key=value" ;;
-  esac
-done
-[ -f "$conf" ] || die "config file $conf not found"
+parse_submit_args conf/local.conf train,sample,evaluate "out presets" "$@"
+[ -z "$EXPERIMENT" ] || die "--experiment is not for this script: name the presets as arguments (PRESET.conf ...)"
+stages=$(IFS=,; echo "${STAGES[*]}")
 case ",$stages," in *,evaluate,*) ;; *) die "--stages must include evaluate: the ranking reads its figures" ;; esac
+out=${OUT:-out/sweep}
+presets=("${PRESETS[@]}")
 if [ ${#presets[@]} -eq 0 ]; then
   for f in "$repo"/conf/experiments/*.conf; do presets+=("$f"); done
 fi
@@ -44,11 +31,11 @@ for p in "${presets[@]}"; do
 done
 mkdir -p "$out"
 out=$(realpath "$out")
-conf=$(realpath "$conf")
+conf=${CONF_FILES[0]}
 
 cd "$repo"
 # The dataset once, before any preset (skipped when it exists).
-POLYVAE_SKIP_EXISTING=1 submit/local.sh --conf "$conf" --stages synth "${overrides[@]}"
+POLYVAE_SKIP_EXISTING=1 submit/local.sh --conf "$conf" --stages synth "${OVERRIDES[@]}"
 
 for p in "${presets[@]}"; do
   name=$(basename "$p" .conf)
@@ -59,7 +46,7 @@ for p in "${presets[@]}"; do
   start=$(date +%s)
   if submit/local.sh --conf "$conf" --experiment "$p" --stages "$stages" \
       "polyvae.output.dir=$dir" "polyvae.evaluate.model-dir=$out/evaluator" "polyvae.sample.overwrite=true" \
-      "${overrides[@]}" > "$dir/sweep.log" 2>&1; then
+      "${OVERRIDES[@]}" > "$dir/sweep.log" 2>&1; then
     echo ok > "$dir/status"
   else
     echo "failed (exit $?, see sweep.log)" > "$dir/status"
@@ -69,7 +56,5 @@ for p in "${presets[@]}"; do
   echo "sweep.sh: $name $(cat "$dir/status") in $(( $(date +%s) - start )) s" >&2
 done
 
-read -r -a jvm <<< "$(jvm_options "$repo")"
-jar=$(ls job/target/polyvae-job-*.jar | grep -v -e sources -e tests | head -1)
-java "${jvm[@]}" -Dlog4j2.configurationFile="$repo/conf/log4j2.properties" \
-  -cp "$jar:$(cat job/target/runtime-classpath.txt)" org.polyvae.job.sweep.SweepRanking "$out"
+polyvae_build job
+polyvae_java org.polyvae.job.sweep.SweepRanking "$out"

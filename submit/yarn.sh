@@ -87,8 +87,6 @@ for stage in "${STAGES[@]}"; do
   for c in "${SPARK_CONFS[@]}"; do
     args+=(--conf "$c")
   done
-  extra=()
-  [ "$STAGES_GIVEN" = 1 ] || extra+=(--skip-existing)
   echo "yarn.sh: stage $stage ($DEPLOY_MODE mode, conf ${CONF_FILES[*]}, jar $(basename "$JAR"))" >&2
-  "$spark_submit" "${args[@]}" "$JAR" "$stage" "${confs[@]}" "${extra[@]}" "${OVERRIDES[@]}"
+  "$spark_submit" "${args[@]}" "$JAR" "$stage" "${confs[@]}" "${OVERRIDES[@]}"
 done
