@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bad input to submit/local.sh and submit/yarn.sh: one line on stderr naming the problem, exit code 2. */
+/** Bad input to submit/local.sh, sweep.sh and yarn.sh: one line on stderr naming the problem, exit code 2. */
 class SubmitScriptsTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
@@ -77,5 +77,19 @@ class SubmitScriptsTest {
         assertOneLineError(run(Map.of(), "local.sh", "--experiment", "conf/experiments/nope.conf"),
                 "experiment file conf/experiments/nope.conf not found");
         assertOneLineError(run(Map.of(), "local.sh", "train"), "expected --conf FILE");
+        assertOneLineError(run(Map.of(), "local.sh", "--out", "x"), "not for this script");
+        assertOneLineError(run(Map.of(), "local.sh", "conf/experiments/baseline.conf"), "expected --conf FILE");
+    }
+
+    @Test
+    void sweepSharesTheParsing() throws Exception {
+        assertOneLineError(run(Map.of(), "sweep.sh", "--conf", "conf/nope.conf"), "config file conf/nope.conf not found");
+        assertOneLineError(run(Map.of(), "sweep.sh", "--stages", "train,tune,evaluate"), "unknown stage 'tune'");
+        assertOneLineError(run(Map.of(), "sweep.sh", "--stages", "train,sample"), "must include evaluate");
+        assertOneLineError(run(Map.of(), "sweep.sh", "conf/experiments/nope.conf"), "preset conf/experiments/nope.conf not found");
+        assertOneLineError(run(Map.of(), "sweep.sh", "--deploy-mode", "cluster"), "not for this script");
+        assertOneLineError(run(Map.of(), "sweep.sh", "--experiment", "conf/experiments/baseline.conf"),
+                "name the presets as arguments");
+        assertOneLineError(run(Map.of(), "sweep.sh", "--out"), "--out needs a value");
     }
 }
