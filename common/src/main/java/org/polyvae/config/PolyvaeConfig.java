@@ -15,7 +15,7 @@ import java.util.List;
  *   <li>{@code key=value} overrides from the command line;</li>
  *   <li>JVM system properties ({@code -Dpolyvae.train.epochs=3}) and, with
  *       {@code -Dconfig.override_with_env_vars=true}, {@code CONFIG_FORCE_polyvae_train_epochs=3};</li>
- *   <li>the {@code --conf} file (e.g. conf/local.conf);</li>
+ *   <li>the {@code --conf} files, later ones winning (e.g. conf/local.conf, then an experiment preset);</li>
  *   <li>the defaults, conf/application.conf, bundled in the jar as {@code polyvae/application.conf}.</li>
  * </ol>
  * Loading validates everything at once: an unknown key under {@code polyvae} is an error naming the

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Pixel shuffle (depth to space) as a graph vertex: [n, c·b², h, w] → [n, c, h·b, w·b], and space to depth
  * on the way back. A decoder level then convolves at the low resolution with b²× the channels and
  * rearranges, instead of a transposed convolution or a convolution at the high resolution: in ND4J M2
- * both of those are im2col-bound and dominate training time (bench/model.sh measures it). No
+ * both of those are im2col-bound and dominate training time (bench/train.sh measures it). No
  * parameters; JSON-serialisable by class name (keep the no-argument constructor and the getter/setter).
  */
 public class DepthToSpaceVertex extends SingleInputVertex {

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 /**
  * A 2-D convolution (NCHW, "same" padding) computed by ND4J's conv2d / conv2d_bp ops, which run on oneDNN
  * in the nd4j-native onednn build. DL4J M2's own ConvolutionLayer lowers every convolution to an im2col
- * op plus gemm in Java, and that im2col dominates training time on CPU (bench/model.sh); this layer is
+ * op plus gemm in Java, and that im2col dominates training time on CPU (bench/train.sh); this layer is
  * the same mathematics without it. Weights [k, k, in, out] (conv2d's layout), bias [out]. Configured as
  * a SameDiff layer for DL4J's parameter initialisation and JSON, but executed by {@link FastConvolutionImpl}.
  */

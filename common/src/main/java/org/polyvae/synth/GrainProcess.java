@@ -5,7 +5,7 @@ package org.polyvae.synth;
  * fixed intensity, sampled over the window plus a margin so that Voronoi cells cut by the window edge
  * are the cells of an infinite film, not of a finite box.
  *
- * <p>Suggested config keys: {@code polyvae.synth.grain-density}, {@code polyvae.synth.hard-core},
+ * <p>Configured by {@code polyvae.synth.grain-density}, {@code polyvae.synth.hard-core} and
  * {@code polyvae.synth.margin-spacings}.
  *
  * @param density        grains per µm² of film. One value for every window class: grain size is a
