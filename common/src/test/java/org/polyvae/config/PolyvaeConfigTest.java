@@ -160,4 +160,34 @@ class PolyvaeConfigTest {
         assertEquals(c.synth(), again.synth());
         assertEquals(c.data(), again.data());
     }
+
+    @Test
+    void optionValuesAreEnumsReadFromTheValuesUsersWrite() {
+        PolyvaeConfig c = PolyvaeConfig.load(List.<File>of(), List.of("polyvae.model.decoder=upsample-conv",
+                "polyvae.model.weight-init=lecun-normal", "polyvae.train.repartition=num-partitions-workers-differs",
+                "polyvae.train.storage-level=MEMORY_AND_DISK", "polyvae.sample.tessellate-method=bands"));
+        assertEquals(ModelSettings.Decoder.UPSAMPLE_CONV, c.model().decoder());
+        assertEquals(ModelSettings.WeightInit.LECUN_NORMAL, c.model().weightInit());
+        assertEquals(TrainSettings.Repartitioning.NUM_PARTITIONS_WORKERS_DIFFERS, c.train().repartition());
+        assertEquals(TrainSettings.StorageLevel.MEMORY_AND_DISK, c.train().storageLevel());
+        assertEquals(SampleSettings.TessellateMethod.BANDS, c.sample().tessellateMethod());
+        assertEquals(ModelSettings.Latent.SPATIAL, PolyvaeConfig.defaultsOnly().model().latent());
+
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> PolyvaeConfig.load(List.<File>of(), List.of("polyvae.model.decoder=PIXEL_SHUFFLE")));
+        assertTrue(e.getMessage().startsWith("polyvae.model.decoder = \"PIXEL_SHUFFLE\" (command-line override"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("expected one of deconv, upsample-conv, pixel-shuffle"), e.getMessage());
+        assertThrows(ConfigError.class,
+                () -> PolyvaeConfig.load(List.<File>of(), List.of("polyvae.train.storage-level=memory_only")));
+    }
+
+    @Test
+    void integersAreNotTruncatedNorClamped() {
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> PolyvaeConfig.load(List.<File>of(), List.of("polyvae.train.epochs=2.5")));
+        assertTrue(e.getMessage().contains("polyvae.train.epochs"), e.getMessage());
+        assertThrows(ConfigError.class, () -> PolyvaeConfig.load(List.<File>of(), List.of("polyvae.model.seed=1e30")));
+        assertEquals(3, PolyvaeConfig.load(List.<File>of(), List.of("polyvae.train.epochs=3.0")).train().epochs());
+    }
 }
