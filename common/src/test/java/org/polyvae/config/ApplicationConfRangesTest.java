@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +26,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The accepted values documented in conf/application.conf ({@code # range: [a, b]}, {@code # one of: x, y})
- * are the ones the validation enforces: each boundary inside the range loads, a value just outside it is a
- * {@link ConfigError} naming the key, and every numeric or enumerated key documents its values.
+ * The accepted values documented in conf/application.conf ({@code # range: [a, b]}, {@code # one of: x, y},
+ * {@code # entries: [a, b], each in [c, d]}, {@code # each one of: x, y}) are the ones the validation
+ * enforces: each boundary inside the range loads, a value just outside it is a {@link ConfigError} naming
+ * the key, and every numeric, enumerated or list key documents its values.
  */
 class ApplicationConfRangesTest {
     private static final Pattern SECTION = Pattern.compile("^\\s*([\\w-]+)\\s*\\{\\s*$");
@@ -37,6 +39,9 @@ class ApplicationConfRangesTest {
     private static final Pattern INTERVAL =
             Pattern.compile("^range: ([\\[(])\\s*([-+0-9.eE]+)\\s*,\\s*([-+0-9.eE]+)\\s*([])])$");
     private static final String ANY_LONG = "range: any 64-bit integer";
+    private static final Pattern LIST = Pattern.compile(
+            "^entries: \\[(\\d+), (\\d+)], each in \\[(-?\\d+), (-?\\d+)]$");
+    private static final String EACH_ONE_OF = "each one of: ";
     private static final String ONE_OF = "one of: ";
 
     /** Every leaf key of application.conf with the comment lines just above it, in file order. */
@@ -96,6 +101,10 @@ class ApplicationConfRangesTest {
             if (numeric) {
                 assertTrue(e.getValue().stream().anyMatch(c -> c.startsWith("range: ")), key + " documents no range");
             }
+            if (!defaults.getIsNull(key) && defaults.getValue(key).valueType() == ConfigValueType.LIST) {
+                assertTrue(e.getValue().stream().anyMatch(c -> c.startsWith("entries: ") || c.startsWith(EACH_ONE_OF)),
+                        key + " documents neither 'entries: ' nor '" + EACH_ONE_OF + "'");
+            }
             if (!defaults.getIsNull(key) && defaults.getValue(key).valueType() == ConfigValueType.STRING
                     && rejects(key, "no-such-value")) {
                 assertTrue(e.getValue().stream().anyMatch(c -> c.startsWith(ONE_OF)),
@@ -124,6 +133,24 @@ class ApplicationConfRangesTest {
                     checkBound(key, integer, Double.parseDouble(m.group(2)), m.group(1).equals("["), -1);
                     checkBound(key, integer, Double.parseDouble(m.group(3)), m.group(4).equals("]"), +1);
                     checked++;
+                } else if (comment.startsWith("entries: ")) {
+                    Matcher m = LIST.matcher(comment);
+                    assertTrue(m.matches(), key + ": '" + comment + "' is not 'entries: [a, b], each in [c, d]'");
+                    checkList(key, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                            Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
+                    checked++;
+                } else if (comment.startsWith(EACH_ONE_OF)) {
+                    List<Integer> values = Arrays.stream(comment.substring(EACH_ONE_OF.length()).split(",\\s*"))
+                            .map(Integer::valueOf).toList();
+                    for (int v : values) {
+                        assertAccepts(key, "[" + v + "]");
+                    }
+                    int other = 1;
+                    while (values.contains(other)) {
+                        other++;
+                    }
+                    assertRejects(key, "[" + values.get(0) + ", " + other + "]");
+                    checked++;
                 } else if (comment.startsWith(ONE_OF)) {
                     List<String> values = Arrays.asList(comment.substring(ONE_OF.length()).split(",\\s*"));
                     for (String v : values) {
@@ -150,6 +177,22 @@ class ApplicationConfRangesTest {
         double inside = inclusive ? bound : bound - direction * step;
         assertAccepts(key, format(inside, integer));
         assertRejects(key, format(outside, integer));
+    }
+
+    /** Lists of minEntries and maxEntries pass, one entry fewer or more fails; so does an entry out of range. */
+    private static void checkList(String key, int minEntries, int maxEntries, int min, int max) {
+        assertAccepts(key, list(minEntries, min));
+        assertAccepts(key, list(maxEntries, max));
+        if (minEntries > 0) {
+            assertRejects(key, list(minEntries - 1, min));
+        }
+        assertRejects(key, list(maxEntries + 1, min));
+        assertRejects(key, list(minEntries, min - 1));
+        assertRejects(key, list(minEntries, max + 1));
+    }
+
+    private static String list(int entries, int value) {
+        return "[" + String.join(", ", Collections.nCopies(entries, Integer.toString(value))) + "]";
     }
 
     private static String format(double v, boolean integer) {
