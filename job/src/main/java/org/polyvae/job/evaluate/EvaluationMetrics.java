@@ -154,23 +154,24 @@ final class EvaluationMetrics {
             images = group.size();
             histogram = new double[grayBins];
             List<Double> allAreas = new ArrayList<>();
-            double g = 0;
-            double f = 0;
-            for (Scored s : group) {
+            double[] g = new double[images];
+            double[] f = new double[images];
+            for (int i = 0; i < images; i++) {
+                Scored s = group.get(i);
                 int[] a = GrainStatistics.grainAreas(s.gray(), s.size(), GrainStatistics.REFERENCE_JUMP_THRESHOLD,
                         GrainStatistics.REFERENCE_MIN_AREA);
-                g += a.length;
+                g[i] = a.length;
                 for (int v : a) {
                     allAreas.add((double) v);
                 }
-                f += GrainStatistics.flatPixelShare(s.gray(), s.size(), GrainStatistics.REFERENCE_FLAT_TOLERANCE);
+                f[i] = GrainStatistics.flatPixelShare(s.gray(), s.size(), GrainStatistics.REFERENCE_FLAT_TOLERANCE);
                 double[] h = GrainStatistics.grayHistogram(s.gray(), s.size(), grayBins);
                 for (int b = 0; b < grayBins; b++) {
                     histogram[b] += h[b] / group.size();
                 }
             }
-            grains = images > 0 ? g / images : Double.NaN;
-            flat = images > 0 ? f / images : Double.NaN;
+            grains = StatUtils.mean(g);
+            flat = StatUtils.mean(f);
             areas = allAreas.stream().mapToDouble(Double::doubleValue).toArray();
         }
 
