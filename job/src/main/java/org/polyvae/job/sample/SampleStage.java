@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * trained decoder ({@code <output.dir>/model/decoder.zip}) into {@code sample-NNN.png} (raw decoder output,
  * 8-bit gray at the model resolution), optional {@code tessellated/} and {@code view/} copies,
  * {@code manifest.csv} (file, seed, z), contact sheets and {@code statistics.csv} (sharpness and grains per
- * image of the raw and tessellated samples; stage evaluate compares them with real images). A class-conditional model draws
- * the classes of {@code polyvae.sample.classes} in turn (all it was trained on by default); the manifest
- * then says each sample's class and the statistics compare class by class. Small counts run on the driver,
+ * image of the raw and tessellated samples; stage evaluate compares samples with real images). A
+ * class-conditional model draws the classes of {@code polyvae.sample.classes} in turn (all it was trained on
+ * by default); the manifest then says each sample's class and the statistics are per class too. Small counts run on the driver,
  * large ones partition by partition on the executors. Everything is written into a temporary sibling
  * folder and renamed into place only when complete.
  */
