@@ -3,7 +3,6 @@ package org.polyvae.job.evaluate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,6 +20,7 @@ import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.job.sample.SampleManifest;
 import org.polyvae.job.batches.BatchExport;
+import org.polyvae.job.report.ReportPage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * training split scores the generated images (sample-NNN.png and, when present, tessellated/sample-NNN.png)
  * against the held-out split: class mix and confidence, E11 distribution, Fréchet distance in its features
  * (with the real-vs-real scale), microstructure statistics per class and the nearest training image of
- * each sample. Writes {@code evaluation.json}, {@code index.html} and {@code section.html} to
- * {@code polyvae.evaluate.dir} (swapped in whole) and puts the section into an existing report page.
+ * each sample. Writes {@code evaluation.json}, its report section ({@code section.json}, {@code figures/})
+ * and {@code index.html} (the section as a page of its own) to {@code polyvae.evaluate.dir} (swapped in
+ * whole), then renders the report page with the section.
  */
 public final class EvaluateStage {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateStage.class);
@@ -180,31 +181,15 @@ public final class EvaluateStage {
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(evaluation);
         EvaluationReport report = new EvaluationReport(evaluation, scored, heldOut, sampleNn, heldOutNn,
                 fs.makeQualified(new Path(target, JSON)).toString());
-        String section = report.section();
         try (AtomicOutput out = AtomicOutput.begin(fs, target, true, "polyvae.evaluate")) {
             writeFile(fs, new Path(out.tmp(), JSON), json);
-            writeFile(fs, new Path(out.tmp(), EvaluationSection.FILE), section);
-            writeFile(fs, new Path(out.tmp(), "index.html"), report.page());
+            report.write(fs, out.tmp());
+            ReportPage.write(sc.hadoopConfiguration(), "polyvae evaluation", out.tmp(), List.of(out.tmp()));
             out.commit();
         }
         LOG.info("evaluate: wrote {}", fs.makeQualified(new Path(target, JSON)));
-
-        Path page = new Path(config.explore().dir(), "index.html");
-        FileSystem rfs = page.getFileSystem(sc.hadoopConfiguration());
-        if (rfs.exists(page)) {
-            String html;
-            try (InputStream in = rfs.open(page)) {
-                html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            // Written beside, then renamed over: a reader sees the old page or the new one, never a half.
-            Path tmp = new Path(page.getParent(), ".index.html.evaluate-tmp");
-            writeFile(rfs, tmp, EvaluationSection.splice(html, section));
-            rfs.delete(page, false);
-            if (!rfs.rename(tmp, page)) {
-                throw new IOException("could not rename " + tmp + " to " + page);
-            }
-            LOG.info("evaluate: added the evaluation to the report {}", rfs.makeQualified(page));
-        }
+        ReportPage.publish(sc.hadoopConfiguration(), config);
+        LOG.info("evaluate: the report {} shows the evaluation", new Path(config.explore().dir(), ReportPage.FILE));
     }
 
     private static void writeFile(FileSystem fs, Path p, String text) throws IOException {

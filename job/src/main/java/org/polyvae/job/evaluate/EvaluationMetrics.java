@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
+import org.apache.commons.math3.stat.StatUtils;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.polyvae.metrics.FrechetDistance;
 import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.metrics.Wasserstein1;
@@ -30,22 +32,20 @@ final class EvaluationMetrics {
     /** Accuracy, confusion matrix (rows true, columns predicted), E11 R² and MAE on held-out real images. */
     Evaluation.JudgeQuality judgeQuality(List<Scored> heldOut, long trainImages, int epochs, boolean reused) {
         long[][] confusion = new long[classes()][classes()];
-        double ssRes = 0;
-        double mae = 0;
-        double mean = heldOut.stream().mapToDouble(Scored::trueE11).average().orElse(Double.NaN);
-        double ssTot = 0;
         long correct = 0;
         for (Scored s : heldOut) {
             int p = s.predictedClass();
             confusion[s.trueClass()][p]++;
             correct += p == s.trueClass() ? 1 : 0;
-            ssRes += (s.e11() - s.trueE11()) * (s.e11() - s.trueE11());
-            ssTot += (s.trueE11() - mean) * (s.trueE11() - mean);
-            mae += Math.abs(s.e11() - s.trueE11());
         }
         int n = heldOut.size();
+        double[] truth = trueE11(heldOut, s -> true);
+        double[] residual = heldOut.stream().mapToDouble(s -> s.e11() - s.trueE11()).toArray();
+        double variance = StatUtils.populationVariance(truth);
+        double r2 = variance > 0 ? 1 - StatUtils.sumSq(residual) / (n * variance) : 0;
+        double mae = StatUtils.mean(Arrays.stream(residual).map(Math::abs).toArray());
         return new Evaluation.JudgeQuality(tokens(), trainImages, n, epochs, reused, (double) correct / n, confusion,
-                ssTot > 0 ? 1 - ssRes / ssTot : 0, mae / n, Math.sqrt(ssTot / n));
+                r2, mae, Math.sqrt(variance));
     }
 
     /**
@@ -138,8 +138,8 @@ final class EvaluationMetrics {
     static Evaluation.Neighbours neighbours(double[] sample, double[] heldOut) {
         double p5 = percentile(heldOut, 0.05);
         double below = Arrays.stream(sample).filter(d -> d < p5).count() / (double) Math.max(1, sample.length);
-        return new Evaluation.Neighbours(mean(sample), percentile(sample, 0.5),
-                Arrays.stream(sample).min().orElse(Double.NaN), mean(heldOut), percentile(heldOut, 0.5), p5, below);
+        return new Evaluation.Neighbours(StatUtils.mean(sample), percentile(sample, 0.5),
+                StatUtils.min(sample), StatUtils.mean(heldOut), percentile(heldOut, 0.5), p5, below);
     }
 
     /** Microstructure statistics of a group of images. */
@@ -154,23 +154,24 @@ final class EvaluationMetrics {
             images = group.size();
             histogram = new double[grayBins];
             List<Double> allAreas = new ArrayList<>();
-            double g = 0;
-            double f = 0;
-            for (Scored s : group) {
+            double[] g = new double[images];
+            double[] f = new double[images];
+            for (int i = 0; i < images; i++) {
+                Scored s = group.get(i);
                 int[] a = GrainStatistics.grainAreas(s.gray(), s.size(), GrainStatistics.REFERENCE_JUMP_THRESHOLD,
                         GrainStatistics.REFERENCE_MIN_AREA);
-                g += a.length;
+                g[i] = a.length;
                 for (int v : a) {
                     allAreas.add((double) v);
                 }
-                f += GrainStatistics.flatPixelShare(s.gray(), s.size(), GrainStatistics.REFERENCE_FLAT_TOLERANCE);
+                f[i] = GrainStatistics.flatPixelShare(s.gray(), s.size(), GrainStatistics.REFERENCE_FLAT_TOLERANCE);
                 double[] h = GrainStatistics.grayHistogram(s.gray(), s.size(), grayBins);
                 for (int b = 0; b < grayBins; b++) {
                     histogram[b] += h[b] / group.size();
                 }
             }
-            grains = images > 0 ? g / images : Double.NaN;
-            flat = images > 0 ? f / images : Double.NaN;
+            grains = StatUtils.mean(g);
+            flat = StatUtils.mean(f);
             areas = allAreas.stream().mapToDouble(Double::doubleValue).toArray();
         }
 
@@ -179,7 +180,7 @@ final class EvaluationMetrics {
             Double l1 = real == null || images == 0 || real.images == 0 ? null
                     : IntStream.range(0, grayBins).mapToDouble(b -> Math.abs(histogram[b] - real.histogram[b])).sum();
             return new Evaluation.Microstructure(source, token, images, nanToZero(grains),
-                    nanToZero(areas.length > 0 ? mean(areas) : 0), areaW1, nanToZero(flat), histogram, l1);
+                    nanToZero(areas.length > 0 ? StatUtils.mean(areas) : 0), areaW1, nanToZero(flat), histogram, l1);
         }
     }
 
@@ -213,20 +214,13 @@ final class EvaluationMetrics {
         }).toArray(double[][]::new);
     }
 
-    static double mean(double[] v) {
-        return Arrays.stream(v).average().orElse(Double.NaN);
-    }
-
-    /** Linear-interpolated quantile q in [0, 1]. */
+    /** Linear-interpolated quantile q in [0, 1] (numpy's default, R's type 7). */
     static double percentile(double[] v, double q) {
         if (v.length == 0) {
             return Double.NaN;
         }
-        double[] s = v.clone();
-        Arrays.sort(s);
-        double pos = q * (s.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(s.length - 1, lo + 1);
-        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+        // Percentile takes p in (0, 100]; its R_7 estimate at p -> 0 is the minimum.
+        return q == 0 ? StatUtils.min(v) : new Percentile().withEstimationType(Percentile.EstimationType.R_7)
+                .evaluate(v, 100 * q);
     }
 }

@@ -1,9 +1,15 @@
 package org.polyvae.job.explore;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
 
 /**
  * What the encoded dataset says about each latent variable: its KL per image (how much information it
@@ -58,18 +64,27 @@ final class LatentAnalysis {
         return (int) Arrays.stream(kl).filter(k -> k > threshold).count();
     }
 
-    /** Pearson correlation; 0 when either side is constant. */
+    /** Pearson correlation; 0 when either side is constant (or has fewer than 2 values). */
     static double pearson(double[] x, double[] y) {
-        double mx = Arrays.stream(x).average().orElse(0);
-        double my = Arrays.stream(y).average().orElse(0);
-        double sxy = 0;
-        double sxx = 0;
-        double syy = 0;
-        for (int i = 0; i < x.length; i++) {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
+        if (x.length < 2) {
+            return 0;
         }
-        return sxx == 0 || syy == 0 ? 0 : sxy / Math.sqrt(sxx * syy);
+        double r = new PearsonsCorrelation().correlation(x, y);
+        return Double.isNaN(r) ? 0 : r;
+    }
+
+    /** latents.csv: every variable, most active first, with its KL per image and its r with each attribute. */
+    void writeCsv(Appendable out) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder().setRecordSeparator('\n')
+                .setHeader("dimension", "kl_per_image", "r_window_size", "r_e11", "r_grains", "r_mean_gray").build();
+        try (CSVPrinter csv = new CSVPrinter(out, format)) {
+            for (int j : byKl) {
+                List<String> row = new ArrayList<>(List.of(String.valueOf(j), String.format(Locale.ROOT, "%.5f", kl[j])));
+                for (double r : correlation[j]) {
+                    row.add(String.format(Locale.ROOT, "%.4f", r));
+                }
+                csv.printRecord(row);
+            }
+        }
     }
 }

@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.math3.stat.StatUtils;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -22,13 +25,8 @@ import org.polyvae.config.ConfigError;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.config.SampleSettings;
 import org.polyvae.image.ContactSheet;
-import org.polyvae.data.DatasetIndex;
-import org.polyvae.data.DatasetScanner;
-import org.polyvae.image.GrayImages;
-import org.polyvae.data.LabeledImage;
 import org.polyvae.data.WindowClass;
 import org.polyvae.io.AtomicOutput;
-import org.polyvae.job.data.DatasetReader;
 import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.model.VaeArchitecture;
 import org.slf4j.Logger;
@@ -39,17 +37,15 @@ import org.slf4j.LoggerFactory;
  * trained decoder ({@code <output.dir>/model/decoder.zip}) into {@code sample-NNN.png} (raw decoder output,
  * 8-bit gray at the model resolution), optional {@code tessellated/} and {@code view/} copies,
  * {@code manifest.csv} (file, seed, z), contact sheets and {@code statistics.csv} (sharpness and grains per
- * image of the raw and tessellated samples next to the training data's). A class-conditional model draws
- * the classes of {@code polyvae.sample.classes} in turn (all it was trained on by default); the manifest
- * then says each sample's class and the statistics compare class by class. Small counts run on the driver,
+ * image of the raw and tessellated samples; stage evaluate compares samples with real images). A
+ * class-conditional model draws the classes of {@code polyvae.sample.classes} in turn (all it was trained on
+ * by default); the manifest then says each sample's class and the statistics are per class too. Small counts run on the driver,
  * large ones partition by partition on the executors. Everything is written into a temporary sibling
  * folder and renamed into place only when complete.
  */
 public final class SampleStage {
     private static final Logger LOG = LoggerFactory.getLogger(SampleStage.class);
     private static final int SHEET_MAX = 200;
-    /** Real images per class that statistics.csv compares the samples with. */
-    private static final int TRAINING_IMAGES_PER_CLASS = 200;
 
     private final PolyvaeConfig config;
     private final SampleSettings s;
@@ -124,7 +120,7 @@ public final class SampleStage {
             int size = (int) Math.round(Math.sqrt(written.get(0).raw().length));
             SampleManifest.write(fs, out.tmp(), s.count(), s.seed(), files, sampler);
             writeSheets(fs, out.tmp(), written, size, sampler);
-            String stats = statistics(sc, written, size, sampler);
+            String stats = statistics(written, size, sampler);
             try (OutputStream os = fs.create(new Path(out.tmp(), "statistics.csv"), true)) {
                 os.write(stats.getBytes(StandardCharsets.UTF_8));
             }
@@ -261,53 +257,40 @@ public final class SampleStage {
     }
 
     /**
-     * Sharpness (share of pixels whose 3×3 neighbourhood is flat) and grains per image, measured as on the
-     * reference figure, for the raw and tessellated samples and for up to 200 training images per class.
+     * Sharpness (share of pixels whose 3×3 neighbourhood is flat) and grains per image of the raw and
+     * tessellated samples, measured as on the reference figure, per drawn class for a conditional model.
+     * The real images' figures, measured the same way, are the evaluate stage's (evaluation.json).
      */
-    private String statistics(JavaSparkContext sc, List<Written> written, int size, LatentSampler sampler)
-            throws IOException {
-        StringBuilder sb = new StringBuilder("set,images,flat_pixel_share,grains_per_image\n");
-        sb.append(row("samples (raw)", written.stream().map(Written::raw).toList(), size));
-        if (s.tessellate()) {
-            sb.append(row("samples (tessellated)", written.stream().map(Written::tessellated).toList(), size));
-        }
-        if (sampler.conditional()) {
-            for (int um : java.util.stream.IntStream.range(0, written.size()).map(sampler::windowClass).distinct()
-                    .sorted().toArray()) {
-                List<Written> of = written.stream().filter(w -> sampler.windowClass(w.index()) == um).toList();
-                String token = WindowClass.ofMicrometres(um).token();
-                sb.append(row("samples (raw) " + token, of.stream().map(Written::raw).toList(), size));
-                if (s.tessellate()) {
-                    sb.append(row("samples (tessellated) " + token, of.stream().map(Written::tessellated).toList(), size));
+    private String statistics(List<Written> written, int size, LatentSampler sampler) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        CSVFormat format = CSVFormat.DEFAULT.builder().setRecordSeparator('\n')
+                .setHeader("set", "images", "flat_pixel_share", "grains_per_image").build();
+        try (CSVPrinter csv = new CSVPrinter(sb, format)) {
+            row(csv, "samples (raw)", written.stream().map(Written::raw).toList(), size);
+            if (s.tessellate()) {
+                row(csv, "samples (tessellated)", written.stream().map(Written::tessellated).toList(), size);
+            }
+            if (sampler.conditional()) {
+                for (int um : written.stream().mapToInt(w -> sampler.windowClass(w.index())).distinct().sorted()
+                        .toArray()) {
+                    List<Written> of = written.stream().filter(w -> sampler.windowClass(w.index()) == um).toList();
+                    String token = WindowClass.ofMicrometres(um).token();
+                    row(csv, "samples (raw) " + token, of.stream().map(Written::raw).toList(), size);
+                    if (s.tessellate()) {
+                        row(csv, "samples (tessellated) " + token, of.stream().map(Written::tessellated).toList(), size);
+                    }
                 }
             }
-        }
-        try {
-            // Decode only the compared subset, not the whole dataset.
-            DatasetIndex index = DatasetScanner.scan(config.data().dir(), config.data().classes(), sc.hadoopConfiguration())
-                    .samplePerClass(TRAINING_IMAGES_PER_CLASS, s.seed());
-            List<LabeledImage> data = DatasetReader.read(sc, index, size, 0).images().collect();
-            for (var c : config.data().classes()) {
-                List<byte[]> imgs = data.stream().filter(d -> d.windowClass() == c).map(d -> GrayImages.toBytes(d.pixels())).toList();
-                if (!imgs.isEmpty()) {
-                    sb.append(row("training data " + c.token(), imgs, size));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("sample: could not read the training data for comparison ({})", e.getMessage());
         }
         return sb.toString();
     }
 
-    private static String row(String set, List<byte[]> images, int size) {
-        double flat = 0;
-        double grains = 0;
-        for (byte[] g : images) {
-            flat += GrainStatistics.flatPixelShare(g, size, GrainStatistics.REFERENCE_FLAT_TOLERANCE);
-            grains += GrainStatistics.countGrains(g, size, GrainStatistics.REFERENCE_JUMP_THRESHOLD,
-                    GrainStatistics.REFERENCE_MIN_AREA);
-        }
-        return String.format(Locale.ROOT, "%s,%d,%.4f,%.2f%n", set, images.size(), flat / images.size(),
-                grains / images.size());
+    private static void row(CSVPrinter csv, String set, List<byte[]> images, int size) throws IOException {
+        double flat = StatUtils.mean(images.stream().mapToDouble(g -> GrainStatistics.flatPixelShare(g, size,
+                GrainStatistics.REFERENCE_FLAT_TOLERANCE)).toArray());
+        double grains = StatUtils.mean(images.stream().mapToDouble(g -> GrainStatistics.countGrains(g, size,
+                GrainStatistics.REFERENCE_JUMP_THRESHOLD, GrainStatistics.REFERENCE_MIN_AREA)).toArray());
+        csv.printRecord(set, images.size(), String.format(Locale.ROOT, "%.4f", flat),
+                String.format(Locale.ROOT, "%.2f", grains));
     }
 }

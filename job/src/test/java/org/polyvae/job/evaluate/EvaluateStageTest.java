@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -28,6 +30,9 @@ import org.polyvae.image.GrayImages;
 import org.polyvae.job.synth.SynthStage;
 import org.polyvae.job.batches.BatchExport;
 import org.polyvae.job.batches.VaeBatchLoader;
+import org.polyvae.job.report.Block;
+import org.polyvae.job.report.Pngs;
+import org.polyvae.job.report.Section;
 
 /**
  * Stage evaluate on a tiny synthetic dataset, with "samples" whose verdict is known: exact copies of
@@ -111,9 +116,11 @@ class EvaluateStageTest {
 
     @Test
     void theJudgeLearnsAndCopiesOfTrainingImagesScoreAsRealAndMemorised() throws IOException {
+        // An explore section already in the report: the evaluation goes after it, before its appendix.
         java.nio.file.Path report = tmp.resolve("out/report");
-        Files.createDirectories(report);
-        Files.writeString(report.resolve("index.html"), "<html><body><h2>Architecture</h2></body></html>");
+        new Section("Latent space", List.of(Block.Paragraph.text("explored")),
+                List.of(new Block.Heading(2, "Architecture"))).write(FileSystem.getLocal(sc.hadoopConfiguration()),
+                new Path(report.toUri()));
 
         Evaluation copied = new EvaluateStage(config("copies")).run(sc);
         Evaluation.JudgeQuality judge = copied.judge();
@@ -137,9 +144,20 @@ class EvaluateStageTest {
         assertEquals(c.frechet().ratio(), json.at("/sets/0/frechet/ratio").asDouble(), 1e-9);
         assertEquals(judge.accuracy(), json.at("/judge/accuracy").asDouble(), 1e-12);
         String page = Files.readString(report.resolve("index.html"));
-        assertTrue(page.contains("Evaluation by the judge CNN") && page.indexOf("Evaluation by")
-                < page.indexOf("<h2>Architecture</h2>"), "spliced into the existing report");
-        assertTrue(Files.readString(dir.resolve("index.html")).contains("data:image/png;base64,"));
+        assertTrue(page.indexOf("explored") < page.indexOf("<h2>Evaluation by the judge CNN</h2>")
+                && page.indexOf("Evaluation by") < page.indexOf("<h2>Architecture</h2>"),
+                "in the report after the explore section, before its appendix");
+        assertEquals(4, count(page, "<img src=\"data:image/png;base64,"),
+                "4 charts per sample set (here raw only), inlined: the report is in another folder");
+        String own = Files.readString(dir.resolve("index.html"));
+        Matcher img = Pattern.compile("<img src=\"([^\"]+)\"").matcher(own);
+        int charts = 0;
+        while (img.find()) {
+            Pngs.read(dir.resolve(img.group(1)), EvaluationReport.FIGURE_WIDTH, EvaluationReport.FIGURE_HEIGHT);
+            charts++;
+        }
+        assertEquals(4, charts, "the evaluation's own page links its charts: " + own);
+        assertTrue(own.contains("<h2>Evaluation by the judge CNN</h2>") && !own.contains("explored"));
 
         Evaluation blurred = new EvaluateStage(config("blurred")).run(sc);
         assertTrue(blurred.judge().reused(), "same batches, same settings: the saved judge is reused");
@@ -150,11 +168,18 @@ class EvaluateStageTest {
         assertTrue(generatedAll(b).flatPixelShare() < generatedAll(c).flatPixelShare());
         assertTrue(b.nearestTraining().median() > c.nearestTraining().median());
         String again = Files.readString(report.resolve("index.html"));
-        assertEquals(again.indexOf(EvaluationReport.BEGIN), again.lastIndexOf(EvaluationReport.BEGIN),
-                "the section is replaced, not added twice");
+        assertEquals(1, count(again, "Evaluation by the judge CNN"), "the section is replaced, not added twice");
 
         Evaluation retrained = new EvaluateStage(config("copies", "polyvae.evaluate.epochs=2")).run(sc);
         assertFalse(retrained.judge().reused(), "other settings: the judge is trained again");
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            n++;
+        }
+        return n;
     }
 
     @Test

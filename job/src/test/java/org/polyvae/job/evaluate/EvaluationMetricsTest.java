@@ -161,12 +161,18 @@ class EvaluationMetricsTest {
     }
 
     @Test
-    void theSectionReplacesTheOldOneInTheReportPage() {
-        String page = "<html><body><h1>r</h1><h2>Architecture</h2></body></html>";
-        String first = EvaluationSection.splice(page, EvaluationReport.BEGIN + "\nA\n" + EvaluationReport.END + "\n");
-        assertTrue(first.indexOf("\nA\n") < first.indexOf("<h2>Architecture</h2>"), first);
-        String second = EvaluationSection.splice(first, EvaluationReport.BEGIN + "\nB\n" + EvaluationReport.END + "\n");
-        assertTrue(second.contains("\nB\n") && !second.contains("\nA\n"), second);
-        assertEquals(second.indexOf(EvaluationReport.BEGIN), second.lastIndexOf(EvaluationReport.BEGIN));
+    void histogramsAreSharesOverTheJointRange() {
+        Map<String, double[]> series = new java.util.LinkedHashMap<>();
+        series.put("samples", new double[] {0, 0, 1, 4});
+        series.put("real", new double[] {2, 3});
+        series.put("none", new double[0]);
+        org.knowm.xchart.CategoryChart c = EvaluationReport.histogram("x", series, 4);
+        assertEquals(List.of(0.5, 0.25, 0.0, 0.25), c.getSeriesMap().get("samples").getYData(),
+                "bins of width 1 over [0, 4]; the maximum falls in the last bin");
+        assertEquals(List.of(0.0, 0.0, 0.5, 0.5), c.getSeriesMap().get("real").getYData());
+        assertEquals(List.of(0.0, 0.0, 0.0, 0.0), c.getSeriesMap().get("none").getYData());
+        assertEquals(List.of("0.5", "1.5", "2.5", "3.5"), c.getSeriesMap().get("real").getXData());
+        org.knowm.xchart.CategoryChart same = EvaluationReport.histogram("x", Map.of("one", new double[] {2, 2}), 4);
+        assertEquals(List.of(1.0, 0.0, 0.0, 0.0), same.getSeriesMap().get("one").getYData(), "all values equal");
     }
 }

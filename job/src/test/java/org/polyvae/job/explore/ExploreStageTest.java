@@ -1,11 +1,16 @@
 package org.polyvae.job.explore;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -15,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyvae.job.LocalSpark;
 import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.image.ContactSheet;
+import org.polyvae.job.report.Pngs;
 import org.polyvae.job.synth.SynthStage;
 import org.polyvae.job.train.TrainStage;
 
@@ -50,15 +57,35 @@ class ExploreStageTest {
         java.nio.file.Path report = tmp.resolve("out/report");
         String html = Files.readString(report.resolve("index.html"));
         Matcher img = Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);
-        int images = 0;
+        Map<String, BufferedImage> figures = new LinkedHashMap<>();
         while (img.find()) {
-            assertTrue(Files.size(report.resolve(img.group(1))) > 0, img.group(1));
-            images++;
+            figures.put(img.group(1), Pngs.read(report.resolve(img.group(1))));
         }
-        assertEquals(7, images, "the class figure (a conditional model), loss curve, two traversals, manifold, "
-                + "interpolations, scatter (no samples were drawn)");
-        assertTrue(html.contains("<th>r with E11 (GPa)</th>") && html.contains("Disentanglement")
-                && html.contains("Total Parameters"), "tables, verdict and the architecture summary");
+        // The default model is conditional: the class figure and the grids at the largest class; no samples drawn.
+        int classes = c.data().classes().size();
+        int steps = 5;
+        Map<String, int[]> expected = new LinkedHashMap<>();
+        expected.put("loss.png", new int[] {800, 500});
+        expected.put("classes.png", grid(ExploreFigures.CLASS_GRID_DRAWS, classes));
+        expected.put("traversals.png", grid(steps, 3));
+        expected.put("traversals-real.png", grid(steps, 3));
+        expected.put("manifold.png", grid(steps, steps));
+        expected.put("interpolations.png", grid(steps, classes - 1));
+        expected.put("latent-scatter.png", new int[] {700, 550});
+        assertEquals(expected.keySet(), figures.keySet(), "every figure, in page order");
+        expected.forEach((f, size) -> assertArrayEquals(size,
+                new int[] {figures.get(f).getWidth(), figures.get(f).getHeight()}, f));
+        for (String section : List.of("<h2>Latent space of the polysilicon VAE</h2>", "<h2>Training</h2>",
+                "<h2>The class condition</h2>", "<h2>Traversals</h2>", "<h2>Manifold of the two most active variables</h2>",
+                "<h2>Interpolations between classes</h2>", "<h2>Posterior means by class</h2>",
+                "<h2>Activity and correlations</h2>", "<h3>Disentanglement</h3>", "<h2>Architecture</h2>",
+                "<h2>Resolved configuration</h2>")) {
+            assertTrue(html.contains(section), section);
+        }
+        assertFalse(html.contains("Samples from the prior"), "no samples were drawn");
+        assertTrue(html.contains("<th>r with E11 (GPa)</th>") && html.contains("Total Parameters"),
+                "tables and the architecture summary");
+        assertTrue(html.indexOf("Disentanglement") < html.indexOf("<h2>Architecture</h2>"), "findings before details");
 
         List<String> csv = Files.readAllLines(report.resolve("latents.csv"));
         int code = c.model().codeLength();
@@ -74,6 +101,14 @@ class ExploreStageTest {
                 assertTrue(r >= -1 && r <= 1, row);
             }
         }
+    }
+
+    /** The size of a contact sheet of {@code columns} × {@code rows} tiles at the figures' tile size. */
+    private static int[] grid(int columns, int rows) {
+        List<ContactSheet.Tile> tiles = java.util.Collections.nCopies(columns * rows,
+                new ContactSheet.Tile(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY), ""));
+        BufferedImage sheet = ContactSheet.render(tiles, columns, 64);
+        return new int[] {sheet.getWidth(), sheet.getHeight()};
     }
 
     @Test

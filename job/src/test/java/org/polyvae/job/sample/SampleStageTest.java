@@ -12,9 +12,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -28,7 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyvae.job.LocalSpark;
 import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.image.ContactSheet;
 import org.polyvae.io.AtomicOutput;
+import org.polyvae.job.report.Pngs;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.VaeArchitecture;
 
@@ -84,9 +91,11 @@ class SampleStageTest {
         assertEquals(16, img.getWidth());
         assertEquals(48, ImageIO.read(a.resolve("view/sample-003.png").toFile()).getWidth());
         assertTrue(Files.exists(a.resolve("tessellated/sample-006.png")));
-        for (String f : List.of("contact-sheet.png", "contact-sheet-tessellated.png", "statistics.csv")) {
-            assertTrue(Files.size(a.resolve(f)) > 0, f);
+        BufferedImage sheet = ContactSheet.render(java.util.Collections.nCopies(7, new ContactSheet.Tile(img, "")), 3, 16);
+        for (String f : List.of("contact-sheet.png", "contact-sheet-tessellated.png")) {
+            Pngs.read(a.resolve(f), sheet.getWidth(), sheet.getHeight());
         }
+        statisticsOfTheSevenSamples(a.resolve("statistics.csv"));
         List<String> manifest = Files.readAllLines(a.resolve("manifest.csv"));
         assertEquals(8, manifest.size());
         assertTrue(manifest.get(0).startsWith("file,seed," + SampleManifest.CLASS_COLUMN + ",z0,"), manifest.get(0));
@@ -101,6 +110,31 @@ class SampleStageTest {
         java.nio.file.Path c = tmp.resolve("c");
         new SampleStage(config(c.toUri().toString(), "polyvae.sample.count=7", "polyvae.sample.seed=99")).run(sc);
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(files.get(0)), Files.readAllBytes(pngs(c).get(0))));
+    }
+
+    /** One row per set of the samples themselves, and per drawn class (the default model is conditional). */
+    private static void statisticsOfTheSevenSamples(java.nio.file.Path file) throws IOException {
+        Map<String, Integer> images = new LinkedHashMap<>();
+        try (CSVParser csv = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
+                .parse(Files.newBufferedReader(file))) {
+            assertEquals(List.of("set", "images", "flat_pixel_share", "grains_per_image"), csv.getHeaderNames());
+            for (CSVRecord r : csv) {
+                images.put(r.get("set"), Integer.parseInt(r.get("images")));
+                double flat = Double.parseDouble(r.get("flat_pixel_share"));
+                assertTrue(flat >= 0 && flat <= 1, r.toString());
+                assertTrue(Double.parseDouble(r.get("grains_per_image")) >= 0, r.toString());
+            }
+        }
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        expected.put("samples (raw)", 7);
+        expected.put("samples (tessellated)", 7);
+        // Classes 2, 3, 5, 10 µm in turn: 2, 2, 2 and 1 of the 7.
+        for (String c : List.of("2x2", "3x3", "5x5", "10x10")) {
+            int n = c.equals("10x10") ? 1 : 2;
+            expected.put("samples (raw) " + c, n);
+            expected.put("samples (tessellated) " + c, n);
+        }
+        assertEquals(expected, images, "real images are the evaluate stage's to compare with");
     }
 
     @Test
