@@ -1,11 +1,6 @@
 package org.polyvae.job.evaluate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,7 +14,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.polyvae.config.EvaluateSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.AtomicOutput;
-import org.polyvae.job.sample.SampleManifest;
+import org.polyvae.io.HadoopFiles;
+import org.polyvae.job.output.Evaluation;
+import org.polyvae.job.output.OutputLayout;
+import org.polyvae.job.output.SampleManifest;
 import org.polyvae.job.batches.BatchExport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EvaluateStage {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateStage.class);
-    public static final String JSON = "evaluation.json";
 
     private final PolyvaeConfig config;
     private final EvaluateSettings s;
@@ -54,13 +51,14 @@ public final class EvaluateStage {
             throw new IllegalStateException("evaluate needs held-out real images, but polyvae.train.validation-fraction "
                     + "is 0: set it above 0 (the judge never trains on that split)");
         }
-        Path out = new Path(config.output().dir());
-        BatchExport.Batches batches = new BatchExport(config.data(), config.train(), out).ensure(sc);
+        OutputLayout layout = new OutputLayout(config);
+        BatchExport.Batches batches = new BatchExport(config.data(), config.train(), layout).ensure(sc);
         if (batches.validation().isEmpty()) {
-            throw new IllegalStateException("evaluate: no held-out images in " + out + "/batches/validation; raise "
+            throw new IllegalStateException("evaluate: no held-out images in "
+                    + OutputLayout.batches(layout.batches(), OutputLayout.VALIDATION) + "; raise "
                     + "polyvae.train.validation-fraction (now " + config.train().validationFraction() + ")");
         }
-        JudgeTrainer.Trained trained = new JudgeTrainer(config).ensure(sc, batches);
+        JudgeTrainer.Trained trained = new JudgeTrainer(config, layout).ensure(sc, batches);
         Judge judge = trained.judge();
         EvaluationMetrics metrics = new EvaluationMetrics(judge, s.grayBins(), s.confidence());
 
@@ -112,7 +110,7 @@ public final class EvaluateStage {
                     set.e11().w1Gpa() == null ? Double.NaN : set.e11().w1Gpa(), set.nearestTraining().median(), set.nearestTraining().heldOutMedian()));
         }
         Evaluation evaluation = new Evaluation(qualified(sc, s.samples()), quality, sets);
-        write(sc, evaluation, scored, heldOut, sampleNn, heldOutNn);
+        write(sc, layout, evaluation, scored, heldOut, sampleNn, heldOutNn);
         return evaluation;
     }
 
@@ -127,7 +125,7 @@ public final class EvaluateStage {
                     : "no folder ") + fs.makeQualified(dir) + " (polyvae.evaluate.samples): run stage sample first");
         }
         sets.put("raw", raw);
-        List<String> tess = samplePngs(fs, new Path(dir, "tessellated"));
+        List<String> tess = samplePngs(fs, OutputLayout.tessellatedSamples(dir));
         if (tess.size() >= 2) {
             sets.put("tessellated", tess);
         }
@@ -173,43 +171,27 @@ public final class EvaluateStage {
         return scored.subList(0, Math.min(count, scored.size()));
     }
 
-    private void write(JavaSparkContext sc, Evaluation evaluation, Map<String, List<Scored>> scored,
-            List<Scored> heldOut, Map<String, double[]> sampleNn, double[] heldOutNn) throws IOException {
-        Path target = new Path(s.dir());
+    private void write(JavaSparkContext sc, OutputLayout layout, Evaluation evaluation,
+            Map<String, List<Scored>> scored, List<Scored> heldOut, Map<String, double[]> sampleNn, double[] heldOutNn)
+            throws IOException {
+        Path target = layout.evaluation();
         FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
-        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(evaluation);
-        EvaluationReport report = new EvaluationReport(evaluation, scored, heldOut, sampleNn, heldOutNn,
-                fs.makeQualified(new Path(target, JSON)).toString());
+        Path json = fs.makeQualified(OutputLayout.evaluationJson(target));
+        EvaluationReport report = new EvaluationReport(evaluation, scored, heldOut, sampleNn, heldOutNn, json.toString());
         String section = report.section();
         try (AtomicOutput out = AtomicOutput.begin(fs, target, true, "polyvae.evaluate")) {
-            writeFile(fs, new Path(out.tmp(), JSON), json);
-            writeFile(fs, new Path(out.tmp(), EvaluationSection.FILE), section);
-            writeFile(fs, new Path(out.tmp(), "index.html"), report.page());
+            evaluation.write(fs, OutputLayout.evaluationJson(out.tmp()));
+            HadoopFiles.writeString(fs, OutputLayout.evaluationSection(out.tmp()), section);
+            HadoopFiles.writeString(fs, OutputLayout.evaluationPage(out.tmp()), report.page());
             out.commit();
         }
-        LOG.info("evaluate: wrote {}", fs.makeQualified(new Path(target, JSON)));
+        LOG.info("evaluate: wrote {}", json);
 
-        Path page = new Path(config.explore().dir(), "index.html");
+        Path page = OutputLayout.reportPage(layout.report());
         FileSystem rfs = page.getFileSystem(sc.hadoopConfiguration());
         if (rfs.exists(page)) {
-            String html;
-            try (InputStream in = rfs.open(page)) {
-                html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            // Written beside, then renamed over: a reader sees the old page or the new one, never a half.
-            Path tmp = new Path(page.getParent(), ".index.html.evaluate-tmp");
-            writeFile(rfs, tmp, EvaluationSection.splice(html, section));
-            rfs.delete(page, false);
-            if (!rfs.rename(tmp, page)) {
-                throw new IOException("could not rename " + tmp + " to " + page);
-            }
+            HadoopFiles.writeStringAtomically(rfs, page, EvaluationSection.splice(HadoopFiles.readString(rfs, page), section));
             LOG.info("evaluate: added the evaluation to the report {}", rfs.makeQualified(page));
-        }
-    }
-
-    private static void writeFile(FileSystem fs, Path p, String text) throws IOException {
-        try (OutputStream os = fs.create(p, true)) {
-            os.write(text.getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -1,9 +1,7 @@
 package org.polyvae.job.explore;
 
 import java.awt.Color;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -28,8 +25,9 @@ import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.image.ContactSheet;
 import org.polyvae.image.GrayImages;
 import org.polyvae.io.AtomicOutput;
-import org.polyvae.job.evaluate.EvaluationSection;
-import org.polyvae.model.VaeArchitecture;
+import org.polyvae.io.HadoopFiles;
+import org.polyvae.job.output.OutputLayout;
+import org.polyvae.job.output.TrainedModel;
 import org.polyvae.model.VaeBatches;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,17 +53,12 @@ public final class ExploreStage {
     }
 
     public Path run(JavaSparkContext sc) throws IOException {
-        Path out = new Path(config.output().dir());
-        FileSystem fs = out.getFileSystem(sc.hadoopConfiguration());
-        Path model = new Path(out, "model");
-        for (String f : List.of("vae.zip", "decoder.zip", "config.conf")) {
-            if (!fs.exists(new Path(model, f))) {
-                throw new IllegalStateException("no " + f + " in " + fs.makeQualified(model) + ": run stage train first");
-            }
-        }
+        OutputLayout layout = new OutputLayout(config);
+        FileSystem fs = layout.root().getFileSystem(sc.hadoopConfiguration());
+        TrainedModel model = TrainedModel.load(fs, layout.model());
         List<String> batches = new ArrayList<>();
-        for (String split : List.of("train", "validation")) {
-            Path dir = new Path(out, "batches/" + split);
+        for (String split : List.of(OutputLayout.TRAIN, OutputLayout.VALIDATION)) {
+            Path dir = OutputLayout.batches(layout.batches(), split);
             if (fs.exists(dir)) {
                 for (FileStatus st : fs.listStatus(dir)) {
                     if (st.getPath().getName().endsWith(".bin")) {
@@ -75,55 +68,54 @@ public final class ExploreStage {
             }
         }
         if (batches.isEmpty()) {
-            throw new IllegalStateException("no batch files under " + fs.makeQualified(new Path(out, "batches"))
+            throw new IllegalStateException("no batch files under " + fs.makeQualified(layout.batches())
                     + ": run stage train first");
         }
-        byte[] vaeZip = read(fs, new Path(model, "vae.zip"));
-        ComputationGraph decoder = ModelSerializer.restoreComputationGraph(
-                new ByteArrayInputStream(read(fs, new Path(model, "decoder.zip"))), false);
-        ComputationGraph vae = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(vaeZip), false);
+        byte[] vaeZip = model.vaeZip();
+        ComputationGraph decoder = model.decoder();
+        ComputationGraph vae = model.vae();
 
         List<EncodedImage> encoded = DatasetEncoder.encode(sc, vaeZip, batches);
         LatentAnalysis a = new LatentAnalysis(encoded);
-        boolean conditional = VaeArchitecture.isConditional(decoder);
-        Path target = new Path(s.dir());
+        boolean conditional = model.settings().conditional();
+        Path target = layout.report();
         FileSystem rfs = target.getFileSystem(sc.hadoopConfiguration());
         try (AtomicOutput report = AtomicOutput.begin(rfs, target, true, "polyvae.explore")) {
             Path dir = report.tmp();
             EncodedImage largest = encoded.stream().max(java.util.Comparator.comparingInt(EncodedImage::micrometres))
                     .orElseThrow();
             float[] at = conditional ? oneHot(largest.micrometres()) : null;
-            write(rfs, new Path(dir, "traversals.png"), traversals(decoder, a, new float[a.kl.length], at));
-            write(rfs, new Path(dir, "traversals-real.png"), traversals(decoder, a, largest.mu().clone(), at));
-            write(rfs, new Path(dir, "manifold.png"), manifold(decoder, a, at));
-            write(rfs, new Path(dir, "interpolations.png"), interpolations(decoder, encoded, conditional));
+            HadoopFiles.writeBytes(rfs, new Path(dir, "traversals.png"), traversals(decoder, a, new float[a.kl.length], at));
+            HadoopFiles.writeBytes(rfs, new Path(dir, "traversals-real.png"), traversals(decoder, a, largest.mu().clone(), at));
+            HadoopFiles.writeBytes(rfs, new Path(dir, "manifold.png"), manifold(decoder, a, at));
+            HadoopFiles.writeBytes(rfs, new Path(dir, "interpolations.png"), interpolations(decoder, encoded, conditional));
             if (conditional) {
-                write(rfs, new Path(dir, CLASSES_FIGURE), classGrid(decoder, a.kl.length, encoded));
+                HadoopFiles.writeBytes(rfs, new Path(dir, CLASSES_FIGURE), classGrid(decoder, a.kl.length, encoded));
             }
-            write(rfs, new Path(dir, "latent-scatter.png"), scatter(encoded, a));
-            write(rfs, new Path(dir, "loss.png"), read(fs, new Path(model, "loss.png")));
-            Path samples = new Path(config.sample().dir(), "contact-sheet.png");
+            HadoopFiles.writeBytes(rfs, new Path(dir, "latent-scatter.png"), scatter(encoded, a));
+            HadoopFiles.writeBytes(rfs, new Path(dir, "loss.png"), HadoopFiles.readBytes(fs, OutputLayout.lossCurve(model.dir())));
+            Path samples = OutputLayout.contactSheet(layout.samples());
             boolean haveSamples = fs.exists(samples);
             if (haveSamples) {
-                write(rfs, new Path(dir, "samples.png"), read(fs, samples));
+                HadoopFiles.writeBytes(rfs, new Path(dir, "samples.png"), HadoopFiles.readBytes(fs, samples));
             }
-            Path tessellated = new Path(config.sample().dir(), "contact-sheet-tessellated.png");
+            Path tessellated = OutputLayout.tessellatedContactSheet(layout.samples());
             boolean haveTessellated = haveSamples && fs.exists(tessellated);
             if (haveTessellated) {
-                write(rfs, new Path(dir, ReportPage.TESSELLATED_SAMPLES), read(fs, tessellated));
+                HadoopFiles.writeBytes(rfs, new Path(dir, ReportPage.TESSELLATED_SAMPLES), HadoopFiles.readBytes(fs, tessellated));
             }
-            write(rfs, new Path(dir, "latents.csv"), csv(a).getBytes(StandardCharsets.UTF_8));
-            Path section = new Path(config.evaluate().dir(), EvaluationSection.FILE);
+            HadoopFiles.writeBytes(rfs, new Path(dir, "latents.csv"), csv(a).getBytes(StandardCharsets.UTF_8));
+            Path section = OutputLayout.evaluationSection(layout.evaluation());
             FileSystem efs = section.getFileSystem(sc.hadoopConfiguration());
-            String evaluation = efs.exists(section) ? new String(read(efs, section), StandardCharsets.UTF_8) : "";
+            String evaluation = efs.exists(section) ? HadoopFiles.readString(efs, section) : "";
             String html = new ReportPage(config, vae, a, encoded.size(), haveSamples, haveTessellated, conditional,
-                    new String(read(fs, new Path(model, "config.conf")), StandardCharsets.UTF_8), evaluation).html();
-            write(rfs, new Path(dir, "index.html"), html.getBytes(StandardCharsets.UTF_8));
+                    model.configText(), evaluation).html();
+            HadoopFiles.writeBytes(rfs, OutputLayout.reportPage(dir), html.getBytes(StandardCharsets.UTF_8));
             report.commit();
         }
         LOG.info("explore: {} images encoded, {} of {} latent variables active (KL > {} nats); report at {}",
                 encoded.size(), a.active(s.activeThreshold()), a.kl.length, s.activeThreshold(),
-                rfs.makeQualified(new Path(target, "index.html")));
+                rfs.makeQualified(OutputLayout.reportPage(target)));
         return target;
     }
 
@@ -297,17 +289,5 @@ public final class ExploreStage {
                     a.correlation[j][1], a.correlation[j][2], a.correlation[j][3]));
         }
         return sb.toString();
-    }
-
-    private static byte[] read(FileSystem fs, Path p) throws IOException {
-        try (InputStream in = fs.open(p)) {
-            return in.readAllBytes();
-        }
-    }
-
-    private static void write(FileSystem fs, Path p, byte[] bytes) throws IOException {
-        try (OutputStream os = fs.create(p, true)) {
-            os.write(bytes);
-        }
     }
 }

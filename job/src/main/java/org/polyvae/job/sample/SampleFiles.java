@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.polyvae.config.SampleSettings;
 import org.polyvae.image.ContactSheet;
 import org.polyvae.image.Tessellation;
+import org.polyvae.job.output.OutputLayout;
 
 /**
  * Writes one sample's files into the (temporary) output folder: the raw decoded image, its tessellation
@@ -44,10 +45,10 @@ class SampleFiles implements Serializable {
             t = "voronoi".equals(s.tessellateMethod()) ? Tessellation.voronoi(gray, size, s.tessellateBands(), minArea,
                     s.tessellateEqualize())
                     : Tessellation.tessellate(gray, size, s.tessellateBands(), minArea);
-            png(fs, new Path(new Path(dir, "tessellated"), name(index)), t, size, 1);
+            png(fs, new Path(OutputLayout.tessellatedSamples(dir), name(index)), t, size, 1);
         }
         if (s.viewScale() > 1) {
-            png(fs, new Path(new Path(dir, "view"), name(index)), gray, size, s.viewScale());
+            png(fs, new Path(OutputLayout.sampleViews(dir), name(index)), gray, size, s.viewScale());
         }
         return t;
     }

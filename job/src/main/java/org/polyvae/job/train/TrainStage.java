@@ -5,8 +5,6 @@ import org.polyvae.job.batches.BatchExport;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,6 +24,8 @@ import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.config.TrainSettings;
 import org.polyvae.io.AtomicOutput;
+import org.polyvae.io.HadoopFiles;
+import org.polyvae.job.output.OutputLayout;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.VaeArchitecture;
 import org.slf4j.Logger;
@@ -57,12 +57,12 @@ public final class TrainStage {
     }
 
     public Result run(JavaSparkContext sc) throws IOException {
-        Path out = new Path(config.output().dir());
-        FileSystem fs = out.getFileSystem(sc.hadoopConfiguration());
-        BatchExport.Batches batches = new BatchExport(config.data(), train, out).ensure(sc);
+        OutputLayout layout = new OutputLayout(config);
+        FileSystem fs = layout.root().getFileSystem(sc.hadoopConfiguration());
+        BatchExport.Batches batches = new BatchExport(config.data(), train, layout).ensure(sc);
         VaeArchitecture arch = new VaeArchitecture(model);
-        Checkpoints checkpoints = new Checkpoints(fs, new Path(out, "checkpoints"), train.checkpointKeep());
-        TrainMetrics metrics = new TrainMetrics(fs, out);
+        Checkpoints checkpoints = new Checkpoints(fs, layout.checkpoints(), train.checkpointKeep());
+        TrainMetrics metrics = new TrainMetrics(fs, layout.trainMetrics());
 
         ComputationGraph net;
         int first = 1;
@@ -110,7 +110,7 @@ public final class TrainStage {
         } finally {
             sc.sc().removeSparkListener(faults);
         }
-        writeModel(fs, new Path(out, "model"), net, arch, metrics);
+        writeModel(fs, layout.model(), net, arch, metrics);
         return new Result(List.copyOf(metrics.rows()), net);
     }
 
@@ -182,19 +182,13 @@ public final class TrainStage {
     private void writeModel(FileSystem fs, Path dir, ComputationGraph net, VaeArchitecture arch, TrainMetrics metrics)
             throws IOException {
         try (AtomicOutput out = AtomicOutput.begin(fs, dir, true, "polyvae.train")) {
-            try (OutputStream os = fs.create(new Path(out.tmp(), "vae.zip"))) {
-                ModelSerializer.writeModel(net, os, true);
-            }
-            try (OutputStream os = fs.create(new Path(out.tmp(), "decoder.zip"))) {
-                ModelSerializer.writeModel(Decoders.extract(net, arch), os, false);
-            }
-            try (OutputStream os = fs.create(new Path(out.tmp(), "config.conf"))) {
-                os.write(("# The resolved configuration that trained this model.\n" + config.renderResolved())
-                        .getBytes(StandardCharsets.UTF_8));
-            }
-            try (OutputStream os = fs.create(new Path(out.tmp(), "loss.png"))) {
-                os.write(metrics.lossCurvePng());
-            }
+            HadoopFiles.write(fs, OutputLayout.vaeZip(out.tmp()), os -> ModelSerializer.writeModel(net, os, true));
+            HadoopFiles.write(fs, OutputLayout.decoderZip(out.tmp()),
+                    os -> ModelSerializer.writeModel(Decoders.extract(net, arch), os, false));
+            // What TrainedModel reads the model's settings from.
+            HadoopFiles.writeString(fs, OutputLayout.modelConfig(out.tmp()),
+                    "# The resolved configuration that trained this model.\n" + config.renderResolved());
+            HadoopFiles.writeBytes(fs, OutputLayout.lossCurve(out.tmp()), metrics.lossCurvePng());
             out.commit();
         }
         LOG.info("train: wrote {} (vae.zip, decoder.zip, config.conf, loss.png)", fs.makeQualified(dir));

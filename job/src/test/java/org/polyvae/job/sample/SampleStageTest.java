@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.polyvae.job.LocalSpark;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.AtomicOutput;
+import org.polyvae.job.output.SampleManifest;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.VaeArchitecture;
 
@@ -48,7 +49,9 @@ class SampleStageTest {
         vae.init();
         java.nio.file.Path model = tmp.resolve("out/model");
         Files.createDirectories(model);
+        ModelSerializer.writeModel(vae, model.resolve("vae.zip").toFile(), false);
         ModelSerializer.writeModel(Decoders.extract(vae, arch), model.resolve("decoder.zip").toFile(), false);
+        Files.writeString(model.resolve("config.conf"), c.renderResolved());
     }
 
     @AfterAll
@@ -101,6 +104,16 @@ class SampleStageTest {
         java.nio.file.Path c = tmp.resolve("c");
         new SampleStage(config(c.toUri().toString(), "polyvae.sample.count=7", "polyvae.sample.seed=99")).run(sc);
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(files.get(0)), Files.readAllBytes(pngs(c).get(0))));
+    }
+
+    @Test
+    void withoutATrainedModelTheErrorNamesTheFolderAndStageTrain() {
+        java.nio.file.Path empty = tmp.resolve("untrained");
+        PolyvaeConfig c = config(tmp.resolve("never").toUri().toString(), "polyvae.output.dir=" + empty.toUri());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SampleStage(c).run(sc));
+        assertTrue(e.getMessage().contains(empty.resolve("model").toString()) && e.getMessage().contains("run stage train"),
+                e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("never")), "nothing written");
     }
 
     @Test
