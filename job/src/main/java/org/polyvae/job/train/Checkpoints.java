@@ -1,5 +1,6 @@
 package org.polyvae.job.train;
 
+import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.polyvae.io.HadoopFiles;
+import org.polyvae.job.output.Fingerprints;
 
 /**
  * {@code <output.dir>/checkpoints/epoch-NNN.zip} (ModelSerializer, with the updater state so a resumed
@@ -76,13 +78,14 @@ final class Checkpoints {
         }
     }
 
-    void writeSettings(String text) throws IOException {
-        HadoopFiles.writeString(fs, new Path(dir, SETTINGS), text);
+    void writeSettings(Config settings) throws IOException {
+        Fingerprints.write(fs, new Path(dir, SETTINGS), "The model and training settings of these checkpoints.",
+                settings);
     }
 
-    String readSettings() throws IOException {
-        Path p = new Path(dir, SETTINGS);
-        return fs.exists(p) ? HadoopFiles.readString(fs, p) : null;
+    /** The settings the checkpoints were made with; empty when unknown. */
+    Config readSettings() throws IOException {
+        return Fingerprints.read(fs, new Path(dir, SETTINGS));
     }
 
     void clear() throws IOException {

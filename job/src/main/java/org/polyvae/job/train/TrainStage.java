@@ -3,7 +3,8 @@ package org.polyvae.job.train;
 import org.polyvae.job.batches.VaeBatchLoader;
 import org.polyvae.job.batches.BatchExport;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +26,7 @@ import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.config.TrainSettings;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.io.HadoopFiles;
+import org.polyvae.job.output.Fingerprints;
 import org.polyvae.job.output.OutputLayout;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.VaeArchitecture;
@@ -68,10 +70,11 @@ public final class TrainStage {
         int first = 1;
         OptionalInt latest = train.resume() ? checkpoints.latest() : OptionalInt.empty();
         if (latest.isPresent()) {
-            String saved = checkpoints.readSettings();
-            if (saved != null && !saved.equals(resumeSettings())) {
+            Config saved = checkpoints.readSettings();
+            if (!saved.isEmpty() && !saved.equals(resumeSettings())) {
                 throw new IllegalStateException("polyvae.train.resume=true, but the checkpoints in " + checkpoints.dir()
-                        + " were made with other model/training settings:\n" + saved + "\nnow:\n" + resumeSettings()
+                        + " were made with other model/training settings:\n" + Fingerprints.render("saved", saved)
+                        + "\nnow:\n" + Fingerprints.render("now", resumeSettings())
                         + "\nUse the same settings, or resume=false to start over.");
             }
             net = checkpoints.restore(latest.getAsInt());
@@ -171,12 +174,12 @@ public final class TrainStage {
     }
 
     /** What a checkpoint's network depends on: the model and the training settings except epochs/resume. */
-    private String resumeSettings() {
+    private Config resumeSettings() {
         Config c = config.config();
-        Config t = c.getConfig("polyvae.train").withoutPath("epochs").withoutPath("resume");
-        ConfigRenderOptions opts = ConfigRenderOptions.concise().setFormatted(true);
-        return "model " + c.getConfig("polyvae.model").root().render(opts) + "\ntrain " + t.root().render(opts)
-                + "\nresolution = " + config.data().resolution() + "\n";
+        return ConfigFactory.empty()
+                .withValue("model", c.getValue("polyvae.model"))
+                .withValue("train", c.getConfig("polyvae.train").withoutPath("epochs").withoutPath("resume").root())
+                .withValue("resolution", ConfigValueFactory.fromAnyRef(config.data().resolution()));
     }
 
     private void writeModel(FileSystem fs, Path dir, ComputationGraph net, VaeArchitecture arch, TrainMetrics metrics)
