@@ -104,7 +104,7 @@ public final class SampleStage {
         Path modelDir = layout.model();
         TrainedModel model = TrainedModel.load(modelDir.getFileSystem(sc.hadoopConfiguration()), modelDir);
         byte[] zip = model.decoderZip();
-        ComputationGraph decoder = TrainedModel.restore(zip);
+        ComputationGraph decoder = model.decoder();
         int codeLength = model.settings().codeLength();
         int[] classes = classesToDraw(s, model.settings().conditional(), model.classes());
         Path target = layout.samples();

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.polyvae.job.LocalSpark;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.AtomicOutput;
+import org.polyvae.job.output.OutputLayout;
 import org.polyvae.job.output.SampleManifest;
+import org.polyvae.job.output.TrainedModel;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.VaeArchitecture;
 
@@ -104,6 +106,21 @@ class SampleStageTest {
         java.nio.file.Path c = tmp.resolve("c");
         new SampleStage(config(c.toUri().toString(), "polyvae.sample.count=7", "polyvae.sample.seed=99")).run(sc);
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(files.get(0)), Files.readAllBytes(pngs(c).get(0))));
+    }
+
+    @Test
+    void theTrainedModelsSettingsComeFromItsConfigConf() throws IOException {
+        // A later run may change polyvae.model.*: what counts is what trained the model.
+        PolyvaeConfig now = config("unused", "polyvae.model.latent-channels=7", "polyvae.data.classes=[3]");
+        FileSystem fs = FileSystem.getLocal(new Configuration());
+        TrainedModel model = TrainedModel.load(fs, new OutputLayout(now).model());
+        assertEquals(config("unused").model(), model.settings());
+        assertEquals(List.of(2, 3, 5, 10), model.classes());
+        assertEquals(4 * 4 * 4, model.settings().codeLength());
+        var z = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1,
+                model.settings().codeLength());
+        assertArrayEquals(new long[] {1, 1, 16, 16}, model.decoder().output(false, z,
+                org.polyvae.model.VaeBatches.oneHot(new int[] {5}))[0].shape(), "the decoder takes z of that length");
     }
 
     @Test
