@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.HadoopFiles;
 import org.polyvae.job.output.Evaluation;
 import org.polyvae.job.output.OutputLayout;
@@ -73,7 +74,7 @@ public final class SweepRanking implements Callable<Integer> {
         String name = presetDir.getName();
         Path status = new Path(presetDir, "status");
         String state = fs.exists(status) ? HadoopFiles.readString(fs, status).trim() : "unknown";
-        Path json = OutputLayout.evaluationJson(new Path(presetDir, "evaluation"));
+        Path json = OutputLayout.evaluationJson(presetLayout(presetDir).evaluation());
         if (!fs.exists(json)) {
             return new Row(name, state.equals("ok") ? "no " + Evaluation.FILE : state, null, null, null, null, null,
                     null, null, null, null, null, null);
@@ -93,6 +94,11 @@ public final class SweepRanking implements Callable<Integer> {
                 raw.e11() == null ? null : num(raw.e11().w1Gpa()),
                 raw.nearestTraining() == null ? null : num(raw.nearestTraining().shareBelowHeldOutP5()),
                 e.judge() == null ? null : num(e.judge().accuracy()), agreement(raw), agreement(tess));
+    }
+
+    /** Where a preset's run put its outputs: sweep.sh sets only polyvae.output.dir, the folders in it are the defaults. */
+    private static OutputLayout presetLayout(Path presetDir) {
+        return new OutputLayout(PolyvaeConfig.load(List.of(), List.of("polyvae.output.dir=" + presetDir)));
     }
 
     private static Double ratio(Evaluation.SampleSet set) {
