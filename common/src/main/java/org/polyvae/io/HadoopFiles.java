@@ -49,7 +49,7 @@ public final class HadoopFiles {
         }
     }
 
-    /** Replaces {@code path} with {@code text} (UTF-8) so that a reader sees the old file or the new one, never a half. */
+    /** Replaces {@code path} with {@code text} (UTF-8) as {@link #writeAtomically} does: never half a file. */
     public static void writeStringAtomically(FileSystem fs, Path path, String text) throws IOException {
         writeAtomically(fs, path, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }

@@ -42,8 +42,7 @@ import scala.Tuple2;
  * shared file system ({@code <output.dir>/batches/{train,validation}/batch-PPPPP-NNNNN.bin}, one
  * MultiDataSet each) and train every epoch from their paths. The files are reused while the dataset and
  * the split settings are unchanged (recorded in {@code batches.conf}, compared as a Typesafe Config
- * without its image counts); otherwise they are rebuilt in a
- * temporary folder and swapped in whole.
+ * without its image counts); otherwise they are rebuilt in a temporary folder and swapped in whole.
  */
 public final class BatchExport {
     private static final Logger LOG = LoggerFactory.getLogger(BatchExport.class);
@@ -74,7 +73,8 @@ public final class BatchExport {
         DatasetRdd dataset = DatasetReader.read(sc, data.dir(), data.classes(), data.resolution(), 0);
         Config fingerprint = fingerprint(dataset.index());
         Path manifest = OutputLayout.batchManifest(dir);
-        if (Fingerprints.read(fs, manifest).withoutPath(TRAIN_IMAGES).withoutPath(VALIDATION_IMAGES).equals(fingerprint)) {
+        Config saved = Fingerprints.read(fs, manifest).withoutPath(TRAIN_IMAGES).withoutPath(VALIDATION_IMAGES);
+        if (saved.equals(fingerprint)) {
             Batches b = list(fs, dataset.index());
             LOG.info("train: reusing {} training and {} validation batch files in {}", b.train().size(),
                     b.validation().size(), fs.makeQualified(dir));

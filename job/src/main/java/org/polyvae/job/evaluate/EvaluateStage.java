@@ -190,7 +190,8 @@ public final class EvaluateStage {
         Path page = OutputLayout.reportPage(layout.report());
         FileSystem rfs = page.getFileSystem(sc.hadoopConfiguration());
         if (rfs.exists(page)) {
-            HadoopFiles.writeStringAtomically(rfs, page, EvaluationSection.splice(HadoopFiles.readString(rfs, page), section));
+            String spliced = EvaluationSection.splice(HadoopFiles.readString(rfs, page), section);
+            HadoopFiles.writeStringAtomically(rfs, page, spliced);
             LOG.info("evaluate: added the evaluation to the report {}", rfs.makeQualified(page));
         }
     }

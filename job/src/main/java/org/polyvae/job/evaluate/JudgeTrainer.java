@@ -110,7 +110,8 @@ final class JudgeTrainer {
                 ModelSerializer.writeModel(net, os, false);
             }
             Fingerprints.write(fs, OutputLayout.judgeFingerprint(out.tmp()),
-                    "The judge in " + model.getName() + " was trained on these batches with these settings.", fingerprint);
+                    "The judge in " + model.getName() + " was trained on these batches with these settings.",
+                    fingerprint);
             out.commit();
         }
         LOG.info("evaluate: wrote the judge to {}", fs.makeQualified(model));

@@ -1,5 +1,9 @@
 package org.polyvae.job.explore;
 
+import static org.polyvae.io.HadoopFiles.readBytes;
+import static org.polyvae.io.HadoopFiles.readString;
+import static org.polyvae.io.HadoopFiles.writeBytes;
+
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +28,6 @@ import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.image.ContactSheet;
 import org.polyvae.image.GrayImages;
 import org.polyvae.io.AtomicOutput;
-import org.polyvae.io.HadoopFiles;
 import org.polyvae.job.output.OutputLayout;
 import org.polyvae.job.output.TrainedModel;
 import org.polyvae.model.VaeBatches;
@@ -84,32 +87,33 @@ public final class ExploreStage {
             EncodedImage largest = encoded.stream().max(java.util.Comparator.comparingInt(EncodedImage::micrometres))
                     .orElseThrow();
             float[] at = conditional ? oneHot(largest.micrometres()) : null;
-            HadoopFiles.writeBytes(rfs, new Path(dir, "traversals.png"), traversals(decoder, a, new float[a.kl.length], at));
-            HadoopFiles.writeBytes(rfs, new Path(dir, "traversals-real.png"), traversals(decoder, a, largest.mu().clone(), at));
-            HadoopFiles.writeBytes(rfs, new Path(dir, "manifold.png"), manifold(decoder, a, at));
-            HadoopFiles.writeBytes(rfs, new Path(dir, "interpolations.png"), interpolations(decoder, encoded, conditional));
+            writeBytes(rfs, new Path(dir, "traversals.png"), traversals(decoder, a, new float[a.kl.length], at));
+            writeBytes(rfs, new Path(dir, "traversals-real.png"),
+                    traversals(decoder, a, largest.mu().clone(), at));
+            writeBytes(rfs, new Path(dir, "manifold.png"), manifold(decoder, a, at));
+            writeBytes(rfs, new Path(dir, "interpolations.png"), interpolations(decoder, encoded, conditional));
             if (conditional) {
-                HadoopFiles.writeBytes(rfs, new Path(dir, CLASSES_FIGURE), classGrid(decoder, a.kl.length, encoded));
+                writeBytes(rfs, new Path(dir, CLASSES_FIGURE), classGrid(decoder, a.kl.length, encoded));
             }
-            HadoopFiles.writeBytes(rfs, new Path(dir, "latent-scatter.png"), scatter(encoded, a));
-            HadoopFiles.writeBytes(rfs, new Path(dir, "loss.png"), HadoopFiles.readBytes(fs, OutputLayout.lossCurve(model.dir())));
+            writeBytes(rfs, new Path(dir, "latent-scatter.png"), scatter(encoded, a));
+            writeBytes(rfs, new Path(dir, "loss.png"), readBytes(fs, OutputLayout.lossCurve(model.dir())));
             Path samples = OutputLayout.contactSheet(layout.samples());
             boolean haveSamples = fs.exists(samples);
             if (haveSamples) {
-                HadoopFiles.writeBytes(rfs, new Path(dir, "samples.png"), HadoopFiles.readBytes(fs, samples));
+                writeBytes(rfs, new Path(dir, "samples.png"), readBytes(fs, samples));
             }
             Path tessellated = OutputLayout.tessellatedContactSheet(layout.samples());
             boolean haveTessellated = haveSamples && fs.exists(tessellated);
             if (haveTessellated) {
-                HadoopFiles.writeBytes(rfs, new Path(dir, ReportPage.TESSELLATED_SAMPLES), HadoopFiles.readBytes(fs, tessellated));
+                writeBytes(rfs, new Path(dir, ReportPage.TESSELLATED_SAMPLES), readBytes(fs, tessellated));
             }
-            HadoopFiles.writeBytes(rfs, new Path(dir, "latents.csv"), csv(a).getBytes(StandardCharsets.UTF_8));
+            writeBytes(rfs, new Path(dir, "latents.csv"), csv(a).getBytes(StandardCharsets.UTF_8));
             Path section = OutputLayout.evaluationSection(layout.evaluation());
             FileSystem efs = section.getFileSystem(sc.hadoopConfiguration());
-            String evaluation = efs.exists(section) ? HadoopFiles.readString(efs, section) : "";
+            String evaluation = efs.exists(section) ? readString(efs, section) : "";
             String html = new ReportPage(config, vae, a, encoded.size(), haveSamples, haveTessellated, conditional,
                     model.configText(), evaluation).html();
-            HadoopFiles.writeBytes(rfs, OutputLayout.reportPage(dir), html.getBytes(StandardCharsets.UTF_8));
+            writeBytes(rfs, OutputLayout.reportPage(dir), html.getBytes(StandardCharsets.UTF_8));
             report.commit();
         }
         LOG.info("explore: {} images encoded, {} of {} latent variables active (KL > {} nats); report at {}",

@@ -53,7 +53,8 @@ public final class SampleManifest {
         for (int j = 0; j < codeLength; j++) {
             header.add("z" + j);
         }
-        try (Writer w = new OutputStreamWriter(fs.create(OutputLayout.sampleManifest(dir), true), StandardCharsets.UTF_8);
+        Path file = OutputLayout.sampleManifest(dir);
+        try (Writer w = new OutputStreamWriter(fs.create(file, true), StandardCharsets.UTF_8);
              CSVPrinter csv = new CSVPrinter(w, FORMAT)) {
             csv.printRecord(header);
             List<Object> cells = new ArrayList<>(header.size());
@@ -92,7 +93,8 @@ public final class SampleManifest {
                     requested.put(row.get(0), Integer.parseInt(row.get(CLASS_COLUMN).trim()));
                 } catch (RuntimeException e) {
                     throw new IOException(fs.makeQualified(manifest) + " line " + csv.getCurrentLineNumber()
-                            + ": expected a window size (µm) in column " + CLASS_COLUMN + ", got '" + String.join(",", row.toList()) + "'", e);
+                            + ": expected a window size (µm) in column " + CLASS_COLUMN + ", got '"
+                            + String.join(",", row.toList()) + "'", e);
                 }
             }
         }

@@ -46,14 +46,14 @@ public final class TrainedModel {
      */
     public static TrainedModel load(FileSystem fs, Path dir) throws IOException {
         Path qualified = fs.makeQualified(dir);
-        for (Path file : List.of(OutputLayout.vaeZip(dir), OutputLayout.decoderZip(dir), OutputLayout.modelConfig(dir))) {
+        Path configFile = OutputLayout.modelConfig(dir);
+        for (Path file : List.of(OutputLayout.vaeZip(dir), OutputLayout.decoderZip(dir), configFile)) {
             if (!fs.exists(file)) {
                 throw new IllegalStateException("no trained model in " + qualified + " (" + file.getName()
                         + " is missing): run stage train first, or point polyvae.output.dir at the output of a "
                         + "training run");
             }
         }
-        Path configFile = OutputLayout.modelConfig(dir);
         String text = HadoopFiles.readString(fs, configFile);
         try {
             Config trained = ConfigFactory.parseString(text,
@@ -62,8 +62,9 @@ public final class TrainedModel {
                     .sorted().toList();
             return new TrainedModel(fs, qualified, text, ModelSettings.from(trained), classes);
         } catch (ConfigException | IllegalArgumentException e) {
-            throw new IllegalStateException(fs.makeQualified(configFile) + " does not describe a model (" + e.getMessage()
-                    + "): is it the config.conf that stage train wrote next to the model? Train again to replace it.", e);
+            throw new IllegalStateException(fs.makeQualified(configFile) + " does not describe a model ("
+                    + e.getMessage() + "): is it the config.conf that stage train wrote next to the model? Train "
+                    + "again to replace it.", e);
         }
     }
 
