@@ -136,7 +136,7 @@ public final class EvaluateStage {
         List<String> files = new ArrayList<>();
         if (fs.exists(dir)) {
             for (FileStatus st : fs.listStatus(dir)) {
-                if (st.isFile() && st.getPath().getName().matches("sample-\\d+\\.png")) {
+                if (st.isFile() && OutputLayout.isSampleName(st.getPath().getName())) {
                     files.add(st.getPath().toString());
                 }
             }

@@ -1,5 +1,7 @@
 package org.polyvae.job.output;
 
+import java.util.Locale;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 import org.polyvae.config.PolyvaeConfig;
 
@@ -27,6 +29,7 @@ public final class OutputLayout {
     /** The two splits of the exported batches. */
     public static final String TRAIN = "train";
     public static final String VALIDATION = "validation";
+    private static final Pattern SAMPLE_NAME = Pattern.compile("sample-\\d+\\.png");
 
     private final Path root;
     private final Path samples;
@@ -99,6 +102,16 @@ public final class OutputLayout {
     /** {@code polyvae.sample.dir}. */
     public Path samples() {
         return samples;
+    }
+
+    /** Sample {@code index}'s file name (in the samples folder and in its tessellated/ and view/ copies). */
+    public static String sampleName(int index, int digits) {
+        return String.format(Locale.ROOT, "sample-%0" + digits + "d.png", index);
+    }
+
+    /** Whether {@code fileName} is a sample's ({@link #sampleName}). */
+    public static boolean isSampleName(String fileName) {
+        return SAMPLE_NAME.matcher(fileName).matches();
     }
 
     /** One row per sample: file, seed, requested class, z. */

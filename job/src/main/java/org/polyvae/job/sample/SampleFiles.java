@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -29,7 +28,7 @@ class SampleFiles implements Serializable {
     }
 
     String name(int index) {
-        return String.format(Locale.ROOT, "sample-%0" + digits + "d.png", index);
+        return OutputLayout.sampleName(index, digits);
     }
 
     /**

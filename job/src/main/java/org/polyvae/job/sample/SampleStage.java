@@ -1,7 +1,6 @@
 package org.polyvae.job.sample;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -223,13 +222,11 @@ public final class SampleStage {
                 tess.add(new ContactSheet.Tile(ContactSheet.gray(w.tessellated(), size), caption));
             }
         }
-        try (OutputStream os = fs.create(OutputLayout.contactSheet(dir), true)) {
-            ContactSheet.writePng(ContactSheet.render(raw, columns, size), os);
-        }
+        HadoopFiles.write(fs, OutputLayout.contactSheet(dir),
+                os -> ContactSheet.writePng(ContactSheet.render(raw, columns, size), os));
         if (!tess.isEmpty()) {
-            try (OutputStream os = fs.create(OutputLayout.tessellatedContactSheet(dir), true)) {
-                ContactSheet.writePng(ContactSheet.render(tess, columns, size), os);
-            }
+            HadoopFiles.write(fs, OutputLayout.tessellatedContactSheet(dir),
+                    os -> ContactSheet.writePng(ContactSheet.render(tess, columns, size), os));
         }
     }
 

@@ -28,6 +28,7 @@ import org.polyvae.data.LabelsCsv;
 import org.polyvae.data.WindowClass;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.io.DataFileSystems;
+import org.polyvae.io.HadoopFiles;
 import org.polyvae.job.ProgressReporter;
 import org.polyvae.job.output.Fingerprints;
 import org.polyvae.job.output.OutputLayout;
@@ -133,9 +134,8 @@ public final class SynthStage {
             }
         }
         Path preview = new OutputLayout(config).synthPreview();
-        try (OutputStream os = preview.getFileSystem(sc.hadoopConfiguration()).create(preview, true)) {
-            ContactSheet.writePng(ContactSheet.render(tiles, PREVIEW_PER_CLASS, 128), os);
-        }
+        HadoopFiles.write(preview.getFileSystem(sc.hadoopConfiguration()), preview,
+                os -> ContactSheet.writePng(ContactSheet.render(tiles, PREVIEW_PER_CLASS, 128), os));
         LOG.info("synth: preview of the classes in {}", preview);
     }
 }
