@@ -6,7 +6,7 @@
 #
 # Defaults: --conf conf/local.conf, --out out/sweep, --stages train,sample,evaluate, presets conf/experiments/*.conf.
 # Each preset runs in DIR/<preset name>/ (its own model, samples, evaluation; log in sweep.log, outcome in status);
-# all share one dataset (synthesised first if missing) and one judge (DIR/evaluator). A failing preset is
+# all share one dataset (synthesised first if missing) and one judge (DIR/judge). A failing preset is
 # recorded and the sweep goes on. Writes DIR/ranking.csv and DIR/ranking.md and prints the table.
 # key=value arguments apply to every preset (e.g. polyvae.train.epochs=5 for a quick sweep).
 set -euo pipefail
@@ -45,7 +45,7 @@ for p in "${presets[@]}"; do
   echo running > "$dir/status"
   start=$(date +%s)
   if submit/local.sh --conf "$conf" --experiment "$p" --stages "$stages" \
-      "polyvae.output.dir=$dir" "polyvae.evaluate.model-dir=$out/evaluator" "polyvae.sample.overwrite=true" \
+      "polyvae.output.dir=$dir" "polyvae.evaluate.model-dir=$out/judge" "polyvae.sample.overwrite=true" \
       "${OVERRIDES[@]}" > "$dir/sweep.log" 2>&1; then
     echo ok > "$dir/status"
   else

@@ -25,6 +25,7 @@ import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.train.TrainStage;
 import org.polyvae.job.batches.VaeBatchLoader;
+import org.polyvae.job.output.OutputLayout;
 import org.polyvae.model.VaeArchitecture;
 import org.polyvae.model.VaeBatches;
 import picocli.CommandLine;
@@ -114,8 +115,10 @@ public final class TrainingBenchmark implements Callable<Integer> {
         }
     }
 
+    /** The batch files of the Spark run (stage train's export) in {@code --out}. */
     private List<String> files(String split) throws IOException {
-        try (Stream<Path> s = Files.list(out.resolve("batches").resolve(split))) {
+        Path dir = Path.of(OutputLayout.batches(new OutputLayout(config()).batches(), split).toUri());
+        try (Stream<Path> s = Files.list(dir)) {
             return new ArrayList<>(s.map(Path::toString).filter(p -> p.endsWith(".bin")).sorted().toList());
         }
     }
@@ -129,9 +132,9 @@ public final class TrainingBenchmark implements Callable<Integer> {
     private void plain() throws IOException {
         PolyvaeConfig config = config();
         ModelSettings m = config.model();
-        List<String> train = files("train");
+        List<String> train = files(OutputLayout.TRAIN);
         List<MultiDataSet> val = new ArrayList<>();
-        for (String f : files("validation")) {
+        for (String f : files(OutputLayout.VALIDATION)) {
             val.add(load(f, m.codeLength()));
         }
         ComputationGraph net = new ComputationGraph(new VaeArchitecture(m).vae());
@@ -179,7 +182,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
     }
 
     private void decoders() throws IOException {
-        List<String> train = files("train");
+        List<String> train = files(OutputLayout.TRAIN);
         for (ModelSettings.Convolution conv : ModelSettings.Convolution.values()) {
             for (ModelSettings.Decoder decoder : ModelSettings.Decoder.values()) {
                 PolyvaeConfig config = config("polyvae.model.decoder=" + decoder.configValue(),
@@ -203,7 +206,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
                 }
                 double rate = images / ((System.nanoTime() - t0) / 1e9);
                 List<MultiDataSet> val = new ArrayList<>();
-                for (String f : files("validation")) {
+                for (String f : files(OutputLayout.VALIDATION)) {
                     val.add(load(f, m.codeLength()));
                 }
                 System.out.printf(Locale.ROOT, "| decoder %s, convolution %s | %s | %d | %.1f | %d | %.1f |%n",

@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -13,7 +12,6 @@ import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
@@ -82,42 +80,6 @@ public final class VaeArchitecture {
     /** Whether a trained graph (VAE or decoder) takes the window class as a second input. */
     public static boolean isConditional(ComputationGraph graph) {
         return graph.getConfiguration().getNetworkInputs().contains(CLASS);
-    }
-
-    /**
-     * Length of z of a trained decoder (DL4J keeps no input types in a saved graph), from the vertex that
-     * {@link #decoder} makes read it: the input width of the first dense layer, or of the reshape
-     * to a map (a layer's preprocessor, or a PreprocessorVertex in a conditional spatial decoder); in a
-     * conditional dense decoder z first joins the class one-hot, so the next layer's width less the classes.
-     */
-    public static int codeLength(ComputationGraph decoder) {
-        var conf = decoder.getConfiguration();
-        for (var e : conf.getVertexInputs().entrySet()) {
-            if (!e.getValue().contains(Z)) {
-                continue;
-            }
-            var vertex = conf.getVertices().get(e.getKey());
-            if (vertex instanceof PreprocessorVertex pv && pv.getPreProcessor() instanceof FeedForwardToCnnPreProcessor p) {
-                return (int) (p.getInputHeight() * p.getInputWidth() * p.getNumChannels());
-            }
-            if (vertex instanceof MergeVertex) {
-                for (var next : conf.getVertexInputs().entrySet()) {
-                    if (next.getValue().contains(e.getKey()) && conf.getVertices().get(next.getKey()) instanceof LayerVertex v
-                            && v.getLayerConf().getLayer() instanceof FeedForwardLayer f) {
-                        return (int) f.getNIn() - CLASSES;
-                    }
-                }
-            }
-            if (vertex instanceof LayerVertex v) {
-                if (v.getPreProcessor() instanceof FeedForwardToCnnPreProcessor p) {
-                    return (int) (p.getInputHeight() * p.getInputWidth() * p.getNumChannels());
-                }
-                if (v.getLayerConf().getLayer() instanceof FeedForwardLayer f) {
-                    return (int) f.getNIn();
-                }
-            }
-        }
-        throw new IllegalStateException("not a polyvae decoder: no layer reads its input '" + Z + "'");
     }
 
     /** The full VAE: input image (and class), outputs reconstruction and kl. */

@@ -104,7 +104,7 @@ class YarnClusterIT {
         assertTrue(String.join("\n", lines("/polyvae/out/report/index.html")).contains("Evaluation by the judge CNN"),
                 "the evaluate stage's section in the report");
         assertTrue(String.join("\n", lines("/polyvae/out/evaluation/evaluation.json")).contains("\"ratio\""));
-        assertTrue(hdfs.exists(new org.apache.hadoop.fs.Path("/polyvae/out/evaluator/cnn.zip")));
+        assertTrue(hdfs.exists(new org.apache.hadoop.fs.Path("/polyvae/out/judge/cnn.zip")));
     }
 
     @Test

@@ -1,13 +1,16 @@
 package org.polyvae.job.batches;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -27,6 +30,8 @@ import org.polyvae.data.WindowClass;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.job.data.DatasetRdd;
 import org.polyvae.job.data.DatasetReader;
+import org.polyvae.job.output.Fingerprints;
+import org.polyvae.job.output.OutputLayout;
 import org.polyvae.job.synth.SynthPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +41,14 @@ import scala.Tuple2;
  * DL4J's recommended practice for Spark training: decode the dataset once into minibatch files on the
  * shared file system ({@code <output.dir>/batches/{train,validation}/batch-PPPPP-NNNNN.bin}, one
  * MultiDataSet each) and train every epoch from their paths. The files are reused while the dataset and
- * the split settings are unchanged (recorded in {@code batches.conf}); otherwise they are rebuilt in a
- * temporary folder and swapped in whole.
+ * the split settings are unchanged (recorded in {@code batches.conf}, compared as a Typesafe Config
+ * without its image counts); otherwise they are rebuilt in a temporary folder and swapped in whole.
  */
 public final class BatchExport {
     private static final Logger LOG = LoggerFactory.getLogger(BatchExport.class);
-    static final String MANIFEST = "batches.conf";
+    /** The manifest's image counts: the fingerprint plus these. */
+    private static final String TRAIN_IMAGES = "train-images";
+    private static final String VALIDATION_IMAGES = "validation-images";
 
     /**
      * Paths of the exported batch files, the image counts behind them, and the training split's entries of
@@ -55,18 +62,19 @@ public final class BatchExport {
     private final TrainSettings train;
     private final Path dir;
 
-    public BatchExport(DataSettings data, TrainSettings train, Path outputDir) {
+    public BatchExport(DataSettings data, TrainSettings train, OutputLayout layout) {
         this.data = data;
         this.train = train;
-        this.dir = new Path(outputDir, "batches");
+        this.dir = layout.batches();
     }
 
     public Batches ensure(JavaSparkContext sc) throws IOException {
         FileSystem fs = dir.getFileSystem(sc.hadoopConfiguration());
         DatasetRdd dataset = DatasetReader.read(sc, data.dir(), data.classes(), data.resolution(), 0);
-        String fingerprint = fingerprint(dataset.index());
-        Path manifest = new Path(dir, MANIFEST);
-        if (fs.exists(manifest) && readManifest(fs, manifest).startsWith(fingerprint)) {
+        Config fingerprint = fingerprint(dataset.index());
+        Path manifest = OutputLayout.batchManifest(dir);
+        Config saved = Fingerprints.read(fs, manifest).withoutPath(TRAIN_IMAGES).withoutPath(VALIDATION_IMAGES);
+        if (saved.equals(fingerprint)) {
             Batches b = list(fs, dataset.index());
             LOG.info("train: reusing {} training and {} validation batch files in {}", b.train().size(),
                     b.validation().size(), fs.makeQualified(dir));
@@ -80,17 +88,18 @@ public final class BatchExport {
             long splitSeed = train.splitSeed();
             // Decoded once, split twice.
             JavaRDD<LabeledImage> images = dataset.images().persist(StorageLevel.MEMORY_AND_DISK_SER());
-            counts[0] = write(sc, images.filter(i -> !isValidation(i, fraction, splitSeed)), new Path(out.tmp(), "train"));
+            counts[0] = write(sc, images.filter(i -> !isValidation(i, fraction, splitSeed)),
+                    OutputLayout.batches(out.tmp(), OutputLayout.TRAIN));
             counts[1] = write(sc, images.filter(i -> isValidation(i, fraction, splitSeed)),
-                    new Path(out.tmp(), "validation"));
+                    OutputLayout.batches(out.tmp(), OutputLayout.VALIDATION));
             images.unpersist(false);
             if (dataset.skipped() > 0) {
                 LOG.warn("train: {} undecodable images skipped: {}", dataset.skipped(), dataset.skippedPaths());
             }
-            try (OutputStream os = fs.create(new Path(out.tmp(), MANIFEST), true)) {
-                os.write((fingerprint + String.format(Locale.ROOT, "train-images = %d%nvalidation-images = %d%n",
-                        counts[0], counts[1])).getBytes(StandardCharsets.UTF_8));
-            }
+            Config counted = fingerprint.withValue(TRAIN_IMAGES, ConfigValueFactory.fromAnyRef(counts[0]))
+                    .withValue(VALIDATION_IMAGES, ConfigValueFactory.fromAnyRef(counts[1]));
+            Fingerprints.write(fs, OutputLayout.batchManifest(out.tmp()),
+                    "The batch files beside this were exported from this dataset with these settings.", counted);
             out.commit();
         }
         Batches b = list(fs, dataset.index());
@@ -161,17 +170,16 @@ public final class BatchExport {
     }
 
     private Batches list(FileSystem fs, DatasetIndex index) throws IOException {
-        List<String> t = files(fs, new Path(dir, "train"));
-        List<String> v = files(fs, new Path(dir, "validation"));
-        String m = readManifest(fs, new Path(dir, MANIFEST));
+        List<String> t = files(fs, OutputLayout.batches(dir, OutputLayout.TRAIN));
+        List<String> v = files(fs, OutputLayout.batches(dir, OutputLayout.VALIDATION));
+        Config m = Fingerprints.read(fs, OutputLayout.batchManifest(dir));
         List<ImageEntry> trainEntries = index.entries().stream().filter(e -> !isValidation(e.windowClass(), e.index(),
                 train.validationFraction(), train.splitSeed())).toList();
-        return new Batches(t, v, count(m, "train-images"), count(m, "validation-images"), trainEntries);
+        return new Batches(t, v, count(m, TRAIN_IMAGES), count(m, VALIDATION_IMAGES), trainEntries);
     }
 
-    private static long count(String manifest, String key) {
-        return manifest.lines().filter(l -> l.startsWith(key + " = ")).mapToLong(l -> Long.parseLong(l.substring(key.length() + 3).trim()))
-                .findFirst().orElse(0);
+    private static long count(Config manifest, String key) {
+        return manifest.hasPath(key) ? manifest.getLong(key) : 0;
     }
 
     private static List<String> files(FileSystem fs, Path p) throws IOException {
@@ -188,25 +196,27 @@ public final class BatchExport {
     }
 
     /**
-     * What the exported batch files under {@code outputDir} hold (dataset, split and batch settings, image
+     * What the exported batch files of {@code layout} hold (dataset, split and batch settings, image
      * counts): a fingerprint for models derived from them.
      */
-    public static String manifest(FileSystem fs, Path outputDir) throws IOException {
-        return readManifest(fs, new Path(new Path(outputDir, "batches"), MANIFEST));
+    public static Config manifest(FileSystem fs, OutputLayout layout) throws IOException {
+        return Fingerprints.read(fs, OutputLayout.batchManifest(layout.batches()));
     }
 
-    private static String readManifest(FileSystem fs, Path p) throws IOException {
-        try (InputStream in = fs.open(p)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    /** What the batch files depend on: the dataset's index and the split and batch settings. */
-    private String fingerprint(DatasetIndex index) {
+    /**
+     * What the batch files depend on: the dataset's index and the split and batch settings. The label sum
+     * (a cheap check that the labels are the same) is rounded so that summation noise does not count.
+     */
+    private Config fingerprint(DatasetIndex index) {
         double labelSum = index.entries().stream().mapToDouble(e -> e.e11()).sum();
-        return String.format(Locale.ROOT, "dataset = \"%s\"%nimages = %d%nlabel-sum = %.6f%nresolution = %d%n"
-                        + "batch-size = %d%nvalidation-fraction = %s%nsplit-seed = %d%n",
-                index.root(), index.size(), labelSum, data.resolution(), train.batchSize(),
-                train.validationFraction(), train.splitSeed());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataset", index.root());
+        m.put("images", index.size());
+        m.put("label-sum", Math.rint(labelSum * 1e6) / 1e6);
+        m.put("resolution", data.resolution());
+        m.put("batch-size", train.batchSize());
+        m.put("validation-fraction", train.validationFraction());
+        m.put("split-seed", train.splitSeed());
+        return ConfigFactory.parseMap(m, "the batch files' fingerprint");
     }
 }

@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
@@ -17,6 +16,7 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.util.TaskCompletionListener;
+import org.polyvae.io.HadoopFiles;
 import org.polyvae.image.GrayImageDecoder;
 import org.polyvae.data.ImageEntry;
 import org.polyvae.io.DataFileSystems;
@@ -106,8 +106,8 @@ final class DecodeImages implements FlatMapFunction<Iterator<ImageEntry>, Labele
         }
 
         private byte[] readFully(Path path) {
-            try (FSDataInputStream in = fileSystem(path).open(path)) {
-                return in.readAllBytes();
+            try {
+                return HadoopFiles.readBytes(fileSystem(path), path);
             } catch (IOException e) {
                 throw new DatasetReadException("could not read " + path, e);
             }

@@ -1,10 +1,6 @@
 package org.polyvae.job.evaluate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,7 +14,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.polyvae.config.EvaluateSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.AtomicOutput;
-import org.polyvae.job.sample.SampleManifest;
+import org.polyvae.io.HadoopFiles;
+import org.polyvae.job.output.Evaluation;
+import org.polyvae.job.output.OutputLayout;
+import org.polyvae.job.output.SampleManifest;
 import org.polyvae.job.batches.BatchExport;
 import org.polyvae.job.report.ReportPage;
 import org.slf4j.Logger;
@@ -35,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EvaluateStage {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateStage.class);
-    public static final String JSON = "evaluation.json";
 
     private final PolyvaeConfig config;
     private final EvaluateSettings s;
@@ -55,13 +53,14 @@ public final class EvaluateStage {
             throw new IllegalStateException("evaluate needs held-out real images, but polyvae.train.validation-fraction "
                     + "is 0: set it above 0 (the judge never trains on that split)");
         }
-        Path out = new Path(config.output().dir());
-        BatchExport.Batches batches = new BatchExport(config.data(), config.train(), out).ensure(sc);
+        OutputLayout layout = new OutputLayout(config);
+        BatchExport.Batches batches = new BatchExport(config.data(), config.train(), layout).ensure(sc);
         if (batches.validation().isEmpty()) {
-            throw new IllegalStateException("evaluate: no held-out images in " + out + "/batches/validation; raise "
+            throw new IllegalStateException("evaluate: no held-out images in "
+                    + OutputLayout.batches(layout.batches(), OutputLayout.VALIDATION) + "; raise "
                     + "polyvae.train.validation-fraction (now " + config.train().validationFraction() + ")");
         }
-        JudgeTrainer.Trained trained = new JudgeTrainer(config).ensure(sc, batches);
+        JudgeTrainer.Trained trained = new JudgeTrainer(config, layout).ensure(sc, batches);
         Judge judge = trained.judge();
         EvaluationMetrics metrics = new EvaluationMetrics(judge, s.grayBins(), s.confidence());
 
@@ -113,7 +112,7 @@ public final class EvaluateStage {
                     set.e11().w1Gpa() == null ? Double.NaN : set.e11().w1Gpa(), set.nearestTraining().median(), set.nearestTraining().heldOutMedian()));
         }
         Evaluation evaluation = new Evaluation(qualified(sc, s.samples()), quality, sets);
-        write(sc, evaluation, scored, heldOut, sampleNn, heldOutNn);
+        write(sc, layout, evaluation, scored, heldOut, sampleNn, heldOutNn);
         return evaluation;
     }
 
@@ -128,7 +127,7 @@ public final class EvaluateStage {
                     : "no folder ") + fs.makeQualified(dir) + " (polyvae.evaluate.samples): run stage sample first");
         }
         sets.put("raw", raw);
-        List<String> tess = samplePngs(fs, new Path(dir, "tessellated"));
+        List<String> tess = samplePngs(fs, OutputLayout.tessellatedSamples(dir));
         if (tess.size() >= 2) {
             sets.put("tessellated", tess);
         }
@@ -139,7 +138,7 @@ public final class EvaluateStage {
         List<String> files = new ArrayList<>();
         if (fs.exists(dir)) {
             for (FileStatus st : fs.listStatus(dir)) {
-                if (st.isFile() && st.getPath().getName().matches("sample-\\d+\\.png")) {
+                if (st.isFile() && OutputLayout.isSampleName(st.getPath().getName())) {
                     files.add(st.getPath().toString());
                 }
             }
@@ -174,28 +173,22 @@ public final class EvaluateStage {
         return scored.subList(0, Math.min(count, scored.size()));
     }
 
-    private void write(JavaSparkContext sc, Evaluation evaluation, Map<String, List<Scored>> scored,
-            List<Scored> heldOut, Map<String, double[]> sampleNn, double[] heldOutNn) throws IOException {
-        Path target = new Path(s.dir());
+    private void write(JavaSparkContext sc, OutputLayout layout, Evaluation evaluation,
+            Map<String, List<Scored>> scored, List<Scored> heldOut, Map<String, double[]> sampleNn, double[] heldOutNn)
+            throws IOException {
+        Path target = layout.evaluation();
         FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
-        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(evaluation);
-        EvaluationReport report = new EvaluationReport(evaluation, scored, heldOut, sampleNn, heldOutNn,
-                fs.makeQualified(new Path(target, JSON)).toString());
+        Path json = fs.makeQualified(OutputLayout.evaluationJson(target));
+        EvaluationReport report = new EvaluationReport(evaluation, scored, heldOut, sampleNn, heldOutNn, json.toString());
         try (AtomicOutput out = AtomicOutput.begin(fs, target, true, "polyvae.evaluate")) {
-            writeFile(fs, new Path(out.tmp(), JSON), json);
+            evaluation.write(fs, OutputLayout.evaluationJson(out.tmp()));
             report.write(fs, out.tmp());
             ReportPage.write(sc.hadoopConfiguration(), "polyvae evaluation", out.tmp(), List.of(out.tmp()));
             out.commit();
         }
-        LOG.info("evaluate: wrote {}", fs.makeQualified(new Path(target, JSON)));
+        LOG.info("evaluate: wrote {}", json);
         ReportPage.publish(sc.hadoopConfiguration(), config);
-        LOG.info("evaluate: the report {} shows the evaluation", new Path(config.explore().dir(), ReportPage.FILE));
-    }
-
-    private static void writeFile(FileSystem fs, Path p, String text) throws IOException {
-        try (OutputStream os = fs.create(p, true)) {
-            os.write(text.getBytes(StandardCharsets.UTF_8));
-        }
+        LOG.info("evaluate: the report {} shows the evaluation", OutputLayout.reportPage(layout.report()));
     }
 
     private static String qualified(JavaSparkContext sc, String dir) throws IOException {

@@ -1,5 +1,6 @@
 package org.polyvae.job.evaluate;
 
+import org.polyvae.job.output.Evaluation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

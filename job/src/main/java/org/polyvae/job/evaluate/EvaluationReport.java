@@ -1,5 +1,6 @@
 package org.polyvae.job.evaluate;
 
+import org.polyvae.job.output.Evaluation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;

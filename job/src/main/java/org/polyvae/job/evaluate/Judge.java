@@ -10,7 +10,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.polyvae.data.WindowClass;
-import org.polyvae.model.EvaluatorArchitecture;
+import org.polyvae.model.JudgeArchitecture;
 
 /**
  * The trained judge as it travels to the executors: the network's bytes (cnn.zip), the window classes its
@@ -64,9 +64,9 @@ final class Judge implements Serializable {
 
     Output apply(ComputationGraph net, INDArray images) {
         Map<String, INDArray> acts = net.feedForward(new INDArray[] {images}, false);
-        float[][] p = rows(acts.get(EvaluatorArchitecture.CLASS));
-        float[][] f = rows(acts.get(EvaluatorArchitecture.FEATURES));
-        float[][] e = rows(acts.get(EvaluatorArchitecture.E11));
+        float[][] p = rows(acts.get(JudgeArchitecture.CLASS));
+        float[][] f = rows(acts.get(JudgeArchitecture.FEATURES));
+        float[][] e = rows(acts.get(JudgeArchitecture.E11));
         double[] e11 = Arrays.stream(e).mapToDouble(r -> e11Mean + e11Std * r[0]).toArray();
         return new Output(p, e11, f);
     }

@@ -1,14 +1,17 @@
 package org.polyvae.job.evaluate;
 
 import org.polyvae.job.batches.JudgeBatchLoader;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -24,27 +27,29 @@ import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.ImageEntry;
 import org.polyvae.data.WindowClass;
 import org.polyvae.io.AtomicOutput;
+import org.polyvae.io.HadoopFiles;
 import org.polyvae.job.batches.BatchExport;
-import org.polyvae.model.EvaluatorArchitecture;
+import org.polyvae.job.output.Fingerprints;
+import org.polyvae.job.output.OutputLayout;
+import org.polyvae.model.JudgeArchitecture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The judge CNN trained on Spark with parameter averaging from the training split's batch files (the same
  * files the VAE trains on; the validation split stays unseen). Saved as {@code cnn.zip} with
- * {@code evaluator.conf} (what it was trained on, and its E11 scale) in {@code polyvae.evaluate.model-dir},
+ * {@code judge.conf} (what it was trained on, and its E11 scale) in {@code polyvae.evaluate.model-dir},
  * and reused while both are unchanged.
  */
 final class JudgeTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(JudgeTrainer.class);
-    static final String MODEL = "cnn.zip";
-    static final String FINGERPRINT = "evaluator.conf";
-
     private final PolyvaeConfig config;
+    private final OutputLayout layout;
     private final EvaluateSettings s;
 
-    JudgeTrainer(PolyvaeConfig config) {
+    JudgeTrainer(PolyvaeConfig config, OutputLayout layout) {
         this.config = config;
+        this.layout = layout;
         this.s = config.evaluate();
     }
 
@@ -53,21 +58,23 @@ final class JudgeTrainer {
     }
 
     Trained ensure(JavaSparkContext sc, BatchExport.Batches batches) throws IOException {
-        Path dir = new Path(s.modelDir());
+        Path dir = layout.judge();
         FileSystem fs = dir.getFileSystem(sc.hadoopConfiguration());
         int[] micrometres = config.data().classes().stream().mapToInt(WindowClass::micrometres).toArray();
         double[] scale = e11Scale(batches.trainEntries());
-        String fingerprint = fingerprint(BatchExport.manifest(fs, new Path(config.output().dir())), micrometres, scale);
-        Path saved = new Path(dir, FINGERPRINT);
-        if (!s.retrain() && fs.exists(saved) && fs.exists(new Path(dir, MODEL)) && read(fs, saved).equals(fingerprint)) {
+        Config fingerprint = fingerprint(BatchExport.manifest(fs, layout), micrometres, scale);
+        Path saved = OutputLayout.judgeFingerprint(dir);
+        Path model = OutputLayout.judgeModel(dir);
+        if (!s.retrain() && fs.exists(saved) && fs.exists(model)
+                && Fingerprints.read(fs, saved).equals(fingerprint)) {
             LOG.info("evaluate: reusing the judge in {} (trained on the same batches with the same settings)",
                     fs.makeQualified(dir));
-            return new Trained(new Judge(readBytes(fs, new Path(dir, MODEL)), micrometres, scale[0], scale[1]), true,
+            return new Trained(new Judge(HadoopFiles.readBytes(fs, model), micrometres, scale[0], scale[1]), true,
                     s.epochs());
         }
         LOG.info("evaluate: training the judge CNN on {} images ({} batch files), {} epochs",
                 batches.trainImages(), batches.train().size(), s.epochs());
-        ComputationGraph net = new ComputationGraph(EvaluatorArchitecture.cnn(config.data().resolution(), s.channels(),
+        ComputationGraph net = new ComputationGraph(JudgeArchitecture.cnn(config.data().resolution(), s.channels(),
                 s.featureWidth(), micrometres.length, s.learningRate(), s.seed()));
         net.init();
         int workers = config.train().workers() > 0 ? config.train().workers() : sc.defaultParallelism();
@@ -99,16 +106,16 @@ final class JudgeTrainer {
         }
         net = spark.getNetwork();
         try (AtomicOutput out = AtomicOutput.begin(fs, dir, true, "polyvae.evaluate.retrain")) {
-            try (OutputStream os = fs.create(new Path(out.tmp(), MODEL))) {
+            try (OutputStream os = fs.create(OutputLayout.judgeModel(out.tmp()))) {
                 ModelSerializer.writeModel(net, os, false);
             }
-            try (OutputStream os = fs.create(new Path(out.tmp(), FINGERPRINT))) {
-                os.write(fingerprint.getBytes(StandardCharsets.UTF_8));
-            }
+            Fingerprints.write(fs, OutputLayout.judgeFingerprint(out.tmp()),
+                    "The judge in " + model.getName() + " was trained on these batches with these settings.",
+                    fingerprint);
             out.commit();
         }
-        LOG.info("evaluate: wrote the judge to {}", fs.makeQualified(new Path(dir, MODEL)));
-        return new Trained(new Judge(readBytes(fs, new Path(dir, MODEL)), micrometres, scale[0], scale[1]), false,
+        LOG.info("evaluate: wrote the judge to {}", fs.makeQualified(model));
+        return new Trained(new Judge(HadoopFiles.readBytes(fs, model), micrometres, scale[0], scale[1]), false,
                 s.epochs());
     }
 
@@ -122,21 +129,19 @@ final class JudgeTrainer {
         return new double[] {mean, var > 0 ? Math.sqrt(var) : 1.0};
     }
 
-    private String fingerprint(String batchManifest, int[] micrometres, double[] scale) {
-        return String.format(Locale.ROOT, "# The judge in %s was trained on these batches with these settings.%n"
-                        + "%sclasses = %s%nchannels = %s%nfeature-width = %d%nepochs = %d%nlearning-rate = %s%n"
-                        + "averaging-frequency = %d%nseed = %d%ne11-mean = %.9g%ne11-std = %.9g%n",
-                MODEL, batchManifest, java.util.Arrays.toString(micrometres), s.channels(), s.featureWidth(), s.epochs(),
-                s.learningRate(), s.averagingFrequency(), s.seed(), scale[0], scale[1]);
-    }
-
-    private static String read(FileSystem fs, Path p) throws IOException {
-        return new String(readBytes(fs, p), StandardCharsets.UTF_8);
-    }
-
-    private static byte[] readBytes(FileSystem fs, Path p) throws IOException {
-        try (InputStream in = fs.open(p)) {
-            return in.readAllBytes();
-        }
+    /** What the judge depends on: the batches it trained on, its settings, and the E11 scale of its targets. */
+    private Config fingerprint(Config batchManifest, int[] micrometres, double[] scale) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("batches", batchManifest.root());
+        m.put("classes", Arrays.stream(micrometres).boxed().toList());
+        m.put("channels", s.channels());
+        m.put("feature-width", s.featureWidth());
+        m.put("epochs", s.epochs());
+        m.put("learning-rate", s.learningRate());
+        m.put("averaging-frequency", s.averagingFrequency());
+        m.put("seed", s.seed());
+        m.put("e11-mean", scale[0]);
+        m.put("e11-std", scale[1]);
+        return ConfigFactory.parseMap(m, "the judge's fingerprint");
     }
 }

@@ -1,9 +1,9 @@
 package org.polyvae.job.explore;
 
-import java.io.ByteArrayInputStream;
+import static org.polyvae.io.HadoopFiles.readBytes;
+import static org.polyvae.io.HadoopFiles.writeBytes;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +15,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.polyvae.config.ExploreSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.AtomicOutput;
+import org.polyvae.job.output.OutputLayout;
+import org.polyvae.job.output.TrainedModel;
 import org.polyvae.job.report.ReportPage;
-import org.polyvae.model.VaeArchitecture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,17 +47,12 @@ public final class ExploreStage {
     }
 
     public Path run(JavaSparkContext sc) throws IOException {
-        Path out = new Path(config.output().dir());
-        FileSystem fs = out.getFileSystem(sc.hadoopConfiguration());
-        Path model = new Path(out, "model");
-        for (String f : List.of("vae.zip", "decoder.zip", "config.conf")) {
-            if (!fs.exists(new Path(model, f))) {
-                throw new IllegalStateException("no " + f + " in " + fs.makeQualified(model) + ": run stage train first");
-            }
-        }
+        OutputLayout layout = new OutputLayout(config);
+        FileSystem fs = layout.root().getFileSystem(sc.hadoopConfiguration());
+        TrainedModel model = TrainedModel.load(fs, layout.model());
         List<String> batches = new ArrayList<>();
-        for (String split : List.of("train", "validation")) {
-            Path dir = new Path(out, "batches/" + split);
+        for (String split : List.of(OutputLayout.TRAIN, OutputLayout.VALIDATION)) {
+            Path dir = OutputLayout.batches(layout.batches(), split);
             if (fs.exists(dir)) {
                 for (FileStatus st : fs.listStatus(dir)) {
                     if (st.getPath().getName().endsWith(".bin")) {
@@ -67,18 +62,17 @@ public final class ExploreStage {
             }
         }
         if (batches.isEmpty()) {
-            throw new IllegalStateException("no batch files under " + fs.makeQualified(new Path(out, "batches"))
+            throw new IllegalStateException("no batch files under " + fs.makeQualified(layout.batches())
                     + ": run stage train first");
         }
-        byte[] vaeZip = read(fs, new Path(model, "vae.zip"));
-        ComputationGraph decoder = ModelSerializer.restoreComputationGraph(
-                new ByteArrayInputStream(read(fs, new Path(model, "decoder.zip"))), false);
-        ComputationGraph vae = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(vaeZip), false);
+        byte[] vaeZip = model.vaeZip();
+        ComputationGraph decoder = model.decoder();
+        ComputationGraph vae = model.vae();
 
         List<EncodedImage> encoded = DatasetEncoder.encode(sc, vaeZip, batches);
         LatentAnalysis a = new LatentAnalysis(encoded);
-        boolean conditional = VaeArchitecture.isConditional(decoder);
-        Path target = new Path(s.dir());
+        boolean conditional = model.settings().conditional();
+        Path target = layout.report();
         FileSystem rfs = target.getFileSystem(sc.hadoopConfiguration());
         try (AtomicOutput report = AtomicOutput.begin(rfs, target, true, "polyvae.explore")) {
             Path dir = report.tmp();
@@ -86,32 +80,32 @@ public final class ExploreStage {
             EncodedImage largest = encoded.stream().max(Comparator.comparingInt(EncodedImage::micrometres))
                     .orElseThrow();
             float[] at = conditional ? ExploreFigures.oneHot(largest.micrometres()) : null;
-            write(rfs, new Path(dir, ExploreSection.TRAVERSALS), figures.traversals(a, new float[a.kl.length], at));
-            write(rfs, new Path(dir, ExploreSection.TRAVERSALS_REAL), figures.traversals(a, largest.mu().clone(), at));
-            write(rfs, new Path(dir, ExploreSection.MANIFOLD), figures.manifold(a, at));
-            write(rfs, new Path(dir, ExploreSection.INTERPOLATIONS), figures.interpolations(encoded, conditional));
+            writeBytes(rfs, new Path(dir, ExploreSection.TRAVERSALS), figures.traversals(a, new float[a.kl.length], at));
+            writeBytes(rfs, new Path(dir, ExploreSection.TRAVERSALS_REAL), figures.traversals(a, largest.mu().clone(), at));
+            writeBytes(rfs, new Path(dir, ExploreSection.MANIFOLD), figures.manifold(a, at));
+            writeBytes(rfs, new Path(dir, ExploreSection.INTERPOLATIONS), figures.interpolations(encoded, conditional));
             if (conditional) {
-                write(rfs, new Path(dir, ExploreSection.CLASSES),
+                writeBytes(rfs, new Path(dir, ExploreSection.CLASSES),
                         figures.classGrid(a.kl.length, encoded, config.sample().seed()));
             }
-            write(rfs, new Path(dir, ExploreSection.SCATTER), ExploreFigures.scatter(encoded, a));
-            write(rfs, new Path(dir, ExploreSection.LOSS), read(fs, new Path(model, "loss.png")));
-            Path samples = new Path(config.sample().dir(), "contact-sheet.png");
+            writeBytes(rfs, new Path(dir, ExploreSection.SCATTER), ExploreFigures.scatter(encoded, a));
+            writeBytes(rfs, new Path(dir, ExploreSection.LOSS), readBytes(fs, OutputLayout.lossCurve(model.dir())));
+            Path samples = OutputLayout.contactSheet(layout.samples());
             boolean haveSamples = fs.exists(samples);
             if (haveSamples) {
-                write(rfs, new Path(dir, ExploreSection.SAMPLES), read(fs, samples));
+                writeBytes(rfs, new Path(dir, ExploreSection.SAMPLES), readBytes(fs, samples));
             }
-            Path tessellated = new Path(config.sample().dir(), "contact-sheet-tessellated.png");
+            Path tessellated = OutputLayout.tessellatedContactSheet(layout.samples());
             boolean haveTessellated = haveSamples && fs.exists(tessellated);
             if (haveTessellated) {
-                write(rfs, new Path(dir, ExploreSection.TESSELLATED_SAMPLES), read(fs, tessellated));
+                writeBytes(rfs, new Path(dir, ExploreSection.TESSELLATED_SAMPLES), readBytes(fs, tessellated));
             }
             try (Writer csv = new OutputStreamWriter(rfs.create(new Path(dir, ExploreSection.CSV), true),
                     StandardCharsets.UTF_8)) {
                 a.writeCsv(csv);
             }
             ExploreSection.of(s, a, encoded.size(), vae.numParams(), haveSamples, haveTessellated, conditional,
-                    vae.summary(), new String(read(fs, new Path(model, "config.conf")), StandardCharsets.UTF_8))
+                    vae.summary(), model.configText())
                     .write(rfs, dir);
             // The page goes in with the figures, next to any other stage's section already written.
             ReportPage.publish(sc.hadoopConfiguration(), config, dir);
@@ -119,19 +113,7 @@ public final class ExploreStage {
         }
         LOG.info("explore: {} images encoded, {} of {} latent variables active (KL > {} nats); report at {}",
                 encoded.size(), a.active(s.activeThreshold()), a.kl.length, s.activeThreshold(),
-                rfs.makeQualified(new Path(target, "index.html")));
+                rfs.makeQualified(OutputLayout.reportPage(target)));
         return target;
-    }
-
-    private static byte[] read(FileSystem fs, Path p) throws IOException {
-        try (InputStream in = fs.open(p)) {
-            return in.readAllBytes();
-        }
-    }
-
-    private static void write(FileSystem fs, Path p, byte[] bytes) throws IOException {
-        try (OutputStream os = fs.create(p, true)) {
-            os.write(bytes);
-        }
     }
 }

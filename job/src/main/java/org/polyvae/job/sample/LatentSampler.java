@@ -1,14 +1,13 @@
 package org.polyvae.job.sample;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Random;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.image.GrayImages;
+import org.polyvae.job.output.TrainedModel;
 import org.polyvae.job.synth.SynthPlan;
 import org.polyvae.model.VaeArchitecture;
 import org.polyvae.model.VaeBatches;
@@ -32,13 +31,14 @@ final class LatentSampler {
      * @param classes window sizes (µm) to draw in turn; must be non-empty for a conditional decoder and empty
      *                for an unconditional one
      */
-    LatentSampler(byte[] decoderZip, long seed, double temperature, int[] classes) throws IOException {
-        this(restore(decoderZip), seed, temperature, classes);
+    LatentSampler(byte[] decoderZip, int codeLength, long seed, double temperature, int[] classes) throws IOException {
+        this(TrainedModel.restore(decoderZip), codeLength, seed, temperature, classes);
     }
 
-    LatentSampler(ComputationGraph decoder, long seed, double temperature, int[] classes) {
+    /** @param codeLength the length of z ({@link org.polyvae.config.ModelSettings#codeLength()} of the model) */
+    LatentSampler(ComputationGraph decoder, int codeLength, long seed, double temperature, int[] classes) {
         this.decoder = decoder;
-        this.codeLength = VaeArchitecture.codeLength(decoder);
+        this.codeLength = codeLength;
         this.seed = seed;
         this.temperature = temperature;
         this.classes = classes.clone();
@@ -46,10 +46,6 @@ final class LatentSampler {
             throw new IllegalArgumentException(classes.length == 0 ? "a conditional decoder needs window classes to draw"
                     : "an unconditional decoder cannot draw requested classes " + java.util.Arrays.toString(classes));
         }
-    }
-
-    static ComputationGraph restore(byte[] decoderZip) throws IOException {
-        return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(decoderZip), false);
     }
 
     boolean conditional() {

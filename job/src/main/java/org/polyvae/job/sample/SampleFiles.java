@@ -4,13 +4,13 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.polyvae.config.SampleSettings;
 import org.polyvae.image.ContactSheet;
 import org.polyvae.image.Tessellation;
+import org.polyvae.job.output.OutputLayout;
 
 /**
  * Writes one sample's files into the (temporary) output folder: the raw decoded image, its tessellation
@@ -28,7 +28,7 @@ class SampleFiles implements Serializable {
     }
 
     String name(int index) {
-        return String.format(Locale.ROOT, "sample-%0" + digits + "d.png", index);
+        return OutputLayout.sampleName(index, digits);
     }
 
     /**
@@ -44,10 +44,10 @@ class SampleFiles implements Serializable {
             t = s.tessellateMethod() == SampleSettings.TessellateMethod.VORONOI ? Tessellation.voronoi(gray, size, s.tessellateBands(), minArea,
                     s.tessellateEqualize())
                     : Tessellation.tessellate(gray, size, s.tessellateBands(), minArea);
-            png(fs, new Path(new Path(dir, "tessellated"), name(index)), t, size, 1);
+            png(fs, new Path(OutputLayout.tessellatedSamples(dir), name(index)), t, size, 1);
         }
         if (s.viewScale() > 1) {
-            png(fs, new Path(new Path(dir, "view"), name(index)), gray, size, s.viewScale());
+            png(fs, new Path(OutputLayout.sampleViews(dir), name(index)), gray, size, s.viewScale());
         }
         return t;
     }

@@ -1,12 +1,6 @@
 package org.polyvae.job.sample;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,6 +8,7 @@ import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.math3.stat.StatUtils;
+import java.util.stream.IntStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -27,8 +22,11 @@ import org.polyvae.config.SampleSettings;
 import org.polyvae.image.ContactSheet;
 import org.polyvae.data.WindowClass;
 import org.polyvae.io.AtomicOutput;
+import org.polyvae.io.HadoopFiles;
+import org.polyvae.job.output.OutputLayout;
+import org.polyvae.job.output.SampleManifest;
+import org.polyvae.job.output.TrainedModel;
 import org.polyvae.metrics.GrainStatistics;
-import org.polyvae.model.VaeArchitecture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,60 +95,34 @@ public final class SampleStage {
     }
 
     public Path run(JavaSparkContext sc) throws IOException {
-        Path model = new Path(new Path(config.output().dir()), "model/decoder.zip");
-        FileSystem modelFs = model.getFileSystem(sc.hadoopConfiguration());
-        if (!modelFs.exists(model)) {
-            throw new IllegalStateException("no trained decoder at " + modelFs.makeQualified(model)
-                    + ": run stage train first (or point polyvae.output.dir at a trained model)");
-        }
-        byte[] zip;
-        try (InputStream in = modelFs.open(model)) {
-            zip = in.readAllBytes();
-        }
-        ComputationGraph decoder = LatentSampler.restore(zip);
-        int[] classes = classesToDraw(s, VaeArchitecture.isConditional(decoder),
-                trainedClasses(modelFs, new Path(model.getParent(), "config.conf")));
-        Path target = new Path(s.dir());
+        OutputLayout layout = new OutputLayout(config);
+        Path modelDir = layout.model();
+        TrainedModel model = TrainedModel.load(modelDir.getFileSystem(sc.hadoopConfiguration()), modelDir);
+        byte[] zip = model.decoderZip();
+        ComputationGraph decoder = model.decoder();
+        int codeLength = model.settings().codeLength();
+        int[] classes = classesToDraw(s, model.settings().conditional(), model.classes());
+        Path target = layout.samples();
         FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
-        LatentSampler sampler = new LatentSampler(decoder, s.seed(), s.temperature(), classes);
+        LatentSampler sampler = new LatentSampler(decoder, codeLength, s.seed(), s.temperature(), classes);
         try (AtomicOutput out = AtomicOutput.begin(fs, target, s.overwrite(), "polyvae.sample.overwrite")) {
             List<Written> written = s.count() <= s.driverMax()
                     ? onDriver(sampler, fs, out.tmp())
-                    : onExecutors(sc, zip, classes, out.tmp());
+                    : onExecutors(sc, zip, codeLength, classes, out.tmp());
             int size = (int) Math.round(Math.sqrt(written.get(0).raw().length));
-            SampleManifest.write(fs, out.tmp(), s.count(), s.seed(), files, sampler);
+            SampleManifest.write(fs, out.tmp(), codeLength, sampler.conditional(), () -> IntStream.range(0, s.count())
+                    .mapToObj(i -> new SampleManifest.Row(files.name(i), LatentSampler.sampleSeed(s.seed(), i),
+                            sampler.conditional() ? sampler.windowClass(i) : null, sampler.latent(i)))
+                    .iterator());
             writeSheets(fs, out.tmp(), written, size, sampler);
             String stats = statistics(written, size, sampler);
-            try (OutputStream os = fs.create(new Path(out.tmp(), "statistics.csv"), true)) {
-                os.write(stats.getBytes(StandardCharsets.UTF_8));
-            }
+            HadoopFiles.writeString(fs, OutputLayout.sampleStatistics(out.tmp()), stats);
             out.commit();
             LOG.info("sample: wrote {} samples ({} px{}) to {}\n{}", s.count(), size,
                     classes.length > 0 ? ", classes " + java.util.Arrays.toString(classes) + " µm in turn" : "",
                     fs.makeQualified(target), stats);
         }
         return target;
-    }
-
-    /**
-     * The window sizes (µm) the model was trained on: polyvae.data.classes of the configuration that trained
-     * it (model/config.conf), or, when that file is absent, of the current configuration.
-     */
-    private List<Integer> trainedClasses(FileSystem fs, Path file) throws IOException {
-        if (!fs.exists(file)) {
-            return config.data().classes().stream().map(WindowClass::micrometres).sorted().toList();
-        }
-        Config trained;
-        try (InputStream in = fs.open(file)) {
-            trained = ConfigFactory.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    ConfigParseOptions.defaults().setOriginDescription(fs.makeQualified(file).toString()));
-        }
-        try {
-            return trained.getIntList("polyvae.data.classes").stream().sorted().toList();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(fs.makeQualified(file) + " has no list polyvae.data.classes: is it the "
-                    + "config.conf that stage train wrote next to the model?", e);
-        }
     }
 
     /**
@@ -201,7 +173,7 @@ public final class SampleStage {
         return kept;
     }
 
-    private List<Written> onExecutors(JavaSparkContext sc, byte[] zip, int[] classes, Path dir) {
+    private List<Written> onExecutors(JavaSparkContext sc, byte[] zip, int codeLength, int[] classes, Path dir) {
         int perTask = Math.max(LatentSampler.BATCH, s.imagesPerTask() / LatentSampler.BATCH * LatentSampler.BATCH);
         List<int[]> ranges = new ArrayList<>();
         for (int from = 0; from < s.count(); from += perTask) {
@@ -218,7 +190,7 @@ public final class SampleStage {
             if (!it.hasNext()) {
                 return kept.iterator();
             }
-            LatentSampler sampler = new LatentSampler(decoder.value(), seed, temperature, classes);
+            LatentSampler sampler = new LatentSampler(decoder.value(), codeLength, seed, temperature, classes);
             Path d = new Path(dirUri);
             FileSystem fs = d.getFileSystem(conf.value());
             while (it.hasNext()) {
@@ -246,13 +218,11 @@ public final class SampleStage {
                 tess.add(new ContactSheet.Tile(ContactSheet.gray(w.tessellated(), size), caption));
             }
         }
-        try (OutputStream os = fs.create(new Path(dir, "contact-sheet.png"), true)) {
-            ContactSheet.writePng(ContactSheet.render(raw, columns, size), os);
-        }
+        HadoopFiles.write(fs, OutputLayout.contactSheet(dir),
+                os -> ContactSheet.writePng(ContactSheet.render(raw, columns, size), os));
         if (!tess.isEmpty()) {
-            try (OutputStream os = fs.create(new Path(dir, "contact-sheet-tessellated.png"), true)) {
-                ContactSheet.writePng(ContactSheet.render(tess, columns, size), os);
-            }
+            HadoopFiles.write(fs, OutputLayout.tessellatedContactSheet(dir),
+                    os -> ContactSheet.writePng(ContactSheet.render(tess, columns, size), os));
         }
     }
 

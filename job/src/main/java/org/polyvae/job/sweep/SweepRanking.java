@@ -1,21 +1,22 @@
 package org.polyvae.job.sweep;
 
-import org.polyvae.job.evaluate.EvaluateStage;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.io.HadoopFiles;
+import org.polyvae.job.output.Evaluation;
+import org.polyvae.job.output.OutputLayout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -52,7 +53,7 @@ public final class SweepRanking implements Callable<Integer> {
         }
         List<Row> rows = new ArrayList<>();
         for (FileStatus st : fs.listStatus(dir)) {
-            if (st.isDirectory() && !st.getPath().getName().equals("evaluator")) {
+            if (st.isDirectory() && !st.getPath().getName().equals(OutputLayout.JUDGE)) {
                 rows.add(read(fs, st.getPath()));
             }
         }
@@ -61,45 +62,52 @@ public final class SweepRanking implements Callable<Integer> {
             return 2;
         }
         List<Row> ranked = rank(rows);
-        write(fs, new Path(dir, "ranking.csv"), csv(ranked));
+        HadoopFiles.writeStringAtomically(fs, new Path(dir, "ranking.csv"), csv(ranked));
         String md = markdown(ranked);
-        write(fs, new Path(dir, "ranking.md"), md);
+        HadoopFiles.writeStringAtomically(fs, new Path(dir, "ranking.md"), md);
         System.out.print(md);
         return 0;
     }
 
+    /** A preset's row: its status file, and the figures of its evaluation (in the preset's default layout). */
     static Row read(FileSystem fs, Path presetDir) throws IOException {
         String name = presetDir.getName();
         Path status = new Path(presetDir, "status");
-        String state = fs.exists(status) ? text(fs, status).trim() : "unknown";
-        Path json = new Path(presetDir, "evaluation/" + EvaluateStage.JSON);
+        String state = fs.exists(status) ? HadoopFiles.readString(fs, status).trim() : "unknown";
+        Path json = OutputLayout.evaluationJson(presetLayout(presetDir).evaluation());
         if (!fs.exists(json)) {
-            return new Row(name, state.equals("ok") ? "no evaluation.json" : state, null, null, null, null, null, null,
-                    null, null, null, null, null);
+            return new Row(name, state.equals("ok") ? "no " + Evaluation.FILE : state, null, null, null, null, null,
+                    null, null, null, null, null, null);
         }
-        JsonNode e;
-        try (InputStream in = fs.open(json)) {
-            e = new ObjectMapper().readTree(in);
-        } catch (IOException ex) {
-            throw new IOException(json + " is not valid JSON: " + ex.getMessage(), ex);
-        }
-        JsonNode raw = set(e, "raw");
-        JsonNode tess = set(e, "tessellated");
+        Evaluation e = Evaluation.read(fs, json);
+        Evaluation.SampleSet raw = set(e, "raw");
+        Evaluation.SampleSet tess = set(e, "tessellated");
         if (raw == null) {
             throw new IOException(json + " has no \"raw\" entry in \"sets\"");
         }
-        JsonNode all = null;
-        for (JsonNode m : raw.path("microstructure")) {
-            if (m.path("source").asText().equals("generated") && m.path("windowClass").asText().equals("all")) {
-                all = m;
-            }
-        }
-        return new Row(name, state, num(raw.at("/frechet/ratio")), num(raw.path("confidentShare")),
-                tess == null ? null : num(tess.at("/frechet/ratio")), tess == null ? null : num(tess.path("confidentShare")),
-                all == null ? null : num(all.path("grainsPerImage")), all == null ? null : num(all.path("flatPixelShare")),
-                num(raw.at("/e11/w1Gpa")), num(raw.at("/nearestTraining/shareBelowHeldOutP5")),
-                num(e.at("/judge/accuracy")), num(raw.at("/conditioning/agreement")),
-                tess == null ? null : num(tess.at("/conditioning/agreement")));
+        Evaluation.Microstructure all = raw.microstructure() == null ? null : raw.microstructure().stream()
+                .filter(m -> "generated".equals(m.source()) && "all".equals(m.windowClass()))
+                .reduce((first, second) -> second).orElse(null);
+        return new Row(name, state, ratio(raw), num(raw.confidentShare()), ratio(tess),
+                tess == null ? null : num(tess.confidentShare()),
+                all == null ? null : num(all.grainsPerImage()), all == null ? null : num(all.flatPixelShare()),
+                raw.e11() == null ? null : num(raw.e11().w1Gpa()),
+                raw.nearestTraining() == null ? null : num(raw.nearestTraining().shareBelowHeldOutP5()),
+                e.judge() == null ? null : num(e.judge().accuracy()), agreement(raw), agreement(tess));
+    }
+
+    /** Where a preset's run put its outputs: sweep.sh sets only polyvae.output.dir, the folders in it are the defaults. */
+    private static OutputLayout presetLayout(Path presetDir) {
+        return new OutputLayout(PolyvaeConfig.load(List.of(), List.of("polyvae.output.dir=" + presetDir)));
+    }
+
+    private static Double ratio(Evaluation.SampleSet set) {
+        return set == null || set.frechet() == null ? null : num(set.frechet().ratio());
+    }
+
+    /** Share of a conditional model's samples filed under their requested class; null for an unconditional one. */
+    private static Double agreement(Evaluation.SampleSet set) {
+        return set == null || set.conditioning() == null ? null : num(set.conditioning().agreement());
     }
 
     static List<Row> rank(List<Row> rows) {
@@ -129,56 +137,39 @@ public final class SweepRanking implements Callable<Integer> {
         return b.toString();
     }
 
-    static String csv(List<Row> ranked) {
-        StringBuilder b = new StringBuilder("rank,preset,status,frechet_ratio,confident_share,frechet_ratio_tessellated,"
-                + "confident_share_tessellated,grains_per_image,flat_pixel_share,e11_w1_gpa,memorised_share,"
-                + "judge_accuracy,requested_class_agreement,requested_class_agreement_tessellated\n");
-        int rank = 1;
-        for (Row r : ranked) {
-            b.append(r.ratio() == null ? "" : String.valueOf(rank++)).append(',').append(r.preset()).append(',')
-                    .append(r.status().replace(',', ';'));
-            for (Double v : new Double[] {r.ratio(), r.confident(), r.tessellatedRatio(), r.tessellatedConfident(),
-                    r.grains(), r.flat(), r.e11W1(), r.memorised(), r.judgeAccuracy(), r.requestedClass(),
-                    r.tessellatedRequestedClass()}) {
-                b.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.6g", v));
+    static String csv(List<Row> ranked) throws IOException {
+        StringBuilder b = new StringBuilder();
+        try (CSVPrinter csv = new CSVPrinter(b, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build())) {
+            csv.printRecord("rank", "preset", "status", "frechet_ratio", "confident_share", "frechet_ratio_tessellated",
+                    "confident_share_tessellated", "grains_per_image", "flat_pixel_share", "e11_w1_gpa",
+                    "memorised_share", "judge_accuracy", "requested_class_agreement",
+                    "requested_class_agreement_tessellated");
+            int rank = 1;
+            for (Row r : ranked) {
+                // null, not "": an empty cell unquoted, also at the start of a line.
+                List<String> cells = new ArrayList<>(Arrays.asList(r.ratio() == null ? null : String.valueOf(rank++),
+                        r.preset(), r.status()));
+                for (Double v : new Double[] {r.ratio(), r.confident(), r.tessellatedRatio(), r.tessellatedConfident(),
+                        r.grains(), r.flat(), r.e11W1(), r.memorised(), r.judgeAccuracy(), r.requestedClass(),
+                        r.tessellatedRequestedClass()}) {
+                    cells.add(v == null ? null : String.format(Locale.ROOT, "%.6g", v));
+                }
+                csv.printRecord(cells);
             }
-            b.append('\n');
         }
         return b.toString();
     }
 
-    private static JsonNode set(JsonNode e, String name) {
-        for (JsonNode s : e.path("sets")) {
-            if (s.path("set").asText().equals(name)) {
-                return s;
-            }
-        }
-        return null;
+    private static Evaluation.SampleSet set(Evaluation e, String name) {
+        return e.sets() == null ? null : e.sets().stream().filter(s -> name.equals(s.set())).findFirst().orElse(null);
     }
 
-    private static Double num(JsonNode n) {
-        return n == null || !n.isNumber() ? null : n.asDouble();
+    /** A figure, or null where it has no value (written as NaN). */
+    private static Double num(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
     }
 
     private static String f(Double v, String format) {
         return v == null ? "–" : String.format(Locale.ROOT, format, v);
-    }
-
-    private static String text(FileSystem fs, Path p) throws IOException {
-        try (InputStream in = fs.open(p)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    /** Written beside, then renamed over: the old table stays whole until the new one is. */
-    private static void write(FileSystem fs, Path p, String s) throws IOException {
-        Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
-        try (OutputStream os = fs.create(tmp, true)) {
-            os.write(s.getBytes(StandardCharsets.UTF_8));
-        }
-        fs.delete(p, false);
-        if (!fs.rename(tmp, p)) {
-            throw new IOException("could not rename " + tmp + " to " + p);
-        }
     }
 }

@@ -1,9 +1,9 @@
 package org.polyvae.job.synth;
 
+import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +28,10 @@ import org.polyvae.data.LabelsCsv;
 import org.polyvae.data.WindowClass;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.io.DataFileSystems;
+import org.polyvae.io.HadoopFiles;
 import org.polyvae.job.ProgressReporter;
+import org.polyvae.job.output.Fingerprints;
+import org.polyvae.job.output.OutputLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +45,6 @@ public final class SynthStage {
     private static final Logger LOG = LoggerFactory.getLogger(SynthStage.class);
     /** Provenance file at the dataset root; readers of the original layout ignore it. */
     public static final String MANIFEST = "polyvae-synth.conf";
-    /** Preview sheet, under polyvae.output.dir. */
-    public static final String PREVIEW = "synth/classes.png";
     private static final int PREVIEW_PER_CLASS = 6;
 
     private final PolyvaeConfig config;
@@ -110,12 +111,11 @@ public final class SynthStage {
     }
 
     private void writeManifest(FileSystem fs, Path root, SynthSummary summary) throws IOException {
-        String text = "# Written by polyvae synth on " + Instant.now() + ": the settings that made this dataset\n"
-                + "# and its per-class figures. Readers of the original layout ignore this file.\n"
-                + "settings {\n" + indent(config.renderResolved()) + "}\n" + summary.hocon();
-        try (OutputStream os = fs.create(new Path(root, MANIFEST), true)) {
-            os.write(text.getBytes(StandardCharsets.UTF_8));
-        }
+        Config provenance = summary.config()
+                .withValue("settings", config.config().withOnlyPath(PolyvaeConfig.ROOT).root());
+        Fingerprints.write(fs, new Path(root, MANIFEST), "Written by polyvae synth on " + Instant.now() + ": the "
+                + "settings that made this dataset and its per-class figures. Readers of the original layout ignore "
+                + "this file.", provenance);
     }
 
     /** The first few images of each class, read back from the published dataset, as one PNG. */
@@ -133,14 +133,9 @@ public final class SynthStage {
                 }
             }
         }
-        Path preview = new Path(new Path(config.output().dir()), PREVIEW);
-        try (OutputStream os = preview.getFileSystem(sc.hadoopConfiguration()).create(preview, true)) {
-            ContactSheet.writePng(ContactSheet.render(tiles, PREVIEW_PER_CLASS, 128), os);
-        }
+        Path preview = new OutputLayout(config).synthPreview();
+        HadoopFiles.write(preview.getFileSystem(sc.hadoopConfiguration()), preview,
+                os -> ContactSheet.writePng(ContactSheet.render(tiles, PREVIEW_PER_CLASS, 128), os));
         LOG.info("synth: preview of the classes in {}", preview);
-    }
-
-    private static String indent(String s) {
-        return s.lines().map(l -> "  " + l).collect(Collectors.joining("\n", "", "\n"));
     }
 }

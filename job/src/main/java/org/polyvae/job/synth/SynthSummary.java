@@ -1,7 +1,11 @@
 package org.polyvae.job.synth;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.polyvae.data.WindowClass;
@@ -76,15 +80,28 @@ public record SynthSummary(Map<WindowClass, ClassStats> classes, double seconds)
         return sb.toString();
     }
 
-    /** The same figures as HOCON, for the dataset's provenance file. */
-    public String hocon() {
-        StringBuilder sb = new StringBuilder("classes {\n");
-        classes.forEach((c, s) -> sb.append(String.format(java.util.Locale.ROOT,
-                "  \"%s\" { images = %d, missing-numbers = %d, grains-mean = %.3f, grains-std = %.3f, "
-                        + "e11-mean = %.4f, e11-std = %.4f, e11-min = %.4f, e11-max = %.4f }%n",
-                c.token(), s.images(), s.missingNumbers(), s.grainsMean(), s.grainsStd(), s.e11Mean(), s.e11Std(),
-                s.e11Min(), s.e11Max())));
-        sb.append(String.format(java.util.Locale.ROOT, "}%nseconds = %.1f%n", seconds));
-        return sb.toString();
+    /** The same figures as a Config (rounded as the log shows them), for the dataset's provenance file. */
+    public Config config() {
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        classes.forEach((c, s) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("images", s.images());
+            m.put("missing-numbers", s.missingNumbers());
+            m.put("grains-mean", round(s.grainsMean(), 3));
+            m.put("grains-std", round(s.grainsStd(), 3));
+            m.put("e11-mean", round(s.e11Mean(), 4));
+            m.put("e11-std", round(s.e11Std(), 4));
+            m.put("e11-min", round(s.e11Min(), 4));
+            m.put("e11-max", round(s.e11Max(), 4));
+            perClass.put(c.token(), m);
+        });
+        return ConfigFactory.empty()
+                .withValue("classes", ConfigValueFactory.fromMap(perClass))
+                .withValue("seconds", ConfigValueFactory.fromAnyRef(round(seconds, 1)));
+    }
+
+    private static double round(double v, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Double.isFinite(v) ? Math.rint(v * scale) / scale : v;
     }
 }

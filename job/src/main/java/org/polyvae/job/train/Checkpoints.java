@@ -1,9 +1,8 @@
 package org.polyvae.job.train;
 
+import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +14,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.polyvae.io.HadoopFiles;
+import org.polyvae.job.output.Fingerprints;
 
 /**
  * {@code <output.dir>/checkpoints/epoch-NNN.zip} (ModelSerializer, with the updater state so a resumed
@@ -64,15 +65,7 @@ final class Checkpoints {
     }
 
     void save(ComputationGraph net, int epoch) throws IOException {
-        Path target = file(epoch);
-        Path tmp = new Path(dir, "." + target.getName() + ".tmp");
-        try (OutputStream os = fs.create(tmp, true)) {
-            ModelSerializer.writeModel(net, os, true);
-        }
-        fs.delete(target, false);
-        if (!fs.rename(tmp, target)) {
-            throw new IOException("could not rename " + tmp + " to " + target);
-        }
+        HadoopFiles.writeAtomically(fs, file(epoch), os -> ModelSerializer.writeModel(net, os, true));
         List<Integer> all = epochs();
         for (int i = 0; i < all.size() - keep; i++) {
             fs.delete(file(all.get(i)), false);
@@ -85,20 +78,14 @@ final class Checkpoints {
         }
     }
 
-    void writeSettings(String text) throws IOException {
-        try (OutputStream os = fs.create(new Path(dir, SETTINGS), true)) {
-            os.write(text.getBytes(StandardCharsets.UTF_8));
-        }
+    void writeSettings(Config settings) throws IOException {
+        Fingerprints.write(fs, new Path(dir, SETTINGS), "The model and training settings of these checkpoints.",
+                settings);
     }
 
-    String readSettings() throws IOException {
-        Path p = new Path(dir, SETTINGS);
-        if (!fs.exists(p)) {
-            return null;
-        }
-        try (InputStream in = fs.open(p)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    /** The settings the checkpoints were made with; empty when unknown. */
+    Config readSettings() throws IOException {
+        return Fingerprints.read(fs, new Path(dir, SETTINGS));
     }
 
     void clear() throws IOException {

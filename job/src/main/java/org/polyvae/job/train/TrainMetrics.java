@@ -1,42 +1,56 @@
 package org.polyvae.job.train;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.knowm.xchart.BitmapEncoder;
+import org.polyvae.io.HadoopFiles;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
 /**
- * {@code <output.dir>/metrics/train.csv}: one row per epoch. Rewritten whole (temporary file, then
- * rename) after every epoch: Hadoop's local file system cannot append, and a crash must not leave half a
- * row.
+ * {@code <output.dir>/metrics/train.csv}: one row per epoch. Rewritten whole and swapped in atomically
+ * after every epoch: Hadoop's local file system cannot append, and a crash must not leave half a row.
  */
 public final class TrainMetrics {
-    public static final String HEADER = "epoch,train_loss,train_reconstruction,train_kl,validation_loss,"
-            + "validation_reconstruction,validation_kl,images_per_second,seconds,learning_rate";
+    static final String[] COLUMNS = {"epoch", "train_loss", "train_reconstruction", "train_kl", "validation_loss",
+            "validation_reconstruction", "validation_kl", "images_per_second", "seconds", "learning_rate"};
+    public static final String HEADER = String.join(",", COLUMNS);
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build();
 
     public record Row(int epoch, double trainLoss, double trainRecon, double trainKl, double valLoss, double valRecon,
                double valKl, double imagesPerSecond, double seconds, double learningRate) {
-        public String csv() {
-            return String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%.2f,%.6g", epoch, trainLoss,
-                    trainRecon, trainKl, valLoss, valRecon, valKl, imagesPerSecond, seconds, learningRate);
+        /** The CSV cells, rounded as the file keeps them. */
+        List<String> csv() {
+            return List.of(String.valueOf(epoch), f("%.6f", trainLoss), f("%.6f", trainRecon), f("%.6f", trainKl),
+                    f("%.6f", valLoss), f("%.6f", valRecon), f("%.6f", valKl), f("%.2f", imagesPerSecond),
+                    f("%.2f", seconds), f("%.6g", learningRate));
         }
 
-        static Row parse(String line, String source) {
-            String[] f = line.split(",");
-            if (f.length != 10) {
-                throw new IllegalStateException(source + ": expected 10 columns (" + HEADER + "), got: " + line);
+        private static String f(String format, double v) {
+            return String.format(Locale.ROOT, format, v);
+        }
+
+        static Row parse(CSVRecord r, String source) {
+            if (r.size() != COLUMNS.length) {
+                throw new IllegalStateException(source + " line " + r.getRecordNumber() + ": expected "
+                        + COLUMNS.length + " columns (" + HEADER + "), got: " + String.join(",", r.toList()));
             }
-            double[] v = new double[10];
-            for (int i = 0; i < 10; i++) {
-                v[i] = Double.parseDouble(f[i]);
+            double[] v = new double[COLUMNS.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Double.parseDouble(r.get(i));
             }
             return new Row((int) v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
         }
@@ -46,9 +60,10 @@ public final class TrainMetrics {
     private final Path csv;
     private final List<Row> rows = new ArrayList<>();
 
-    TrainMetrics(FileSystem fs, Path outputDir) {
+    /** @param csv the metrics file ({@code OutputLayout#trainMetrics()}) */
+    TrainMetrics(FileSystem fs, Path csv) {
         this.fs = fs;
-        this.csv = new Path(outputDir, "metrics/train.csv");
+        this.csv = csv;
     }
 
     List<Row> rows() {
@@ -61,24 +76,29 @@ public final class TrainMetrics {
         if (!fs.exists(csv)) {
             return;
         }
-        try (InputStream in = fs.open(csv)) {
-            new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().skip(1).filter(l -> !l.isBlank())
-                    .map(l -> Row.parse(l, csv.toString())).filter(r -> r.epoch() <= lastEpoch).forEach(rows::add);
+        try (Reader in = new InputStreamReader(fs.open(csv), StandardCharsets.UTF_8);
+             CSVParser parser = CSVParser.parse(in, FORMAT.builder().setHeader().setSkipHeaderRecord(true)
+                     .setIgnoreEmptyLines(true).build())) {
+            for (CSVRecord r : parser) {
+                Row row = Row.parse(r, csv.toString());
+                if (row.epoch() <= lastEpoch) {
+                    rows.add(row);
+                }
+            }
         }
     }
 
     void add(Row row) throws IOException {
         rows.add(row);
-        StringBuilder sb = new StringBuilder(HEADER).append('\n');
-        rows.forEach(r -> sb.append(r.csv()).append('\n'));
-        Path tmp = new Path(csv.getParent(), "." + csv.getName() + ".tmp");
-        try (OutputStream os = fs.create(tmp, true)) {
-            os.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-        }
-        fs.delete(csv, false);
-        if (!fs.rename(tmp, csv)) {
-            throw new IOException("could not rename " + tmp + " to " + csv);
-        }
+        HadoopFiles.writeAtomically(fs, csv, os -> {
+            Writer w = new OutputStreamWriter(os, StandardCharsets.UTF_8);
+            CSVPrinter printer = new CSVPrinter(w, FORMAT);
+            printer.printRecord((Object[]) COLUMNS);
+            for (Row r : rows) {
+                printer.printRecord(r.csv());
+            }
+            printer.flush();
+        });
     }
 
     /** Training and validation loss (negative ELBO per image) against epoch, as a PNG. */

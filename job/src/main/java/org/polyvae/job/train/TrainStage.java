@@ -3,10 +3,9 @@ package org.polyvae.job.train;
 import org.polyvae.job.batches.VaeBatchLoader;
 import org.polyvae.job.batches.BatchExport;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,6 +25,9 @@ import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.config.TrainSettings;
 import org.polyvae.io.AtomicOutput;
+import org.polyvae.io.HadoopFiles;
+import org.polyvae.job.output.Fingerprints;
+import org.polyvae.job.output.OutputLayout;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.VaeArchitecture;
 import org.slf4j.Logger;
@@ -57,21 +59,22 @@ public final class TrainStage {
     }
 
     public Result run(JavaSparkContext sc) throws IOException {
-        Path out = new Path(config.output().dir());
-        FileSystem fs = out.getFileSystem(sc.hadoopConfiguration());
-        BatchExport.Batches batches = new BatchExport(config.data(), train, out).ensure(sc);
+        OutputLayout layout = new OutputLayout(config);
+        FileSystem fs = layout.root().getFileSystem(sc.hadoopConfiguration());
+        BatchExport.Batches batches = new BatchExport(config.data(), train, layout).ensure(sc);
         VaeArchitecture arch = new VaeArchitecture(model);
-        Checkpoints checkpoints = new Checkpoints(fs, new Path(out, "checkpoints"), train.checkpointKeep());
-        TrainMetrics metrics = new TrainMetrics(fs, out);
+        Checkpoints checkpoints = new Checkpoints(fs, layout.checkpoints(), train.checkpointKeep());
+        TrainMetrics metrics = new TrainMetrics(fs, layout.trainMetrics());
 
         ComputationGraph net;
         int first = 1;
         OptionalInt latest = train.resume() ? checkpoints.latest() : OptionalInt.empty();
         if (latest.isPresent()) {
-            String saved = checkpoints.readSettings();
-            if (saved != null && !saved.equals(resumeSettings())) {
+            Config saved = checkpoints.readSettings();
+            if (!saved.isEmpty() && !saved.equals(resumeSettings())) {
                 throw new IllegalStateException("polyvae.train.resume=true, but the checkpoints in " + checkpoints.dir()
-                        + " were made with other model/training settings:\n" + saved + "\nnow:\n" + resumeSettings()
+                        + " were made with other model/training settings:\n" + Fingerprints.render("saved", saved)
+                        + "\nnow:\n" + Fingerprints.render("now", resumeSettings())
                         + "\nUse the same settings, or resume=false to start over.");
             }
             net = checkpoints.restore(latest.getAsInt());
@@ -110,7 +113,7 @@ public final class TrainStage {
         } finally {
             sc.sc().removeSparkListener(faults);
         }
-        writeModel(fs, new Path(out, "model"), net, arch, metrics);
+        writeModel(fs, layout.model(), net, arch, metrics);
         return new Result(List.copyOf(metrics.rows()), net);
     }
 
@@ -171,30 +174,24 @@ public final class TrainStage {
     }
 
     /** What a checkpoint's network depends on: the model and the training settings except epochs/resume. */
-    private String resumeSettings() {
+    private Config resumeSettings() {
         Config c = config.config();
-        Config t = c.getConfig("polyvae.train").withoutPath("epochs").withoutPath("resume");
-        ConfigRenderOptions opts = ConfigRenderOptions.concise().setFormatted(true);
-        return "model " + c.getConfig("polyvae.model").root().render(opts) + "\ntrain " + t.root().render(opts)
-                + "\nresolution = " + config.data().resolution() + "\n";
+        return ConfigFactory.empty()
+                .withValue("model", c.getValue("polyvae.model"))
+                .withValue("train", c.getConfig("polyvae.train").withoutPath("epochs").withoutPath("resume").root())
+                .withValue("resolution", ConfigValueFactory.fromAnyRef(config.data().resolution()));
     }
 
     private void writeModel(FileSystem fs, Path dir, ComputationGraph net, VaeArchitecture arch, TrainMetrics metrics)
             throws IOException {
         try (AtomicOutput out = AtomicOutput.begin(fs, dir, true, "polyvae.train")) {
-            try (OutputStream os = fs.create(new Path(out.tmp(), "vae.zip"))) {
-                ModelSerializer.writeModel(net, os, true);
-            }
-            try (OutputStream os = fs.create(new Path(out.tmp(), "decoder.zip"))) {
-                ModelSerializer.writeModel(Decoders.extract(net, arch), os, false);
-            }
-            try (OutputStream os = fs.create(new Path(out.tmp(), "config.conf"))) {
-                os.write(("# The resolved configuration that trained this model.\n" + config.renderResolved())
-                        .getBytes(StandardCharsets.UTF_8));
-            }
-            try (OutputStream os = fs.create(new Path(out.tmp(), "loss.png"))) {
-                os.write(metrics.lossCurvePng());
-            }
+            HadoopFiles.write(fs, OutputLayout.vaeZip(out.tmp()), os -> ModelSerializer.writeModel(net, os, true));
+            HadoopFiles.write(fs, OutputLayout.decoderZip(out.tmp()),
+                    os -> ModelSerializer.writeModel(Decoders.extract(net, arch), os, false));
+            // What TrainedModel reads the model's settings from.
+            HadoopFiles.writeString(fs, OutputLayout.modelConfig(out.tmp()),
+                    "# The resolved configuration that trained this model.\n" + config.renderResolved());
+            HadoopFiles.writeBytes(fs, OutputLayout.lossCurve(out.tmp()), metrics.lossCurvePng());
             out.commit();
         }
         LOG.info("train: wrote {} (vae.zip, decoder.zip, config.conf, loss.png)", fs.makeQualified(dir));

@@ -1,5 +1,7 @@
 package org.polyvae.job.evaluate;
 
+import org.polyvae.job.output.Evaluation;
+import org.polyvae.job.output.OutputLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,7 +52,7 @@ class EvaluateStageTest {
         sc = LocalSpark.start("EvaluateStageTest");
         PolyvaeConfig c = config("copies");
         new SynthStage(c).run(sc);
-        BatchExport.Batches batches = new BatchExport(c.data(), c.train(), new Path(c.output().dir())).ensure(sc);
+        BatchExport.Batches batches = new BatchExport(c.data(), c.train(), new OutputLayout(c)).ensure(sc);
         FileSystem fs = FileSystem.getLocal(sc.hadoopConfiguration());
         for (String file : batches.train()) {
             try (InputStream in = fs.open(new Path(file))) {

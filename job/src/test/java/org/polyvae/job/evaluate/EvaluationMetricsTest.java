@@ -1,5 +1,6 @@
 package org.polyvae.job.evaluate;
 
+import org.polyvae.job.output.Evaluation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

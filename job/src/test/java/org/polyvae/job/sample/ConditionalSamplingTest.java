@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyvae.job.LocalSpark;
 import org.polyvae.config.ConfigError;
+import org.polyvae.job.output.SampleManifest;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.evaluate.EvaluateStage;
 import org.polyvae.job.explore.ExploreStage;

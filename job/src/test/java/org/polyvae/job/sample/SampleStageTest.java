@@ -36,6 +36,9 @@ import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.image.ContactSheet;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.job.report.Pngs;
+import org.polyvae.job.output.OutputLayout;
+import org.polyvae.job.output.SampleManifest;
+import org.polyvae.job.output.TrainedModel;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.VaeArchitecture;
 
@@ -55,7 +58,9 @@ class SampleStageTest {
         vae.init();
         java.nio.file.Path model = tmp.resolve("out/model");
         Files.createDirectories(model);
+        ModelSerializer.writeModel(vae, model.resolve("vae.zip").toFile(), false);
         ModelSerializer.writeModel(Decoders.extract(vae, arch), model.resolve("decoder.zip").toFile(), false);
+        Files.writeString(model.resolve("config.conf"), c.renderResolved());
     }
 
     @AfterAll
@@ -135,6 +140,31 @@ class SampleStageTest {
             expected.put("samples (tessellated) " + c, n);
         }
         assertEquals(expected, images, "real images are the evaluate stage's to compare with");
+    }
+
+    @Test
+    void theTrainedModelsSettingsComeFromItsConfigConf() throws IOException {
+        // A later run may change polyvae.model.*: what counts is what trained the model.
+        PolyvaeConfig now = config("unused", "polyvae.model.latent-channels=7", "polyvae.data.classes=[3]");
+        FileSystem fs = FileSystem.getLocal(new Configuration());
+        TrainedModel model = TrainedModel.load(fs, new OutputLayout(now).model());
+        assertEquals(config("unused").model(), model.settings());
+        assertEquals(List.of(2, 3, 5, 10), model.classes());
+        assertEquals(4 * 4 * 4, model.settings().codeLength());
+        var z = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1,
+                model.settings().codeLength());
+        assertArrayEquals(new long[] {1, 1, 16, 16}, model.decoder().output(false, z,
+                org.polyvae.model.VaeBatches.oneHot(new int[] {5}))[0].shape(), "the decoder takes z of that length");
+    }
+
+    @Test
+    void withoutATrainedModelTheErrorNamesTheFolderAndStageTrain() {
+        java.nio.file.Path empty = tmp.resolve("untrained");
+        PolyvaeConfig c = config(tmp.resolve("never").toUri().toString(), "polyvae.output.dir=" + empty.toUri());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SampleStage(c).run(sc));
+        assertTrue(e.getMessage().contains(empty.resolve("model").toString()) && e.getMessage().contains("run stage train"),
+                e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("never")), "nothing written");
     }
 
     @Test

@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyvae.job.output.OutputLayout;
 import picocli.CommandLine;
 
 /** The sweep table: order by Fréchet ratio then confidence, failed presets last, files written. */
@@ -43,7 +48,7 @@ class SweepRankingTest {
         preset("baseline", "ok", 9.5, 0.0);
         preset("wide", "ok", 9.5, 0.3);
         preset("broken", "failed (exit 1, see sweep.log)", null, 0);
-        Files.createDirectories(tmp.resolve("evaluator"));
+        Files.createDirectories(tmp.resolve(OutputLayout.JUDGE));
         assertEquals(0, new CommandLine(new SweepRanking()).execute(tmp.toString()));
 
         List<String> csv = Files.readAllLines(tmp.resolve("ranking.csv"));
@@ -51,7 +56,14 @@ class SweepRankingTest {
         assertTrue(csv.get(1).startsWith("1,wide,ok,9.50000,0.300000"), csv.get(1));
         assertTrue(csv.get(2).startsWith("2,baseline,"), csv.get(2));
         assertTrue(csv.get(3).startsWith("3,beta-2,"), csv.get(3));
-        assertTrue(csv.get(4).startsWith(",broken,failed (exit 1; see sweep.log)"), csv.get(4));
+        assertTrue(csv.get(4).startsWith(",broken,\"failed (exit 1, see sweep.log)\","), csv.get(4));
+        try (CSVParser parsed = CSVParser.parse(tmp.resolve("ranking.csv"), StandardCharsets.UTF_8,
+                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build())) {
+            List<CSVRecord> records = parsed.getRecords();
+            assertEquals("failed (exit 1, see sweep.log)", records.get(3).get("status"), "a comma in a cell survives");
+            assertEquals("", records.get(3).get("frechet_ratio"));
+            assertEquals(0.75, Double.parseDouble(records.get(2).get("requested_class_agreement")), 1e-12);
+        }
         String md = Files.readString(tmp.resolve("ranking.md"));
         assertTrue(md.contains("| 1 | wide | 9.50 | 0.30 | – | – | 40.0 | 0.100 | 1.50 | 0.00 | 0.90 |"), md);
         assertTrue(md.contains("| – | broken | failed"), md);

@@ -85,7 +85,7 @@ class SynthStageTest {
         assertTrue(written.stream().noneMatch(p -> p.getFileName().toString().endsWith(".crc")),
                 "no Hadoop checksum side files in the dataset: " + written);
         assertTrue(Files.isRegularFile(root.resolve(SynthStage.MANIFEST)));
-        assertTrue(Files.isRegularFile(tmp.resolve("out").resolve(SynthStage.PREVIEW)));
+        assertTrue(Files.isRegularFile(tmp.resolve("out/synth/classes.png")));
         try (Stream<java.nio.file.Path> siblings = Files.list(tmp)) {
             assertTrue(siblings.noneMatch(p -> p.getFileName().toString().contains(".tmp-")), "temporary folder left");
         }

@@ -1,22 +1,57 @@
-package org.polyvae.job.evaluate;
+package org.polyvae.job.output;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.polyvae.io.HadoopFiles;
 
 /**
  * evaluation.json: every figure of the evaluate stage, machine-readable (null where a figure has no data,
  * e.g. a class no sample was assigned to). Distances of images are root-mean-square pixel differences with
- * gray in [0, 1]; E11 in GPa; the Fréchet distance is d, not d².
+ * gray in [0, 1]; E11 in GPa; the Fréchet distance is d, not d². Written by stage evaluate, read by the
+ * sweep ranking, both through {@link #write} and {@link #read}.
  */
-record Evaluation(String samples, JudgeQuality judge, List<SampleSet> sets) {
+public record Evaluation(String samples, JudgeQuality judge, List<SampleSet> sets) {
+    public static final String FILE = "evaluation.json";
+
+    /**
+     * Indented JSON; non-finite numbers (a figure without data) are read back as NaN, and fields a later
+     * version adds do not break an older reader.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    public void write(FileSystem fs, Path file) throws IOException {
+        HadoopFiles.writeBytes(fs, file, JSON.writeValueAsBytes(this));
+    }
+
+    /** @throws IOException naming the file when it cannot be read or is not an evaluation */
+    public static Evaluation read(FileSystem fs, Path file) throws IOException {
+        try (InputStream in = fs.open(file)) {
+            return JSON.readValue(in, Evaluation.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(file + " is not valid JSON of an evaluation: " + e.getOriginalMessage(), e);
+        }
+    }
 
     /** How good the judge itself is, on the held-out (validation) split it never trained on. */
-    record JudgeQuality(List<String> classes, long trainImages, int heldOutImages, int epochs, boolean reused,
+    public record JudgeQuality(List<String> classes, long trainImages, int heldOutImages, int epochs, boolean reused,
             double accuracy, long[][] confusion, double e11R2, double e11MaeGpa, double e11StdGpa) {
     }
 
     /** One folder of generated images (the raw samples, or their tessellated versions) against the real ones. */
-    record SampleSet(String set, String folder, int images, Map<String, Double> classMix,
+    public record SampleSet(String set, String folder, int images, Map<String, Double> classMix,
             Map<String, Double> realClassMix, double meanConfidence, double confidentShare, E11 e11, Frechet frechet,
             List<Microstructure> microstructure, Neighbours nearestTraining, Conditioning conditioning) {
     }
@@ -31,7 +66,7 @@ record Evaluation(String samples, JudgeQuality judge, List<SampleSet> sets) {
      * @param microstructure    generated images grouped by requested class against the real images of that
      *                          class (source "requested"), as in {@link SampleSet#microstructure}
      */
-    record Conditioning(double agreement, Map<String, Double> agreementPerClass, long[][] confusion,
+    public record Conditioning(double agreement, Map<String, Double> agreementPerClass, long[][] confusion,
             List<Microstructure> microstructure) {
     }
 
@@ -42,7 +77,7 @@ record Evaluation(String samples, JudgeQuality judge, List<SampleSet> sets) {
      * @param judgeW1OnHeldOutGpa  the scale to read it against: W1 between the E11 the judge predicts for the
      *                             held-out images and their true E11
      */
-    record E11(Double w1Gpa, Map<String, Double> w1GpaPerClass, double judgeW1OnHeldOutGpa) {
+    public record E11(Double w1Gpa, Map<String, Double> w1GpaPerClass, double judgeW1OnHeldOutGpa) {
     }
 
     /**
@@ -51,7 +86,7 @@ record Evaluation(String samples, JudgeQuality judge, List<SampleSet> sets) {
      *                        generator reproducing the training data exactly would score
      * @param ratio           generatedVsReal / realVsReal (1 = indistinguishable by this measure)
      */
-    record Frechet(double generatedVsReal, double realVsReal, double ratio, int generatedImages, int realImages,
+    public record Frechet(double generatedVsReal, double realVsReal, double ratio, int generatedImages, int realImages,
             int referenceImages) {
     }
 
@@ -60,7 +95,7 @@ record Evaluation(String samples, JudgeQuality judge, List<SampleSet> sets) {
      * class, and "all". For generated rows, grainAreaW1 and grayHistogramL1 compare with the real row of the
      * same class (L1 of the two normalised histograms, 0..2).
      */
-    record Microstructure(String source, String windowClass, int images, double grainsPerImage, double meanGrainArea,
+    public record Microstructure(String source, String windowClass, int images, double grainsPerImage, double meanGrainArea,
             Double grainAreaW1, double flatPixelShare, double[] grayHistogram, Double grayHistogramL1) {
     }
 
@@ -70,7 +105,7 @@ record Evaluation(String samples, JudgeQuality judge, List<SampleSet> sets) {
      *
      * @param shareBelowHeldOutP5 share of samples closer than the 5th percentile of the held-out distances
      */
-    record Neighbours(double mean, double median, double min, double heldOutMean, double heldOutMedian,
+    public record Neighbours(double mean, double median, double min, double heldOutMean, double heldOutMedian,
             double heldOutP5, double shareBelowHeldOutP5) {
     }
 }

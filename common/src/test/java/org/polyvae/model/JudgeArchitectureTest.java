@@ -19,7 +19,7 @@ import org.polyvae.synth.GrainProcess;
 import org.polyvae.synth.Microstructure;
 import org.polyvae.synth.MicrostructureGenerator;
 
-class EvaluatorArchitectureTest {
+class JudgeArchitectureTest {
     private static final int RES = 32;
     private static final WindowClass[] CLASSES = WindowClass.values();
 
@@ -57,7 +57,7 @@ class EvaluatorArchitectureTest {
     @Test
     void learnsTheWindowClassWellAboveChance() {
         ComputationGraph g = new ComputationGraph(
-                EvaluatorArchitecture.cnn(RES, List.of(8, 16, 32), 32, CLASSES.length, 3e-3, 42));
+                JudgeArchitecture.cnn(RES, List.of(8, 16, 32), 32, CLASSES.length, 3e-3, 42));
         g.init();
         MultiDataSet train = data(24, 1000);
         MultiDataSet test = data(12, 5000);
@@ -74,7 +74,7 @@ class EvaluatorArchitectureTest {
     @Test
     void exposesFeaturesAndBothHeads() {
         ComputationGraph g = new ComputationGraph(
-                EvaluatorArchitecture.cnn(RES, List.of(8, 16), 24, 4, 1e-3, 1));
+                JudgeArchitecture.cnn(RES, List.of(8, 16), 24, 4, 1e-3, 1));
         g.init();
         INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 5, 1, RES, RES);
         INDArray[] out = g.output(x);
@@ -82,7 +82,7 @@ class EvaluatorArchitectureTest {
         assertArrayEquals(new long[] {5, 1}, out[1].shape());
         assertEquals(5.0, out[0].sumNumber().doubleValue(), 1e-4, "softmax rows sum to 1");
         assertArrayEquals(new long[] {5, 24},
-                g.feedForward(x, false).get(EvaluatorArchitecture.FEATURES).shape());
+                g.feedForward(x, false).get(JudgeArchitecture.FEATURES).shape());
         String json = g.getConfiguration().toJson();
         assertEquals(g.getConfiguration(), ComputationGraphConfiguration.fromJson(json));
     }
@@ -90,7 +90,7 @@ class EvaluatorArchitectureTest {
     @Test
     void rejectsAResolutionTheConvolutionsCannotHalve() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> EvaluatorArchitecture.cnn(36, List.of(8, 16, 32), 16, 4, 1e-3, 1));
+                () -> JudgeArchitecture.cnn(36, List.of(8, 16, 32), 16, 4, 1e-3, 1));
         assertTrue(e.getMessage().contains("multiple of 2^3"), e.getMessage());
     }
 }

@@ -27,13 +27,13 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * Global average pooling makes the class decision rest on statistics over the whole window (grain size and
  * count), not on where grains happen to sit.
  */
-public final class EvaluatorArchitecture {
+public final class JudgeArchitecture {
     public static final String INPUT = "image";
     public static final String FEATURES = "features";
     public static final String CLASS = "class";
     public static final String E11 = "e11";
 
-    private EvaluatorArchitecture() {
+    private JudgeArchitecture() {
     }
 
     /**

@@ -1,0 +1,103 @@
+package org.polyvae.job.output;
+
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A sample folder's {@code manifest.csv}: one row per sample with its file name, seed, window class (a
+ * conditional model's samples only, column {@value #CLASS_COLUMN}) and latent vector z. Written by stage
+ * sample, read back by stage evaluate to know which class each sample was drawn for.
+ */
+public final class SampleManifest {
+    /** The column of a conditional sample's requested window size (µm). */
+    public static final String CLASS_COLUMN = "class_um";
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build();
+
+    /**
+     * One sample.
+     *
+     * @param classUm the window size (µm) it was drawn as; null for an unconditional model's sample
+     */
+    public record Row(String file, long seed, Integer classUm, double[] z) {
+    }
+
+    private SampleManifest() {
+    }
+
+    /**
+     * Writes {@code manifest.csv} into {@code dir}, streaming the rows.
+     *
+     * @param conditional whether the rows have a class (the column is written only then)
+     */
+    public static void write(FileSystem fs, Path dir, int codeLength, boolean conditional, Iterable<Row> rows)
+            throws IOException {
+        List<String> header = new ArrayList<>(List.of("file", "seed"));
+        if (conditional) {
+            header.add(CLASS_COLUMN);
+        }
+        for (int j = 0; j < codeLength; j++) {
+            header.add("z" + j);
+        }
+        Path file = OutputLayout.sampleManifest(dir);
+        try (Writer w = new OutputStreamWriter(fs.create(file, true), StandardCharsets.UTF_8);
+             CSVPrinter csv = new CSVPrinter(w, FORMAT)) {
+            csv.printRecord(header);
+            List<Object> cells = new ArrayList<>(header.size());
+            for (Row r : rows) {
+                cells.clear();
+                cells.add(r.file());
+                cells.add(r.seed());
+                if (conditional) {
+                    cells.add(r.classUm());
+                }
+                for (double z : r.z()) {
+                    cells.add(String.format(Locale.ROOT, "%.6f", z));
+                }
+                csv.printRecord(cells);
+            }
+        }
+    }
+
+    /**
+     * Each sample's requested window size (µm) by file name, from {@code samplesDir}'s manifest when a
+     * class-conditional model drew them; empty when there is no manifest or it has no class column.
+     */
+    public static Map<String, Integer> requestedClasses(FileSystem fs, Path samplesDir) throws IOException {
+        Path manifest = OutputLayout.sampleManifest(samplesDir);
+        Map<String, Integer> requested = new LinkedHashMap<>();
+        if (!fs.exists(manifest)) {
+            return requested;
+        }
+        try (Reader r = new InputStreamReader(fs.open(manifest), StandardCharsets.UTF_8);
+             CSVParser csv = CSVParser.parse(r, FORMAT.builder().setHeader().setSkipHeaderRecord(true).build())) {
+            if (!csv.getHeaderMap().containsKey(CLASS_COLUMN)) {
+                return requested;
+            }
+            for (CSVRecord row : csv) {
+                try {
+                    requested.put(row.get(0), Integer.parseInt(row.get(CLASS_COLUMN).trim()));
+                } catch (RuntimeException e) {
+                    throw new IOException(fs.makeQualified(manifest) + " line " + csv.getCurrentLineNumber()
+                            + ": expected a window size (µm) in column " + CLASS_COLUMN + ", got '"
+                            + String.join(",", row.toList()) + "'", e);
+                }
+            }
+        }
+        return requested;
+    }
+}

@@ -1,0 +1,121 @@
+package org.polyvae.job.output;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.polyvae.config.DataSettings;
+import org.polyvae.config.ModelSettings;
+import org.polyvae.data.WindowClass;
+import org.polyvae.io.HadoopFiles;
+
+/**
+ * The model stage train left in {@code model/}: the VAE, its decoder, and the settings they were built with,
+ * read from the {@code config.conf} beside them (not from the current configuration, which may have
+ * changed since). The networks are read when first asked for: stage sample needs only the decoder.
+ */
+public final class TrainedModel {
+    private final FileSystem fs;
+    private final Path dir;
+    private final String configText;
+    private final ModelSettings settings;
+    private final List<Integer> classes;
+    private byte[] vaeZip;
+    private byte[] decoderZip;
+
+    private TrainedModel(FileSystem fs, Path dir, String configText, ModelSettings settings, List<Integer> classes) {
+        this.fs = fs;
+        this.dir = dir;
+        this.configText = configText;
+        this.settings = settings;
+        this.classes = classes;
+    }
+
+    /**
+     * Opens the model in {@code dir} ({@link OutputLayout#model()}).
+     *
+     * @throws IllegalStateException naming the folder when it holds no complete trained model (run stage
+     *                               train first) or its config.conf is not one stage train wrote
+     */
+    public static TrainedModel load(FileSystem fs, Path dir) throws IOException {
+        Path qualified = fs.makeQualified(dir);
+        Path configFile = OutputLayout.modelConfig(dir);
+        for (Path file : List.of(OutputLayout.vaeZip(dir), OutputLayout.decoderZip(dir), configFile)) {
+            if (!fs.exists(file)) {
+                throw new IllegalStateException("no trained model in " + qualified + " (" + file.getName()
+                        + " is missing): run stage train first, or point polyvae.output.dir at the output of a "
+                        + "training run");
+            }
+        }
+        String text = HadoopFiles.readString(fs, configFile);
+        try {
+            Config trained = ConfigFactory.parseString(text,
+                    ConfigParseOptions.defaults().setOriginDescription(fs.makeQualified(configFile).toString()));
+            List<Integer> classes = DataSettings.from(trained).classes().stream().map(WindowClass::micrometres)
+                    .sorted().toList();
+            return new TrainedModel(fs, qualified, text, ModelSettings.from(trained), classes);
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new IllegalStateException(fs.makeQualified(configFile) + " does not describe a model ("
+                    + e.getMessage() + "): is it the config.conf that stage train wrote next to the model? Train "
+                    + "again to replace it.", e);
+        }
+    }
+
+    /** The folder the model was read from (qualified). */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The architecture and optimiser the model was trained with. */
+    public ModelSettings settings() {
+        return settings;
+    }
+
+    /** The window sizes (µm) the model was trained on, ascending (polyvae.data.classes of its training run). */
+    public List<Integer> classes() {
+        return classes;
+    }
+
+    /** The resolved configuration of the training run, as stage train wrote it. */
+    public String configText() {
+        return configText;
+    }
+
+    /** The VAE's zip (ModelSerializer), e.g. to broadcast to executors. */
+    public synchronized byte[] vaeZip() throws IOException {
+        if (vaeZip == null) {
+            vaeZip = HadoopFiles.readBytes(fs, OutputLayout.vaeZip(dir));
+        }
+        return vaeZip;
+    }
+
+    /** The decoder's zip (ModelSerializer), e.g. to broadcast to executors. */
+    public synchronized byte[] decoderZip() throws IOException {
+        if (decoderZip == null) {
+            decoderZip = HadoopFiles.readBytes(fs, OutputLayout.decoderZip(dir));
+        }
+        return decoderZip;
+    }
+
+    /** A new copy of the VAE (without its updater state). */
+    public ComputationGraph vae() throws IOException {
+        return restore(vaeZip());
+    }
+
+    /** A new copy of the decoder. */
+    public ComputationGraph decoder() throws IOException {
+        return restore(decoderZip());
+    }
+
+    /** A network from its zip (ModelSerializer), without updater state. */
+    public static ComputationGraph restore(byte[] zip) throws IOException {
+        return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip), false);
+    }
+}
