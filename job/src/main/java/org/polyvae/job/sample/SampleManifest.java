@@ -1,6 +1,7 @@
 package org.polyvae.job.sample;
 
 import org.polyvae.job.sample.SampleFiles;
+import org.polyvae.data.Seeds;
 import org.polyvae.job.sample.LatentSampler;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,7 @@ public final class SampleManifest {
             }
             os.write(header.append('\n').toString().getBytes(StandardCharsets.UTF_8));
             for (int i = 0; i < count; i++) {
-                StringBuilder row = new StringBuilder(files.name(i)).append(',').append(LatentSampler.sampleSeed(seed, i));
+                StringBuilder row = new StringBuilder(files.name(i)).append(',').append(Seeds.sample(seed, i));
                 if (sampler.conditional()) {
                     row.append(',').append(sampler.windowClass(i));
                 }
