@@ -5,10 +5,12 @@ import java.io.File;
 import java.io.IOException;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.WindowClass;
 
 /**
- * Rerunnable calibration of {@link GrainProcess#CALIBRATED} against the Figure 2 panels (not a test):
+ * Rerunnable calibration of the shipped {@code polyvae.synth.grain-density} and {@code hard-core}
+ * (conf/application.conf) against the Figure 2 panels (not a test):
  * <pre>
  *   mvn -o -q -B -pl common test-compile
  *   java -cp common/target/classes:common/target/test-classes org.polyvae.synth.GeneratorCalibration [scan|table|png]
@@ -16,7 +18,7 @@ import org.polyvae.data.WindowClass;
  * {@code scan} fits density and hard core: each class contributes ((synthetic mean − reference)/synthetic
  * sd)² of the 64 px grain count — one panel per class is one draw, so the image-to-image spread is its
  * uncertainty — plus the same term for the grain-area CV of the 5×5 and 10×10 panels, which is what
- * separates regular from Poisson grains. {@code table} prints reference vs CALIBRATED, {@code png}
+ * separates regular from Poisson grains. {@code table} prints reference vs the shipped defaults (or the given density and hard core), {@code png}
  * writes reference | synthetic | synthetic sheets to /tmp/polyvae-synth-calibration.
  */
 public final class GeneratorCalibration {
@@ -27,7 +29,7 @@ public final class GeneratorCalibration {
         String mode = args.length > 0 ? args[0] : "table";
         GrainProcess p = args.length >= 3
                 ? new GrainProcess(Double.parseDouble(args[1]), Double.parseDouble(args[2]), 4)
-                : GrainProcess.CALIBRATED;
+                : GrainProcess.of(PolyvaeConfig.defaultsOnly().synth());
         switch (mode) {
             case "scan" -> scan();
             case "table" -> table(p);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.WindowClass;
 
 class VoronoiRasterTest {
@@ -74,7 +75,7 @@ class VoronoiRasterTest {
 
     @Test
     void grainMapsOfGeneratedMicrostructuresEqualTheDefinition() {
-        MicrostructureGenerator gen = new MicrostructureGenerator(new GrainProcess(1.05, 0.6, 4));
+        MicrostructureGenerator gen = new MicrostructureGenerator(GrainProcess.of(PolyvaeConfig.defaultsOnly().synth()));
         for (WindowClass c : WindowClass.values()) {
             Microstructure m = gen.generate(c, 17);
             double[] xs = new double[m.seedCount()];

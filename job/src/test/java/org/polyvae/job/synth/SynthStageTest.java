@@ -104,7 +104,7 @@ class SynthStageTest {
         long missing = summary.classes().values().stream().mapToLong(SynthSummary.ClassStats::missingNumbers).sum();
         assertTrue(missing > 0, "with missing-fraction 0.1 some numbers are left out, as in the original");
         var settings = config.synth();
-        MicrostructureGenerator generator = new MicrostructureGenerator(GrainProcess.CALIBRATED);
+        MicrostructureGenerator generator = new MicrostructureGenerator(GrainProcess.of(settings));
         PlaneStressHomogenizer fem = new PlaneStressHomogenizer(LABEL_RESOLUTION, CubicCrystal.SILICON,
                 settings.femTolerance(), settings.femMaxIterations());
         for (LabeledImage image : images) {
