@@ -5,8 +5,10 @@ import java.io.File;
 import java.io.IOException;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.apache.commons.math3.stat.StatUtils;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.WindowClass;
+import org.polyvae.metrics.GrainStatistics;
 
 /**
  * Rerunnable calibration of the shipped {@code polyvae.synth.grain-density} and {@code hard-core}
@@ -62,7 +64,7 @@ public final class GeneratorCalibration {
             area += pm.meanArea64();
             visible += m.visibleGrains();
         }
-        return new Summary(mean(g), sd(g), full / images, flat / images, area / images, mean(cv), sd(cv),
+        return new Summary(StatUtils.mean(g), sd(g), full / images, flat / images, area / images, StatUtils.mean(cv), sd(cv),
                 visible / images);
     }
 
@@ -139,8 +141,8 @@ public final class GeneratorCalibration {
         for (WindowClass c : WindowClass.values()) {
             BufferedImage sheet = new BufferedImage(3 * px + 2 * gap, px, BufferedImage.TYPE_BYTE_GRAY);
             int[][] panels = {ReferencePanels.panel(c),
-                Resample.nearest(Resample.levels(gen.generate(c, 11).render(64)), 64, px),
-                Resample.nearest(Resample.levels(gen.generate(c, 12).render(64)), 64, px)};
+                Resample.nearest(GrainStatistics.levels(gen.generate(c, 11).render(64), 64), 64, px),
+                Resample.nearest(GrainStatistics.levels(gen.generate(c, 12).render(64), 64), 64, px)};
             for (int k = 0; k < 3; k++) {
                 for (int y = 0; y < px; y++) {
                     for (int x = 0; x < px; x++) {
@@ -154,20 +156,8 @@ public final class GeneratorCalibration {
         }
     }
 
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
-
+    /** Sample standard deviation (n − 1). */
     private static double sd(double[] v) {
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return Math.sqrt(s / (v.length - 1));
+        return Math.sqrt(StatUtils.variance(v));
     }
 }

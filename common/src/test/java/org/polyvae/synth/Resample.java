@@ -37,12 +37,4 @@ final class Resample {
         }
         return out;
     }
-
-    static int[] levels(byte[] gray) {
-        int[] out = new int[gray.length];
-        for (int i = 0; i < gray.length; i++) {
-            out[i] = gray[i] & 0xFF;
-        }
-        return out;
-    }
 }
