@@ -49,9 +49,7 @@ public final class DatasetBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = workDir != null ? workDir : Files.createTempDirectory("polyvae-bench");
         PolyvaeConfig defaults = PolyvaeConfig.defaultsOnly();
-        GrainProcess grains = new GrainProcess(defaults.synth().grainDensity(), defaults.synth().hardCore(),
-                defaults.synth().marginSpacings());
-        MicrostructureGenerator generator = new MicrostructureGenerator(grains);
+        MicrostructureGenerator generator = new MicrostructureGenerator(GrainProcess.of(defaults.synth()));
 
         for (int n : new int[] {32, 64, 128}) {
             femRow(generator, n, defaults.synth().femTolerance());

@@ -16,7 +16,7 @@ final class GridOperator {
     final int stride;
     /** 36 coefficients per node: neighbour nb = 3(di+1)+(dj+1), then the 2x2 block row-major. */
     final double[] a;
-    /** Inverse of each node's diagonal 2x2 block, for the block Gauss-Seidel/Jacobi smoothers. */
+    /** Inverse of each node's diagonal 2x2 block, for the block Gauss-Seidel smoother. */
     final double[] dinv;
 
     GridOperator(int m) {
@@ -127,20 +127,6 @@ final class GridOperator {
                 int d = 4 * p;
                 x[2 * p] += dinv[d] * r0 + dinv[d + 1] * r1;
                 x[2 * p + 1] += dinv[d + 2] * r0 + dinv[d + 3] * r1;
-            }
-        }
-    }
-
-    /** z = D^-1 r on interior nodes (nodal block Jacobi). */
-    void blockJacobi(double[] r, double[] z) {
-        for (int i = 1; i < m; i++) {
-            for (int j = 1; j < m; j++) {
-                int p = i * stride + j;
-                int d = 4 * p;
-                double r0 = r[2 * p];
-                double r1 = r[2 * p + 1];
-                z[2 * p] = dinv[d] * r0 + dinv[d + 1] * r1;
-                z[2 * p + 1] = dinv[d + 2] * r0 + dinv[d + 3] * r1;
             }
         }
     }

@@ -20,21 +20,12 @@ import java.util.Map;
  * Instances are cheap to create and share nothing mutable.
  */
 public final class PlaneStressHomogenizer {
-    /**
-     * Preconditioners kept for measurement (FemThroughput compare). Measured on Voronoi silicon, tol 1e-8,
-     * one thread: multigrid 6 iterations at every n (~9 / 38 ms per solve at n = 64 / 128); reference medium
-     * (isotropic silicon, banded Cholesky cached per n) 7 iterations but O(n^3) per application (30 / 620
-     * ms); nodal block Jacobi 110 / 220 / 420 iterations at n = 32 / 64 / 128 (80 / 770 ms).
-     */
-    enum Preconditioning { MULTIGRID, REFERENCE_MEDIUM, BLOCK_JACOBI }
-
     private static final String[] LOAD_NAMES = {"eps_xx", "eps_yy", "gamma_xy"};
 
     private final int n;
     private final CubicCrystal crystal;
     private final double tolerance;
     private final int maxIterations;
-    private final Preconditioning preconditioning;
     private final GridOperator fine;
     private final Multigrid multigrid;
     private final double[][] u = new double[3][];
@@ -42,16 +33,9 @@ public final class PlaneStressHomogenizer {
     private final double[] z;
     private final double[] p;
     private final double[] q;
-    private final double[] bandWork;
-    private BandCholesky reference;
     private double[][] lastElementK;
 
     public PlaneStressHomogenizer(int n, CubicCrystal crystal, double tolerance, int maxIterations) {
-        this(n, crystal, tolerance, maxIterations, Preconditioning.MULTIGRID);
-    }
-
-    PlaneStressHomogenizer(int n, CubicCrystal crystal, double tolerance, int maxIterations,
-            Preconditioning preconditioning) {
         if (n < 1) {
             throw new IllegalArgumentException("n (image side in pixels) must be >= 1, got " + n);
         }
@@ -69,9 +53,8 @@ public final class PlaneStressHomogenizer {
         this.crystal = crystal;
         this.tolerance = tolerance;
         this.maxIterations = maxIterations;
-        this.preconditioning = preconditioning;
         this.fine = new GridOperator(n);
-        this.multigrid = preconditioning == Preconditioning.MULTIGRID ? new Multigrid(fine) : null;
+        this.multigrid = new Multigrid(fine);
         int size = fine.size();
         for (int k = 0; k < 3; k++) {
             u[k] = new double[size];
@@ -80,7 +63,6 @@ public final class PlaneStressHomogenizer {
         z = new double[size];
         p = new double[size];
         q = new double[size];
-        bandWork = new double[Math.max(1, 2 * (n - 1) * (n - 1))];
     }
 
     public int n() {
@@ -137,11 +119,7 @@ public final class PlaneStressHomogenizer {
     private Homogenized solve(double[][] elementK, double[][] referenceQ) {
         lastElementK = elementK;
         fine.assemble(elementK);
-        switch (preconditioning) {
-            case MULTIGRID -> multigrid.rebuild(elementK, referenceQ);
-            case REFERENCE_MEDIUM -> reference = ReferenceMedium.factor(n, referenceQ);
-            default -> { }
-        }
+        multigrid.rebuild(elementK, referenceQ);
         int iterations = 0;
         for (int k = 0; k < 3; k++) {
             iterations = Math.max(iterations, solveLoadCase(k));
@@ -195,7 +173,7 @@ public final class PlaneStressHomogenizer {
         if (rNorm <= limit) {
             return 0;
         }
-        precondition(r, z);
+        multigrid.apply(r, z);
         System.arraycopy(z, 0, p, 0, p.length);
         double rz = dot(r, z);
         for (int it = 1; it <= maxIterations; it++) {
@@ -212,7 +190,7 @@ public final class PlaneStressHomogenizer {
             if (it == maxIterations) {
                 break;
             }
-            precondition(r, z);
+            multigrid.apply(r, z);
             double rzNew = dot(r, z);
             double beta = rzNew / rz;
             rz = rzNew;
@@ -221,15 +199,6 @@ public final class PlaneStressHomogenizer {
             }
         }
         throw new FemConvergenceException(n, loadName, maxIterations, rNorm / bNorm, tolerance);
-    }
-
-    private void precondition(double[] in, double[] out) {
-        switch (preconditioning) {
-            case MULTIGRID -> multigrid.apply(in, out);
-            case REFERENCE_MEDIUM -> reference.solve(in, out, bandWork);
-            case BLOCK_JACOBI -> fine.blockJacobi(in, out);
-            default -> throw new IllegalStateException();
-        }
     }
 
     /** C_kl = u_k^T K u_l / n^2, summed element by element (boundary rows included). */

@@ -2,6 +2,7 @@ package org.polyvae.image;
 
 import java.util.Arrays;
 import org.polyvae.metrics.GrainStatistics;
+import org.polyvae.synth.VoronoiRaster;
 
 /**
  * Optional post-processing of a decoded sample into a tessellation: one gray per region, sharp boundaries.
@@ -76,20 +77,10 @@ public final class Tessellation {
                 mean[order[k]] = (byte) Math.round(255.0 * (k + 0.5) / regions);
             }
         }
+        int[] nearest = VoronoiRaster.label(cx, cy, size, 1, 0);
         byte[] out = new byte[gray.length];
         for (int i = 0; i < gray.length; i++) {
-            double x = i % size;
-            double y = i / size;
-            int nearest = 0;
-            double best = Double.MAX_VALUE;
-            for (int l = 0; l < regions; l++) {
-                double d = (x - cx[l]) * (x - cx[l]) + (y - cy[l]) * (y - cy[l]);
-                if (d < best) {
-                    best = d;
-                    nearest = l;
-                }
-            }
-            out[i] = mean[nearest];
+            out[i] = mean[nearest[i]];
         }
         return out;
     }

@@ -1,12 +1,15 @@
 package org.polyvae.synth;
 
+import org.polyvae.config.SynthSettings;
+
 /**
  * Parameters of the grain-seed point process: a hard-core (random sequential adsorption) process of
  * fixed intensity, sampled over the window plus a margin so that Voronoi cells cut by the window edge
  * are the cells of an infinite film, not of a finite box.
  *
  * <p>Configured by {@code polyvae.synth.grain-density}, {@code polyvae.synth.hard-core} and
- * {@code polyvae.synth.margin-spacings}.
+ * {@code polyvae.synth.margin-spacings} (see {@link #of}); the shipped values are fitted to the Figure 2
+ * panels by {@code org.polyvae.synth.GeneratorCalibration} (test sources).
  *
  * @param density        grains per µm² of film. One value for every window class: grain size is a
  *                       property of the film, and the size effect (E11 spread shrinking with the window)
@@ -23,9 +26,6 @@ public record GrainProcess(double density, double hardCore, double marginSpacing
 
     public static final double MAX_HARD_CORE = 0.75;
 
-    /** Fitted to the Figure 2 panels by {@code org.polyvae.synth.GeneratorCalibration} (test sources). */
-    public static final GrainProcess CALIBRATED = new GrainProcess(1.05, 0.6, 4.0);
-
     public GrainProcess {
         if (!(density > 0) || Double.isInfinite(density)) {
             throw new IllegalArgumentException("grain density must be a positive number of grains per µm², got " + density);
@@ -37,6 +37,11 @@ public record GrainProcess(double density, double hardCore, double marginSpacing
             throw new IllegalArgumentException("margin must be 2..20 mean spacings (fewer leaves edge artefacts), got "
                     + marginSpacings);
         }
+    }
+
+    /** The process of the synth stage's settings. */
+    public static GrainProcess of(SynthSettings settings) {
+        return new GrainProcess(settings.grainDensity(), settings.hardCore(), settings.marginSpacings());
     }
 
     /** Mean distance between neighbouring seeds, µm. */

@@ -55,18 +55,7 @@ public final class Microstructure {
 
     /** Grain index of every cell of an n×n raster, sampled at cell centres, row-major, row 0 on top. */
     public int[] grainMap(int n) {
-        if (n <= 0) {
-            throw new IllegalArgumentException("raster size must be positive, got " + n);
-        }
-        double h = side() / n;
-        int[] map = new int[n * n];
-        for (int r = 0; r < n; r++) {
-            double y = (r + 0.5) * h;
-            for (int c = 0; c < n; c++) {
-                map[r * n + c] = seeds.nearest((c + 0.5) * h, y);
-            }
-        }
-        return map;
+        return VoronoiRaster.label(seeds, n, side() / n, 0.5);
     }
 
     /** 8-bit gray image (unsigned bytes), gray = round(255·θ/90°) of the grain at each pixel centre. */

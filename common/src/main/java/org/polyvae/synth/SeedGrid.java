@@ -117,8 +117,10 @@ final class SeedGrid {
                     }
                 }
             }
+            // Unvisited rings lie at least r cells away; the margin covers rounding in bucket(), where a
+            // seed on a bucket edge may land in either bucket, so that an exact tie is never missed.
             double bound = r * cell;
-            if (best >= 0 && bestD2 <= bound * bound) {
+            if (best >= 0 && bestD2 < bound * bound * (1 - 1e-9)) {
                 break;
             }
         }

@@ -1,6 +1,7 @@
 package org.polyvae.fem;
 
 import java.util.Random;
+import org.polyvae.synth.VoronoiRaster;
 
 /** Shared test images and reference formulas. */
 final class FemTestSupport {
@@ -22,8 +23,23 @@ final class FemTestSupport {
         return a;
     }
 
+    /** Nearest-seed grains (non-periodic) from seeds uniform in the image, each with a random angle in [0, 90). */
     static double[] voronoi(int n, int grains, long seed) {
-        return FemThroughput.voronoi(n, grains, new Random(seed));
+        Random rnd = new Random(seed);
+        double[] sx = new double[grains];
+        double[] sy = new double[grains];
+        double[] angle = new double[grains];
+        for (int g = 0; g < grains; g++) {
+            sx[g] = rnd.nextDouble() * n;
+            sy[g] = rnd.nextDouble() * n;
+            angle[g] = rnd.nextDouble() * 90;
+        }
+        int[] grain = VoronoiRaster.label(sx, sy, n, 1, 0.5);
+        double[] image = new double[n * n];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = angle[grain[i]];
+        }
+        return image;
     }
 
     /** Isotropic plane-stress stiffness with Poisson ratio 0: diag(E, E, E/2). */

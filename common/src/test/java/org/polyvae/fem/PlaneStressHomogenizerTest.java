@@ -118,19 +118,14 @@ class PlaneStressHomogenizerTest {
     }
 
     @Test
-    void allPreconditionersAndGridSizesAgree() {
+    void bothCoarseSolvesConvergeFastToTheReciprocalSolution() {
         // 24 coarsens to 12 and 6 (exact coarse solve); 35 is odd, so one level with the reference medium.
+        // A wrong coarse solve shows as many more iterations, or as a non-reciprocal average stress.
         for (int n : new int[] {24, 35}) {
-            double[] img = FemTestSupport.voronoi(n, 15, n);
-            double[] expected = null;
-            for (PlaneStressHomogenizer.Preconditioning p : PlaneStressHomogenizer.Preconditioning.values()) {
-                Homogenized r = new PlaneStressHomogenizer(n, SI, 1e-10, 5000, p).homogenize(img);
-                if (expected == null) {
-                    expected = new double[] {r.e11()};
-                } else {
-                    assertEquals(expected[0], r.e11(), 1e-8 * expected[0], p + " n=" + n);
-                }
-            }
+            PlaneStressHomogenizer h = new PlaneStressHomogenizer(n, SI, 1e-10, 5000);
+            Homogenized r = h.homogenize(FemTestSupport.voronoi(n, 15, n));
+            assertMatrixEquals(r.apparentStiffness(), h.lastAverageStress(), 1e-6, "average stress vs energy n=" + n);
+            assertTrue(r.iterations() <= 15, "multigrid PCG iterations at n=" + n + ": " + r.iterations());
         }
     }
 

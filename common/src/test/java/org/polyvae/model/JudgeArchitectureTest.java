@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.WindowClass;
 import org.polyvae.fem.CubicCrystal;
 import org.polyvae.fem.PlaneStressHomogenizer;
@@ -25,7 +26,7 @@ class JudgeArchitectureTest {
 
     /** Images of every class with one-hot class labels and standardised FE E11 (mean 149, sd 4 GPa). */
     private static MultiDataSet data(int perClass, long seed) {
-        MicrostructureGenerator gen = new MicrostructureGenerator(GrainProcess.CALIBRATED);
+        MicrostructureGenerator gen = new MicrostructureGenerator(GrainProcess.of(PolyvaeConfig.defaultsOnly().synth()));
         PlaneStressHomogenizer fem = new PlaneStressHomogenizer(16, CubicCrystal.SILICON, 1e-6, 1000);
         int n = perClass * CLASSES.length;
         float[] pixels = new float[n * RES * RES];

@@ -42,7 +42,7 @@ class VaeArchitectureTest {
 
     /** Gray microstructure images in [0,1], NCHW. */
     static INDArray images(int count, long seed) {
-        MicrostructureGenerator gen = new MicrostructureGenerator(GrainProcess.CALIBRATED);
+        MicrostructureGenerator gen = new MicrostructureGenerator(GrainProcess.of(PolyvaeConfig.defaultsOnly().synth()));
         float[] data = new float[count * RES * RES];
         for (int i = 0; i < count; i++) {
             byte[] gray = gen.generate(WindowClass.W3, seed + i).render(RES);

@@ -5,10 +5,14 @@ import java.io.File;
 import java.io.IOException;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.apache.commons.math3.stat.StatUtils;
+import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.WindowClass;
+import org.polyvae.metrics.GrainStatistics;
 
 /**
- * Rerunnable calibration of {@link GrainProcess#CALIBRATED} against the Figure 2 panels (not a test):
+ * Rerunnable calibration of the shipped {@code polyvae.synth.grain-density} and {@code hard-core}
+ * (conf/application.conf) against the Figure 2 panels (not a test):
  * <pre>
  *   mvn -o -q -B -pl common test-compile
  *   java -cp common/target/classes:common/target/test-classes org.polyvae.synth.GeneratorCalibration [scan|table|png]
@@ -16,7 +20,7 @@ import org.polyvae.data.WindowClass;
  * {@code scan} fits density and hard core: each class contributes ((synthetic mean − reference)/synthetic
  * sd)² of the 64 px grain count — one panel per class is one draw, so the image-to-image spread is its
  * uncertainty — plus the same term for the grain-area CV of the 5×5 and 10×10 panels, which is what
- * separates regular from Poisson grains. {@code table} prints reference vs CALIBRATED, {@code png}
+ * separates regular from Poisson grains. {@code table} prints reference vs the shipped defaults (or the given density and hard core), {@code png}
  * writes reference | synthetic | synthetic sheets to /tmp/polyvae-synth-calibration.
  */
 public final class GeneratorCalibration {
@@ -27,7 +31,7 @@ public final class GeneratorCalibration {
         String mode = args.length > 0 ? args[0] : "table";
         GrainProcess p = args.length >= 3
                 ? new GrainProcess(Double.parseDouble(args[1]), Double.parseDouble(args[2]), 4)
-                : GrainProcess.CALIBRATED;
+                : GrainProcess.of(PolyvaeConfig.defaultsOnly().synth());
         switch (mode) {
             case "scan" -> scan();
             case "table" -> table(p);
@@ -60,7 +64,7 @@ public final class GeneratorCalibration {
             area += pm.meanArea64();
             visible += m.visibleGrains();
         }
-        return new Summary(mean(g), sd(g), full / images, flat / images, area / images, mean(cv), sd(cv),
+        return new Summary(StatUtils.mean(g), sd(g), full / images, flat / images, area / images, StatUtils.mean(cv), sd(cv),
                 visible / images);
     }
 
@@ -137,8 +141,8 @@ public final class GeneratorCalibration {
         for (WindowClass c : WindowClass.values()) {
             BufferedImage sheet = new BufferedImage(3 * px + 2 * gap, px, BufferedImage.TYPE_BYTE_GRAY);
             int[][] panels = {ReferencePanels.panel(c),
-                Resample.nearest(Resample.levels(gen.generate(c, 11).render(64)), 64, px),
-                Resample.nearest(Resample.levels(gen.generate(c, 12).render(64)), 64, px)};
+                Resample.nearest(GrainStatistics.levels(gen.generate(c, 11).render(64), 64), 64, px),
+                Resample.nearest(GrainStatistics.levels(gen.generate(c, 12).render(64), 64), 64, px)};
             for (int k = 0; k < 3; k++) {
                 for (int y = 0; y < px; y++) {
                     for (int x = 0; x < px; x++) {
@@ -152,20 +156,8 @@ public final class GeneratorCalibration {
         }
     }
 
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
-
+    /** Sample standard deviation (n − 1). */
     private static double sd(double[] v) {
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return Math.sqrt(s / (v.length - 1));
+        return Math.sqrt(StatUtils.variance(v));
     }
 }

@@ -12,18 +12,22 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
+import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.WindowClass;
 
 class MicrostructureGeneratorTest {
 
-    private final MicrostructureGenerator gen = new MicrostructureGenerator(GrainProcess.CALIBRATED);
+    /** The shipped defaults (conf/application.conf), which the synth stage uses unless told otherwise. */
+    private static final GrainProcess SHIPPED = GrainProcess.of(PolyvaeConfig.defaultsOnly().synth());
+
+    private final MicrostructureGenerator gen = new MicrostructureGenerator(SHIPPED);
 
     @Test
     void sameClassAndSeedGiveIdenticalImagesOnAnyThread() throws Exception {
         byte[] here = gen.generate(WindowClass.W10, 42).render(128);
         byte[] elsewhere = CompletableFuture.supplyAsync(() -> {
             gen.generate(WindowClass.W10, 41);
-            return new MicrostructureGenerator(GrainProcess.CALIBRATED).generate(WindowClass.W10, 42).render(128);
+            return new MicrostructureGenerator(SHIPPED).generate(WindowClass.W10, 42).render(128);
         }).get();
         assertArrayEquals(here, elsewhere);
         assertArrayEquals(gen.generate(WindowClass.W2, 7).elementAngles(64),
@@ -87,7 +91,7 @@ class MicrostructureGeneratorTest {
 
     @Test
     void seedsRespectTheHardCoreDistance() {
-        GrainProcess p = GrainProcess.CALIBRATED;
+        GrainProcess p = SHIPPED;
         for (long seed = 0; seed < 5; seed++) {
             Microstructure m = gen.generate(WindowClass.W10, seed);
             double min = Double.POSITIVE_INFINITY;
@@ -103,8 +107,8 @@ class MicrostructureGeneratorTest {
     }
 
     @Test
-    void seedsCoverTheWindowAndMarginAtTheCalibratedDensity() {
-        GrainProcess p = GrainProcess.CALIBRATED;
+    void seedsCoverTheWindowAndMarginAtTheConfiguredDensity() {
+        GrainProcess p = SHIPPED;
         Microstructure m = gen.generate(WindowClass.W10, 9);
         double lo = -p.margin();
         double hi = 10 + p.margin();
@@ -150,7 +154,7 @@ class MicrostructureGeneratorTest {
         }
         // both areas are 36 µm²
         assertEquals(interiorSeeds, borderSeeds, 0.06 * interiorSeeds, "seeds in the border strip vs the interior");
-        assertEquals(GrainProcess.CALIBRATED.density(), interiorSeeds / (36.0 * images), 0.05);
+        assertEquals(SHIPPED.density(), interiorSeeds / (36.0 * images), 0.05);
         assertEquals(centreGrains / images, edgeGrains / images, 0.8, "grains per 2×2 µm patch, centre vs edge");
     }
 
@@ -201,7 +205,7 @@ class MicrostructureGeneratorTest {
 
     @Test
     void theMostRegularAllowedProcessDoesNotJam() {
-        Microstructure m = new MicrostructureGenerator(GrainProcess.CALIBRATED.withHardCore(GrainProcess.MAX_HARD_CORE))
+        Microstructure m = new MicrostructureGenerator(SHIPPED.withHardCore(GrainProcess.MAX_HARD_CORE))
                 .generate(WindowClass.W10, 1);
         assertTrue(m.seedCount() > 100);
     }

@@ -36,13 +36,13 @@ record PanelMeasurement(int grains64, int grainsFull, double flatShare64, double
 
     /** A synthetic image taken through the reference panels' route (64 px → 264 px → 64 px). */
     static PanelMeasurement ofSynthetic(Microstructure m) {
-        int[] native64 = Resample.levels(m.render(MEASURE_PX));
+        int[] native64 = GrainStatistics.levels(m.render(MEASURE_PX), MEASURE_PX);
         return ofPanel(Resample.nearest(native64, MEASURE_PX, ReferencePanels.PANEL_PX));
     }
 
     /** Alternative route: a sharp 264 px render (for checking that the route does not matter much). */
     static PanelMeasurement ofSharpRender(Microstructure m) {
-        return ofPanel(Resample.levels(m.render(ReferencePanels.PANEL_PX)));
+        return ofPanel(GrainStatistics.levels(m.render(ReferencePanels.PANEL_PX), ReferencePanels.PANEL_PX));
     }
 
     static PanelMeasurement ofReference(WindowClass c) {

@@ -3,8 +3,9 @@ package org.polyvae.synth;
 import org.polyvae.image.GrayImages;
 
 /**
- * Test-side resampling for calibration, on integer gray levels. The downscale is the dataset reader's
- * ({@link GrayImages#areaAverage}), because the measurement must see images as the model and the judge do.
+ * Test-side resampling for calibration. Downscaling is the dataset reader's area average
+ * ({@link GrayImages#areaAverage}), so that the panels are measured through the same resize as the
+ * images the model and the judge see.
  */
 final class Resample {
 
@@ -13,14 +14,14 @@ final class Resample {
 
     /** Area-average downscale of a square image of gray levels, rounded back to levels. */
     static int[] areaAverage(int[] src, int from, int to) {
-        float[] levels = new float[src.length];
+        float[] f = new float[src.length];
         for (int i = 0; i < src.length; i++) {
-            levels[i] = src[i];
+            f[i] = src[i];
         }
-        float[] small = GrayImages.areaAverage(levels, from, from, to);
-        int[] out = new int[small.length];
-        for (int i = 0; i < small.length; i++) {
-            out[i] = Math.round(small[i]);
+        float[] scaled = GrayImages.areaAverage(f, from, from, to);
+        int[] out = new int[scaled.length];
+        for (int i = 0; i < scaled.length; i++) {
+            out[i] = Math.round(scaled[i]);
         }
         return out;
     }
@@ -33,14 +34,6 @@ final class Resample {
             for (int c = 0; c < to; c++) {
                 out[r * to + c] = src[sr * from + (int) ((c + 0.5) * from / to)];
             }
-        }
-        return out;
-    }
-
-    static int[] levels(byte[] gray) {
-        int[] out = new int[gray.length];
-        for (int i = 0; i < gray.length; i++) {
-            out[i] = gray[i] & 0xFF;
         }
         return out;
     }

@@ -26,13 +26,13 @@ import org.polyvae.config.TrainSettings;
 import org.polyvae.data.DatasetIndex;
 import org.polyvae.data.ImageEntry;
 import org.polyvae.data.LabeledImage;
+import org.polyvae.data.Seeds;
 import org.polyvae.data.WindowClass;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.job.data.DatasetRdd;
 import org.polyvae.job.data.DatasetReader;
 import org.polyvae.job.output.Fingerprints;
 import org.polyvae.job.output.OutputLayout;
-import org.polyvae.job.synth.SynthPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -118,8 +118,7 @@ public final class BatchExport {
         if (fraction <= 0) {
             return false;
         }
-        long h = SynthPlan.imageSeed(splitSeed, windowClass, imageNumber);
-        return (h >>> 11) * 0x1.0p-53 < fraction;
+        return Seeds.uniform(Seeds.image(splitSeed, windowClass, imageNumber)) < fraction;
     }
 
     /** A deterministic shuffle (sort by a hash of class and number), then batches of batch-size per partition. */
@@ -127,7 +126,7 @@ public final class BatchExport {
         int partitions = Math.max(1, sc.defaultParallelism());
         long seed = train.splitSeed();
         JavaRDD<LabeledImage> shuffled = images
-                .mapToPair(i -> new Tuple2<>(SynthPlan.imageSeed(seed ^ 0x5DEECE66DL, i.windowClass(), i.index()), i))
+                .mapToPair(i -> new Tuple2<>(Seeds.image(seed ^ 0x5DEECE66DL, i.windowClass(), i.index()), i))
                 .sortByKey(true, partitions).values();
         SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
         String targetUri = target.toString();

@@ -6,9 +6,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.data.Seeds;
 import org.polyvae.image.GrayImages;
 import org.polyvae.job.output.TrainedModel;
-import org.polyvae.job.synth.SynthPlan;
 import org.polyvae.model.VaeArchitecture;
 import org.polyvae.model.VaeBatches;
 
@@ -61,12 +61,8 @@ final class LatentSampler {
         return codeLength;
     }
 
-    static long sampleSeed(long seed, int index) {
-        return SynthPlan.mix64(seed ^ SynthPlan.mix64(0x73616D706CL + index));
-    }
-
     double[] latent(int index) {
-        Random r = new Random(sampleSeed(seed, index));
+        Random r = new Random(Seeds.sample(seed, index));
         double[] z = new double[codeLength];
         for (int j = 0; j < codeLength; j++) {
             z[j] = temperature * r.nextGaussian();

@@ -20,6 +20,7 @@ import org.polyvae.config.ConfigError;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.config.SampleSettings;
 import org.polyvae.image.ContactSheet;
+import org.polyvae.data.Seeds;
 import org.polyvae.data.WindowClass;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.io.HadoopFiles;
@@ -111,7 +112,7 @@ public final class SampleStage {
                     : onExecutors(sc, zip, codeLength, classes, out.tmp());
             int size = (int) Math.round(Math.sqrt(written.get(0).raw().length));
             SampleManifest.write(fs, out.tmp(), codeLength, sampler.conditional(), () -> IntStream.range(0, s.count())
-                    .mapToObj(i -> new SampleManifest.Row(files.name(i), LatentSampler.sampleSeed(s.seed(), i),
+                    .mapToObj(i -> new SampleManifest.Row(files.name(i), Seeds.sample(s.seed(), i),
                             sampler.conditional() ? sampler.windowClass(i) : null, sampler.latent(i)))
                     .iterator());
             writeSheets(fs, out.tmp(), written, size, sampler);

@@ -46,8 +46,7 @@ final class SynthWorker implements FlatMapFunction<Iterator<SynthTask>, SynthRec
     public Iterator<SynthRecord> call(Iterator<SynthTask> tasks) throws Exception {
         Path root = new Path(tmpRoot);
         FileSystem fs = DataFileSystems.get(root, hadoopConf.value());
-        MicrostructureGenerator generator = new MicrostructureGenerator(
-                new GrainProcess(settings.grainDensity(), settings.hardCore(), settings.marginSpacings()));
+        MicrostructureGenerator generator = new MicrostructureGenerator(GrainProcess.of(settings));
         PlaneStressHomogenizer fem = new PlaneStressHomogenizer(settings.labelResolution(), CubicCrystal.SILICON,
                 settings.femTolerance(), settings.femMaxIterations());
         List<SynthRecord> records = new ArrayList<>();

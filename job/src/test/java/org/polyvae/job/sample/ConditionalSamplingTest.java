@@ -27,7 +27,8 @@ import org.polyvae.job.train.TrainStage;
 
 /**
  * A class-conditional model through the stages after train: samples of requested classes (manifest,
- * statistics), the report's class figure, and the judge's agreement with the requested classes.
+ * statistics), the report's class figure, the judge's confusion by requested class, and whether the class
+ * input steers the decoder at all. Trained long enough (24 images per class, 6 epochs) for the last.
  */
 class ConditionalSamplingTest {
     private static JavaSparkContext sc;
@@ -51,10 +52,11 @@ class ConditionalSamplingTest {
 
     static PolyvaeConfig config(String samples, String... extra) {
         List<String> o = new ArrayList<>(List.of("polyvae.data.dir=" + tmp.resolve("data").toUri(),
-                "polyvae.output.dir=" + tmp.resolve("out").toUri(), "polyvae.synth.count-per-class=12",
+                "polyvae.output.dir=" + tmp.resolve("out").toUri(), "polyvae.synth.count-per-class=24",
                 "polyvae.synth.image-size=32", "polyvae.synth.label-resolution=8", "polyvae.data.resolution=16",
                 "polyvae.data.classes=[2, 5, 10]", "polyvae.model.conditional=true",
-                "polyvae.model.encoder-channels=[8, 16]", "polyvae.train.epochs=2", "polyvae.train.batch-size=8",
+                "polyvae.model.encoder-channels=[8, 16]", "polyvae.model.learning-rate=0.01", "polyvae.train.epochs=6",
+                "polyvae.train.batch-size=8",
                 "polyvae.train.validation-fraction=0.25", "polyvae.sample.dir=" + tmp.resolve(samples).toUri(),
                 "polyvae.sample.count=12", "polyvae.evaluate.channels=[8, 16]", "polyvae.evaluate.feature-width=16",
                 "polyvae.evaluate.epochs=2", "polyvae.explore.traversal-dims=2", "polyvae.explore.traversal-steps=3"));
@@ -87,18 +89,13 @@ class ConditionalSamplingTest {
         new EvaluateStage(c).run(sc);
         JsonNode raw = new ObjectMapper().readTree(tmp.resolve("out/evaluation/evaluation.json").toFile()).at("/sets/0");
         JsonNode cond = raw.path("conditioning");
-        double agreement = cond.path("agreement").asDouble(-1);
-        assertTrue(agreement >= 0 && agreement <= 1, cond.toString());
-        long filedAsRequested = 0;
         for (int k = 0; k < 3; k++) {
             long row = 0;
             for (JsonNode v : cond.path("confusion").path(k)) {
                 row += v.asLong();
             }
             assertEquals(4, row, "4 samples requested per class: " + cond.path("confusion"));
-            filedAsRequested += cond.path("confusion").path(k).path(k).asLong();
         }
-        assertEquals(filedAsRequested / 12.0, agreement, 1e-12);
         assertEquals(3, cond.path("agreementPerClass").size());
         assertTrue(Files.readString(tmp.resolve("out/evaluation/index.html")).contains("filed as requested"));
     }
@@ -139,5 +136,53 @@ class ConditionalSamplingTest {
         assertEquals(24, files.minArea(64, 0), "window unknown (unconditional model): tessellate-min-area");
         assertEquals(24, new SampleFiles(config("x", "polyvae.sample.tessellate-min-grain-um2=0",
                 "polyvae.sample.tessellate-min-area=24").sample()).minArea(64, 2), "0 = always tessellate-min-area");
+    }
+
+    /**
+     * The class input steers the decoder the way the window does. The same z's decoded as 2 µm and as 10 µm
+     * give different images, and z moves the image more at 2 µm: there a few large grains fill the image and
+     * z sets them, while 10 µm grains are smaller than a pixel at 16 px, so the decoder draws the class's
+     * texture whatever z. A sampler that ignores the class gives equal images; a model trained without
+     * (or with wrong) classes does not order the two.
+     */
+    private static int codeLength() {
+        return config("samples").model().codeLength();
+    }
+
+    @Test
+    void theClassInputChangesTheSamplesTheWayTheWindowDoes() throws IOException {
+        byte[] decoder = Files.readAllBytes(tmp.resolve("out/model/decoder.zip"));
+        int n = LatentSampler.BATCH;
+        byte[][] small = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {2}).decode(0, n);
+        byte[][] large = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {10}).decode(0, n);
+        double difference = 0;
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < small[i].length; k++) {
+                difference += Math.abs((small[i][k] & 0xff) - (large[i][k] & 0xff)) / (double) (n * small[i].length);
+            }
+        }
+        double zSmall = zDrivenVariation(small);
+        double zLarge = zDrivenVariation(large);
+        String values = String.format(java.util.Locale.ROOT, "mean |2 µm − 10 µm| %.2f gray; z-driven sd 2 µm %.2f, 10 µm %.2f",
+                difference, zSmall, zLarge);
+        assertTrue(difference > 2, values);
+        assertTrue(zSmall > 2 * zLarge, values);
+    }
+
+    /** Gray sd across samples at each pixel, averaged over pixels: how much z changes the decoded image. */
+    private static double zDrivenVariation(byte[][] images) {
+        int pixels = images[0].length;
+        double variance = 0;
+        for (int k = 0; k < pixels; k++) {
+            double mean = 0;
+            for (byte[] image : images) {
+                mean += (image[k] & 0xff) / (double) images.length;
+            }
+            for (byte[] image : images) {
+                double d = (image[k] & 0xff) - mean;
+                variance += d * d / ((double) images.length * pixels);
+            }
+        }
+        return Math.sqrt(variance);
     }
 }

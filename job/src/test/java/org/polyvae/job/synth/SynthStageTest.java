@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.LabeledImage;
+import org.polyvae.data.Seeds;
 import org.polyvae.data.WindowClass;
 import org.polyvae.fem.CubicCrystal;
 import org.polyvae.fem.PlaneStressHomogenizer;
@@ -103,11 +104,11 @@ class SynthStageTest {
         long missing = summary.classes().values().stream().mapToLong(SynthSummary.ClassStats::missingNumbers).sum();
         assertTrue(missing > 0, "with missing-fraction 0.1 some numbers are left out, as in the original");
         var settings = config.synth();
-        MicrostructureGenerator generator = new MicrostructureGenerator(GrainProcess.CALIBRATED);
+        MicrostructureGenerator generator = new MicrostructureGenerator(GrainProcess.of(settings));
         PlaneStressHomogenizer fem = new PlaneStressHomogenizer(LABEL_RESOLUTION, CubicCrystal.SILICON,
                 settings.femTolerance(), settings.femMaxIterations());
         for (LabeledImage image : images) {
-            long seed = SynthPlan.imageSeed(settings.seed(), image.windowClass(), image.index());
+            long seed = Seeds.image(settings.seed(), image.windowClass(), image.index());
             double e11 = fem.homogenize(generator.generate(image.windowClass(), seed)
                     .elementAngles(LABEL_RESOLUTION)).e11();
             assertEquals(e11, image.e11(), 1e-4, image.toString());
