@@ -15,24 +15,15 @@ import org.polyvae.model.EvaluatorArchitecture;
 /**
  * The trained judge as it travels to the executors: the network's bytes (cnn.zip), the window classes its
  * softmax head orders, and the training split's E11 mean and standard deviation that its regression head
- * predicts in units of. A plain class, not a record: Spark's Kryo cannot serialise records.
+ * predicts in units of.
  */
-final class Judge implements Serializable {
-    private static final long serialVersionUID = 1L;
-
-    private final byte[] cnnZip;
-    private final int[] micrometres;
-    private final double e11Mean;
-    private final double e11Std;
-
-    Judge(byte[] cnnZip, int[] micrometres, double e11Mean, double e11Std) {
-        this.cnnZip = cnnZip;
-        this.micrometres = micrometres.clone();
-        this.e11Mean = e11Mean;
-        this.e11Std = e11Std;
+record Judge(byte[] cnnZip, int[] micrometres, double e11Mean, double e11Std) implements Serializable {
+    Judge {
+        micrometres = micrometres.clone();
     }
 
-    int[] micrometres() {
+    @Override
+    public int[] micrometres() {
         return micrometres.clone();
     }
 
