@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.polyvae.data.WindowClass;
 import org.polyvae.model.EvaluatorArchitecture;
+import org.polyvae.model.VaeBatches;
 
 /**
  * The trained judge as it travels to the executors: the network's bytes (cnn.zip), the window classes its
@@ -37,12 +38,7 @@ record Judge(byte[] cnnZip, int[] micrometres, double e11Mean, double e11Std) im
 
     /** Class index of a window size, or -1 when the judge does not know it. */
     int classIndex(int um) {
-        for (int i = 0; i < micrometres.length; i++) {
-            if (micrometres[i] == um) {
-                return i;
-            }
-        }
-        return -1;
+        return VaeBatches.classIndex(um, micrometres);
     }
 
     String classToken(int classIndex) {
