@@ -107,8 +107,7 @@ public final class TrainStage {
         LossEvaluator evaluator = new LossEvaluator(loader);
         IntFunction<String> advice = epoch -> divergenceAdvice(epoch > 1 ? checkpoints.file(epoch - 1).toString() : null);
         double[] elapsed = {0};
-        return averaging.fitEpochs(first, train.epochs(), batches.train(), loader, "the training loss", advice,
-                (fitted, net) -> {
+        ParameterAveraging.EpochListener afterEpoch = (fitted, net) -> {
             int epoch = fitted.number();
             double seconds = fitted.seconds();
             elapsed[0] += seconds;
@@ -136,7 +135,9 @@ public final class TrainStage {
                         + "executor(s) joined, parameter averaging carried on", epoch, f.executorsLost(),
                         f.tasksFailed(), f.executorsAdded());
             }
-        });
+        };
+        return averaging.fitEpochs(first, train.epochs(), batches.train(), loader, "the training loss", advice,
+                afterEpoch);
     }
 
     /** What to do when the VAE diverged: where the last good parameters are, and which setting to lower. */
