@@ -46,7 +46,12 @@ public final class ParameterAveraging {
         }
     }
 
-    /** One fitted epoch: the order its batch files were handed out in, DL4J's score, and its wall time. */
+    /**
+     * One fitted epoch: the order its batch files were handed out in, DL4J's score, its wall time, and the
+     * learning rate of the network's schedule for it. (DL4J 1.0.0-M2's workers build their network from
+     * {@code ComputationGraphConfiguration.clone()}, which drops the epoch count set here, so a per-epoch
+     * schedule does not reach them: they train at the epoch-1 rate.)
+     */
     public record Epoch(int number, List<String> order, double score, double seconds, double learningRate) {
     }
 
