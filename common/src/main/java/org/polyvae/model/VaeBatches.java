@@ -1,5 +1,6 @@
 package org.polyvae.model;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,12 +30,44 @@ public final class VaeBatches {
         return new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {images, zeros});
     }
 
-    /** [n, {@link VaeArchitecture#CLASSES}]: row i is the one-hot of window size micrometres[i] (µm). */
+    /**
+     * [n, {@link VaeArchitecture#CLASSES}]: row i is the one-hot of window size micrometres[i] (µm), in the
+     * VAE's class order (every {@link WindowClass}, ascending).
+     */
     public static INDArray oneHot(int[] micrometres) {
-        float[] v = new float[micrometres.length * VaeArchitecture.CLASSES];
-        for (int i = 0; i < micrometres.length; i++) {
-            v[i * VaeArchitecture.CLASSES + WindowClass.ofMicrometres(micrometres[i]).index()] = 1f;
-        }
-        return Nd4j.create(v, new long[] {micrometres.length, VaeArchitecture.CLASSES});
+        return oneHot(micrometres, VAE_ORDER);
     }
+
+    /**
+     * [n, classOrder.length]: row i is 1 in the column of micrometres[i] in {@code classOrder} (µm); the
+     * one encoding of a window class, in whichever order a network's class input or output has.
+     *
+     * @throws IllegalArgumentException if a window size is not in {@code classOrder}
+     */
+    public static INDArray oneHot(int[] micrometres, int[] classOrder) {
+        float[] v = new float[micrometres.length * classOrder.length];
+        for (int i = 0; i < micrometres.length; i++) {
+            int c = classIndex(micrometres[i], classOrder);
+            if (c < 0) {
+                throw new IllegalArgumentException("a " + micrometres[i] + " µm image; the classes are "
+                        + Arrays.toString(classOrder) + " µm");
+            }
+            v[i * classOrder.length + c] = 1f;
+        }
+        return Nd4j.create(v, new long[] {micrometres.length, classOrder.length});
+    }
+
+    /** The column of window size {@code micrometres} in {@code classOrder}, or -1 when it is not there. */
+    public static int classIndex(int micrometres, int[] classOrder) {
+        for (int i = 0; i < classOrder.length; i++) {
+            if (classOrder[i] == micrometres) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The VAE's class order: {@link WindowClass#index()}. */
+    private static final int[] VAE_ORDER = Arrays.stream(WindowClass.values()).mapToInt(WindowClass::micrometres)
+            .toArray();
 }

@@ -2,8 +2,12 @@ package org.polyvae.job;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.polyvae.job.spark.RecordsKryoRegistrator;
 
-/** The Spark context the stage tests run in: local[2] on loopback, no UI, Kryo with ND4J's registrator. */
+/**
+ * The Spark context the stage tests run in: local[2] on loopback, no UI, Kryo with the CLI's registrator
+ * (ND4J's registrations and records).
+ */
 public final class LocalSpark {
     private LocalSpark() {
     }
@@ -13,6 +17,6 @@ public final class LocalSpark {
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator"));
+                .set("spark.kryo.registrator", RecordsKryoRegistrator.class.getName()));
     }
 }

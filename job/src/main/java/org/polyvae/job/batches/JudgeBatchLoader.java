@@ -2,12 +2,12 @@ package org.polyvae.job.batches;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import org.deeplearning4j.core.loader.MultiDataSetLoader;
 import org.nd4j.common.loader.Source;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.model.VaeBatches;
 
 /**
  * Loads an exported batch file (the VAE's, see {@code BatchExport}) as a judge minibatch: the images, and
@@ -35,29 +35,16 @@ public final class JudgeBatchLoader implements MultiDataSetLoader {
 
     MultiDataSet toJudge(MultiDataSet file, String path) throws IOException {
         INDArray meta = file.getLabels(0);
-        int n = (int) meta.size(0);
-        float[] oneHot = new float[n * micrometres.length];
-        float[] e11 = new float[n];
-        for (int i = 0; i < n; i++) {
-            int um = meta.getInt(i, 0);
-            int c = indexOf(um);
-            if (c < 0) {
-                throw new IOException("batch file " + path + " holds a " + um + " µm image; the judge is trained on "
-                        + Arrays.toString(micrometres) + " µm (polyvae.data.classes)");
-            }
-            oneHot[i * micrometres.length + c] = 1;
-            e11[i] = (float) ((meta.getDouble(i, 1) - e11Mean) / e11Std);
+        INDArray classes;
+        try {
+            classes = VaeBatches.oneHot(meta.getColumn(0).toIntVector(), micrometres);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("batch file " + path + " holds " + e.getMessage()
+                    + " (the judge's, polyvae.data.classes)", e);
         }
+        INDArray e11 = meta.getColumn(1).castTo(DataType.DOUBLE).sub(e11Mean).divi(e11Std).castTo(DataType.FLOAT)
+                .reshape(meta.size(0), 1);
         return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {file.getFeatures(0)},
-                new INDArray[] {Nd4j.create(oneHot, new long[] {n, micrometres.length}), Nd4j.create(e11, new long[] {n, 1})});
-    }
-
-    private int indexOf(int um) {
-        for (int i = 0; i < micrometres.length; i++) {
-            if (micrometres[i] == um) {
-                return i;
-            }
-        }
-        return -1;
+                new INDArray[] {classes, e11});
     }
 }

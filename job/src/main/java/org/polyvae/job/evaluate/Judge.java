@@ -11,28 +11,20 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.polyvae.data.WindowClass;
 import org.polyvae.model.JudgeArchitecture;
+import org.polyvae.model.VaeBatches;
 
 /**
  * The trained judge as it travels to the executors: the network's bytes (cnn.zip), the window classes its
  * softmax head orders, and the training split's E11 mean and standard deviation that its regression head
- * predicts in units of. A plain class, not a record: Spark's Kryo cannot serialise records.
+ * predicts in units of.
  */
-final class Judge implements Serializable {
-    private static final long serialVersionUID = 1L;
-
-    private final byte[] cnnZip;
-    private final int[] micrometres;
-    private final double e11Mean;
-    private final double e11Std;
-
-    Judge(byte[] cnnZip, int[] micrometres, double e11Mean, double e11Std) {
-        this.cnnZip = cnnZip;
-        this.micrometres = micrometres.clone();
-        this.e11Mean = e11Mean;
-        this.e11Std = e11Std;
+record Judge(byte[] cnnZip, int[] micrometres, double e11Mean, double e11Std) implements Serializable {
+    Judge {
+        micrometres = micrometres.clone();
     }
 
-    int[] micrometres() {
+    @Override
+    public int[] micrometres() {
         return micrometres.clone();
     }
 
@@ -46,12 +38,7 @@ final class Judge implements Serializable {
 
     /** Class index of a window size, or -1 when the judge does not know it. */
     int classIndex(int um) {
-        for (int i = 0; i < micrometres.length; i++) {
-            if (micrometres[i] == um) {
-                return i;
-            }
-        }
-        return -1;
+        return VaeBatches.classIndex(um, micrometres);
     }
 
     String classToken(int classIndex) {

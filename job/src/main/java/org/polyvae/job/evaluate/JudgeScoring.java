@@ -1,22 +1,16 @@
 package org.polyvae.job.evaluate;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.SerializableConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.image.GrayImageDecoder;
 import org.polyvae.image.GrayImages;
-import org.polyvae.job.batches.VaeBatchLoader;
+import org.polyvae.job.spark.ModelPartitions;
 
 /**
  * Runs the judge on the executors: over exported batch files (real images with their labels) or over image
@@ -30,94 +24,56 @@ final class JudgeScoring {
     private JudgeScoring() {
     }
 
+    /** The judge and its network, restored once per task. */
+    private record Restored(Judge judge, ComputationGraph net) {
+        static Restored of(Judge judge) throws IOException {
+            return new Restored(judge, judge.restore());
+        }
+    }
+
     /** Every image of the given batch files, in file order. */
     static List<Scored> batchFiles(JavaSparkContext sc, Judge judge, List<String> files) {
-        if (files.isEmpty()) {
-            return List.of();
-        }
-        Broadcast<Judge> b = sc.broadcast(judge);
-        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
-        FlatMapFunction<Iterator<String>, Scored> work = paths -> {
-            List<Scored> out = new ArrayList<>();
-            if (!paths.hasNext()) {
-                return out.iterator();
-            }
-            Judge j = b.value();
-            ComputationGraph net = j.restore();
-            while (paths.hasNext()) {
-                String p = paths.next();
-                Path path = new Path(p);
-                MultiDataSet batch;
-                try (InputStream in = path.getFileSystem(conf.value()).open(path)) {
-                    batch = VaeBatchLoader.read(in, p);
+        return ModelPartitions.of(sc, judge, Restored::of).mapBatches(files, (r, p, batch) -> {
+            Judge j = r.judge();
+            INDArray x = batch.getFeatures(0);
+            INDArray meta = batch.getLabels(0);
+            Judge.Output o = j.apply(r.net(), x);
+            float[][] px = Judge.rows(x);
+            int size = (int) x.size(2);
+            List<Scored> out = new ArrayList<>(px.length);
+            for (int i = 0; i < px.length; i++) {
+                int um = meta.getInt(i, 0);
+                int c = j.classIndex(um);
+                if (c < 0) {
+                    throw new IOException("batch file " + p + " holds a " + um + " µm image; the judge knows "
+                            + java.util.Arrays.toString(j.micrometres()) + " µm");
                 }
-                INDArray x = batch.getFeatures(0);
-                INDArray meta = batch.getLabels(0);
-                Judge.Output o = j.apply(net, x);
-                float[][] px = Judge.rows(x);
-                int size = (int) x.size(2);
-                for (int i = 0; i < px.length; i++) {
-                    int um = meta.getInt(i, 0);
-                    int c = j.classIndex(um);
-                    if (c < 0) {
-                        throw new IOException("batch file " + p + " holds a " + um + " µm image; the judge knows "
-                                + java.util.Arrays.toString(j.micrometres()) + " µm");
-                    }
-                    out.add(new Scored(new Path(p).getName() + "#" + i, c, meta.getDouble(i, 1), o.probabilities()[i],
-                            o.e11()[i], o.features()[i], GrayImages.toBytes(px[i]), size));
-                }
+                out.add(new Scored(new Path(p).getName() + "#" + i, c, meta.getDouble(i, 1), o.probabilities()[i],
+                        o.e11()[i], o.features()[i], GrayImages.toBytes(px[i]), size));
             }
-            return out.iterator();
-        };
-        List<Scored> all = sc.parallelize(files, Math.max(1, Math.min(files.size(), 4 * sc.defaultParallelism())))
-                .mapPartitions(work).collect();
-        b.destroy();
-        return all;
+            return out;
+        });
     }
 
     /** Image files (PNG, JPEG, ...) decoded to {@code resolution}², in the order given. */
     static List<Scored> imageFiles(JavaSparkContext sc, Judge judge, List<String> files, int resolution) {
-        if (files.isEmpty()) {
-            return List.of();
-        }
-        Broadcast<Judge> b = sc.broadcast(judge);
-        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
-        FlatMapFunction<Iterator<String>, Scored> work = paths -> {
-            List<Scored> out = new ArrayList<>();
-            if (!paths.hasNext()) {
-                return out.iterator();
-            }
-            Judge j = b.value();
-            ComputationGraph net = j.restore();
-            List<String> names = new ArrayList<>();
-            List<float[]> images = new ArrayList<>();
+        return ModelPartitions.of(sc, judge, Restored::of).mapFiles(files, CHUNK, (r, paths, contents) -> {
+            List<float[]> images = new ArrayList<>(paths.size());
             try (GrayImageDecoder decoder = new GrayImageDecoder()) {
-                while (paths.hasNext()) {
-                    String p = paths.next();
-                    Path path = new Path(p);
-                    byte[] bytes;
-                    try (InputStream in = path.getFileSystem(conf.value()).open(path)) {
-                        bytes = in.readAllBytes();
-                    }
+                for (int i = 0; i < paths.size(); i++) {
                     try {
-                        images.add(decoder.decode(bytes, resolution));
+                        images.add(decoder.decode(contents.get(i), resolution));
                     } catch (IOException | RuntimeException e) {
-                        throw new IOException("cannot decode generated image " + p + ": " + e.getMessage(), e);
-                    }
-                    names.add(path.getName());
-                    if (images.size() == CHUNK || !paths.hasNext()) {
-                        score(j, net, names, images, resolution, out);
-                        names.clear();
-                        images.clear();
+                        throw new IOException("cannot decode generated image " + paths.get(i) + ": " + e.getMessage(),
+                                e);
                     }
                 }
             }
-            return out.iterator();
-        };
-        List<Scored> all = sc.parallelize(files, Math.max(1, Math.min(files.size() / CHUNK + 1, 4 * sc.defaultParallelism())))
-                .mapPartitions(work).collect();
-        b.destroy();
-        return all;
+            List<String> names = paths.stream().map(p -> new Path(p).getName()).toList();
+            List<Scored> out = new ArrayList<>(paths.size());
+            score(r.judge(), r.net(), names, images, resolution, out);
+            return out;
+        });
     }
 
     private static void score(Judge j, ComputationGraph net, List<String> names, List<float[]> images, int size,

@@ -16,11 +16,7 @@ import java.util.Random;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.util.ModelSerializer;
 import org.polyvae.config.EvaluateSettings;
 import org.polyvae.config.PolyvaeConfig;
@@ -32,6 +28,7 @@ import org.polyvae.job.batches.BatchExport;
 import org.polyvae.job.output.Fingerprints;
 import org.polyvae.job.output.OutputLayout;
 import org.polyvae.model.JudgeArchitecture;
+import org.polyvae.job.spark.ParameterAveraging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,34 +74,14 @@ final class JudgeTrainer {
         ComputationGraph net = new ComputationGraph(JudgeArchitecture.cnn(config.data().resolution(), s.channels(),
                 s.featureWidth(), micrometres.length, s.learningRate(), s.seed()));
         net.init();
-        int workers = config.train().workers() > 0 ? config.train().workers() : sc.defaultParallelism();
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers,
-                config.train().batchSize())
-                .batchSizePerWorker(config.train().batchSize())
-                .averagingFrequency(s.averagingFrequency())
-                .workerPrefetchNumBatches(config.train().prefetch())
-                .repartionData(Repartition.Always)
-                .storageLevel(StorageLevel.fromString(config.train().storageLevel().configValue()))
-                .saveUpdater(true)
-                .rngSeed(s.seed())
-                .build();
-        SparkComputationGraph spark = new SparkComputationGraph(sc, net, master);
+        ParameterAveraging averaging = new ParameterAveraging(sc, net, ParameterAveraging.Settings.of(sc,
+                config.train(), s.averagingFrequency(), s.seed(), s.seed()));
         JudgeBatchLoader loader = new JudgeBatchLoader(micrometres, scale[0], scale[1]);
-        for (int epoch = 1; epoch <= s.epochs(); epoch++) {
-            List<String> paths = new ArrayList<>(batches.train());
-            Collections.shuffle(paths, new Random(s.seed() * 31 + epoch));
-            long t0 = System.nanoTime();
-            spark.fitPaths(sc.parallelize(paths, Math.min(paths.size(), workers)), loader);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double score = spark.getScore();
-            if (!Double.isFinite(score)) {
-                throw new IllegalStateException("evaluate: the judge's training loss became " + score + " in epoch "
-                        + epoch + "; lower polyvae.evaluate.learning-rate (now " + s.learningRate() + ")");
-            }
-            LOG.info(String.format(Locale.ROOT, "evaluate: judge epoch %d/%d  loss %.4f  %.0f images/s", epoch,
-                    s.epochs(), score, batches.trainImages() / seconds));
-        }
-        net = spark.getNetwork();
+        net = averaging.fitEpochs(1, s.epochs(), batches.train(), loader, "evaluate: the judge's training loss",
+                epoch -> "lower polyvae.evaluate.learning-rate (now " + s.learningRate() + ")",
+                (fitted, fittedNet) -> LOG.info(String.format(Locale.ROOT,
+                        "evaluate: judge epoch %d/%d  loss %.4f  %.0f images/s", fitted.number(), s.epochs(),
+                        fitted.score(), batches.trainImages() / fitted.seconds())));
         try (AtomicOutput out = AtomicOutput.begin(fs, dir, true, "polyvae.evaluate.retrain")) {
             try (OutputStream os = fs.create(OutputLayout.judgeModel(out.tmp()))) {
                 ModelSerializer.writeModel(net, os, false);

@@ -1,21 +1,18 @@
 package org.polyvae.job.explore;
 
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.SerializableConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.polyvae.job.batches.VaeBatchLoader;
+import org.polyvae.job.spark.ModelPartitions;
 import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.model.VaeArchitecture;
 
@@ -30,50 +27,43 @@ final class DatasetEncoder {
     }
 
     static List<EncodedImage> encode(JavaSparkContext sc, byte[] vaeZip, List<String> batchFiles) {
-        Broadcast<byte[]> model = sc.broadcast(vaeZip);
-        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
-        FlatMapFunction<Iterator<String>, EncodedImage> work = paths -> {
-            List<EncodedImage> out = new ArrayList<>();
-            if (!paths.hasNext()) {
-                return out.iterator();
+        return ModelPartitions.of(sc, vaeZip, DatasetEncoder::restore).mapBatches(batchFiles, DatasetEncoder::encode);
+    }
+
+    /** The VAE and whether it is conditional (checked once per task). */
+    private record Encoder(ComputationGraph vae, boolean conditional) {
+    }
+
+    private static Encoder restore(byte[] vaeZip) throws IOException {
+        ComputationGraph vae = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(vaeZip), false);
+        return new Encoder(vae, VaeArchitecture.isConditional(vae));
+    }
+
+    private static List<EncodedImage> encode(Encoder encoder, String path, MultiDataSet batch) {
+        INDArray x = batch.getFeatures(0);
+        INDArray meta = batch.getLabels(0);
+        INDArray[] inputs = encoder.conditional() ? new INDArray[] {x, VaeBatchLoader.classes(batch)}
+                : new INDArray[] {x};
+        INDArray posterior = encoder.vae().feedForward(inputs, false).get(VaeArchitecture.POSTERIOR)
+                .castTo(DataType.FLOAT);
+        int n = (int) x.size(0);
+        int size = (int) x.size(2);
+        int d = (int) posterior.size(1) / 2;
+        float[] px = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] post = posterior.dup('c').data().asFloat();
+        List<EncodedImage> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            float[] img = Arrays.copyOfRange(px, i * size * size, (i + 1) * size * size);
+            double mean = 0;
+            for (float v : img) {
+                mean += v;
             }
-            ComputationGraph vae = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model.value()), false);
-            boolean conditional = VaeArchitecture.isConditional(vae);
-            while (paths.hasNext()) {
-                String p = paths.next();
-                Path path = new Path(p);
-                MultiDataSet batch;
-                try (InputStream in = path.getFileSystem(conf.value()).open(path)) {
-                    batch = VaeBatchLoader.read(in, p);
-                }
-                INDArray x = batch.getFeatures(0);
-                INDArray meta = batch.getLabels(0);
-                INDArray[] inputs = conditional ? new INDArray[] {x, VaeBatchLoader.classes(batch)} : new INDArray[] {x};
-                INDArray posterior = vae.feedForward(inputs, false).get(VaeArchitecture.POSTERIOR)
-                        .castTo(DataType.FLOAT);
-                int n = (int) x.size(0);
-                int size = (int) x.size(2);
-                int d = (int) posterior.size(1) / 2;
-                float[] px = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
-                float[] post = posterior.dup('c').data().asFloat();
-                for (int i = 0; i < n; i++) {
-                    float[] img = java.util.Arrays.copyOfRange(px, i * size * size, (i + 1) * size * size);
-                    double mean = 0;
-                    for (float v : img) {
-                        mean += v;
-                    }
-                    int grains = GrainStatistics.countGrains(img, size, GrainStatistics.REFERENCE_JUMP_THRESHOLD,
-                            GrainStatistics.REFERENCE_MIN_AREA);
-                    out.add(new EncodedImage(meta.getInt(i, 0), meta.getDouble(i, 1), 255 * mean / img.length, grains,
-                            java.util.Arrays.copyOfRange(post, i * 2 * d, i * 2 * d + d),
-                            java.util.Arrays.copyOfRange(post, i * 2 * d + d, (i + 1) * 2 * d)));
-                }
-            }
-            return out.iterator();
-        };
-        int slices = Math.max(1, Math.min(batchFiles.size(), 4 * sc.defaultParallelism()));
-        List<EncodedImage> all = sc.parallelize(batchFiles, slices).mapPartitions(work).collect();
-        model.destroy();
-        return all;
+            int grains = GrainStatistics.countGrains(img, size, GrainStatistics.REFERENCE_JUMP_THRESHOLD,
+                    GrainStatistics.REFERENCE_MIN_AREA);
+            out.add(new EncodedImage(meta.getInt(i, 0), meta.getDouble(i, 1), 255 * mean / img.length, grains,
+                    Arrays.copyOfRange(post, i * 2 * d, i * 2 * d + d),
+                    Arrays.copyOfRange(post, i * 2 * d + d, (i + 1) * 2 * d)));
+        }
+        return out;
     }
 }

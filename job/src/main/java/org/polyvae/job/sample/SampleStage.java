@@ -62,37 +62,8 @@ public final class SampleStage {
                 : new SampleFiles(s);
     }
 
-    /**
-     * One written sample: its index and pixels (raw and tessellated), for the sheets and statistics. A plain
-     * class, not a record: executors return it through Spark, whose Kryo cannot build records.
-     */
-    static final class Written implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
-        private int index;
-        private byte[] raw;
-        private byte[] tessellated;
-
-        @SuppressWarnings("unused")
-        private Written() {
-        }
-
-        Written(int index, byte[] raw, byte[] tessellated) {
-            this.index = index;
-            this.raw = raw;
-            this.tessellated = tessellated;
-        }
-
-        int index() {
-            return index;
-        }
-
-        byte[] raw() {
-            return raw;
-        }
-
-        byte[] tessellated() {
-            return tessellated;
-        }
+    /** One written sample: its index and pixels (raw and tessellated), for the sheets and statistics. */
+    record Written(int index, byte[] raw, byte[] tessellated) implements java.io.Serializable {
     }
 
     public Path run(JavaSparkContext sc) throws IOException {

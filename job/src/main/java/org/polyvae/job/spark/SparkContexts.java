@@ -15,17 +15,22 @@ public final class SparkContexts {
      * falls back to local mode on every core.
      */
     public static JavaSparkContext create(String appName, PolyvaeConfig config) {
+        return new JavaSparkContext(conf(appName, config));
+    }
+
+    static SparkConf conf(String appName, PolyvaeConfig config) {
         SparkConf conf = new SparkConf()
                 .setAppName(appName)
                 .setIfMissing("spark.master", "local[*]")
                 // Progress lines and stage summaries are ours; Spark's console progress bar would interleave.
                 .setIfMissing("spark.ui.showConsoleProgress", "false");
         if (config.train().kryo()) {
-            // ND4J's registrator serialises INDArrays (parameters, minibatches) compactly; needs to be set
-            // before the context starts, and spark-submit's own --conf wins.
+            // ND4J's registrations serialise INDArrays (parameters, minibatches) compactly, and records go
+            // through Java serialization; needs to be set before the context starts, and spark-submit's own
+            // --conf wins.
             conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                    .setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+                    .setIfMissing("spark.kryo.registrator", RecordsKryoRegistrator.class.getName());
         }
-        return new JavaSparkContext(conf);
+        return conf;
     }
 }

@@ -1,21 +1,16 @@
 package org.polyvae.job.train;
 
 import org.polyvae.job.batches.VaeBatchLoader;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.Iterator;
+import java.io.Serializable;
 import java.util.List;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.SerializableConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.job.spark.ModelPartitions;
 import org.polyvae.model.VaeArchitecture;
 
 /**
@@ -41,62 +36,26 @@ final class LossEvaluator {
         if (paths.isEmpty()) {
             return new Loss(Double.NaN, Double.NaN, 0);
         }
-        Broadcast<String> conf = sc.broadcast(net.getConfiguration().toJson());
-        Broadcast<INDArray> params = sc.broadcast(net.params().dup());
-        SerializableConfiguration hadoop = new SerializableConfiguration(sc.hadoopConfiguration());
-        int slices = Math.max(1, Math.min(paths.size(), sc.defaultParallelism()));
-        double[] sums = sc.parallelize(paths, slices)
-                .mapPartitions(new ScoreFiles(conf, params, hadoop, loader))
-                .reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
-        conf.destroy();
-        params.destroy();
+        VaeBatchLoader loader = this.loader;
+        double[] sums = ModelPartitions.of(sc, new Snapshot(net.getConfiguration().toJson(), net.params().dup()),
+                Snapshot::restore).reduceBatches(paths, (vae, path, file) -> {
+                    MultiDataSet batch = loader.toVae(file);
+                    long n = batch.getFeatures(0).size(0);
+                    Nd4j.getRandom().setSeed(new Path(path).getName().hashCode());
+                    vae.score(batch, true);
+                    // Each output layer keeps its own minibatch-mean score from the call above.
+                    return List.of(new double[] {vae.getLayer(VaeArchitecture.RECONSTRUCTION).score() * n,
+                            vae.getLayer(VaeArchitecture.KL).score() * n, n});
+                }, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
         return new Loss(sums[0] / sums[2], sums[1] / sums[2], (long) sums[2]);
     }
 
-    private static final class ScoreFiles implements FlatMapFunction<Iterator<String>, double[]> {
-        private static final long serialVersionUID = 1L;
-        private final Broadcast<String> conf;
-        private final Broadcast<INDArray> params;
-        private final SerializableConfiguration hadoop;
-        private final VaeBatchLoader loader;
-
-        ScoreFiles(Broadcast<String> conf, Broadcast<INDArray> params, SerializableConfiguration hadoop,
-                VaeBatchLoader loader) {
-            this.conf = conf;
-            this.params = params;
-            this.hadoop = hadoop;
-            this.loader = loader;
-        }
-
-        @Override
-        public Iterator<double[]> call(Iterator<String> paths) throws Exception {
-            if (!paths.hasNext()) {
-                return List.<double[]>of().iterator();
-            }
-            ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(conf.value()));
-            net.init(params.value(), false);
-            double recon = 0;
-            double kl = 0;
-            double images = 0;
-            while (paths.hasNext()) {
-                String p = paths.next();
-                Path path = new Path(p);
-                FileSystem fs = path.getFileSystem(hadoop.value());
-                MultiDataSet batch;
-                try (InputStream in = fs.open(path)) {
-                    batch = loader.toVae(VaeBatchLoader.read(in, p));
-                }
-                long n = batch.getFeatures(0).size(0);
-                Nd4j.getRandom().setSeed(path.getName().hashCode());
-                net.score(batch, true);
-                // Each output layer keeps its own minibatch-mean score from the call above.
-                recon += net.getLayer(VaeArchitecture.RECONSTRUCTION).score() * n;
-                kl += net.getLayer(VaeArchitecture.KL).score() * n;
-                images += n;
-            }
-            List<double[]> out = new ArrayList<>();
-            out.add(new double[] {recon, kl, images});
-            return out.iterator();
+    /** The network as it travels to the executors: its configuration and a copy of its parameters. */
+    private record Snapshot(String configuration, INDArray params) implements Serializable {
+        ComputationGraph restore() {
+            ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(configuration));
+            net.init(params, false);
+            return net;
         }
     }
 }

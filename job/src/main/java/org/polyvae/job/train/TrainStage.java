@@ -2,24 +2,20 @@ package org.polyvae.job.train;
 
 import org.polyvae.job.batches.VaeBatchLoader;
 import org.polyvae.job.batches.BatchExport;
+import org.polyvae.job.spark.ParameterAveraging;
+import org.polyvae.job.spark.TrainingDivergedException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
-import java.util.Random;
+import java.util.function.IntFunction;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.util.ModelSerializer;
 import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
@@ -95,21 +91,12 @@ public final class TrainStage {
                 net.numParams(), batches.trainImages(), batches.train().size(), batches.validationImages(), first,
                 train.epochs());
 
-        int workers = train.workers() > 0 ? train.workers() : sc.defaultParallelism();
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, train.batchSize())
-                .batchSizePerWorker(train.batchSize())
-                .averagingFrequency(train.averagingFrequency())
-                .workerPrefetchNumBatches(train.prefetch())
-                .repartionData(repartition())
-                .storageLevel(StorageLevel.fromString(train.storageLevel().configValue()))
-                .saveUpdater(true)
-                .rngSeed(model.seed())
-                .build();
-        SparkComputationGraph spark = new SparkComputationGraph(sc, net, master);
+        ParameterAveraging averaging = new ParameterAveraging(sc, net, ParameterAveraging.Settings.of(sc, train,
+                train.averagingFrequency(), model.seed(), train.splitSeed()));
         ExecutorLossMonitor faults = new ExecutorLossMonitor();
         sc.sc().addSparkListener(faults);
         try {
-            net = fitEpochs(sc, spark, batches, checkpoints, metrics, first, faults);
+            net = fitEpochs(sc, averaging, batches, checkpoints, metrics, first, faults);
         } finally {
             sc.sc().removeSparkListener(faults);
         }
@@ -117,41 +104,31 @@ public final class TrainStage {
         return new Result(List.copyOf(metrics.rows()), net);
     }
 
-    private ComputationGraph fitEpochs(JavaSparkContext sc, SparkComputationGraph spark, BatchExport.Batches batches,
+    private ComputationGraph fitEpochs(JavaSparkContext sc, ParameterAveraging averaging, BatchExport.Batches batches,
             Checkpoints checkpoints, TrainMetrics metrics, int first, ExecutorLossMonitor faults) throws IOException {
-        int workers = train.workers() > 0 ? train.workers() : sc.defaultParallelism();
         VaeBatchLoader loader = new VaeBatchLoader(model.codeLength(), model.conditional());
         LossEvaluator evaluator = new LossEvaluator(loader);
-        ComputationGraph net = spark.getNetwork();
-        double elapsed = 0;
-        for (int epoch = first; epoch <= train.epochs(); epoch++) {
-            List<String> paths = new ArrayList<>(batches.train());
-            Collections.shuffle(paths, new Random(train.splitSeed() * 31 + epoch));
-            spark.getNetwork().getConfiguration().setEpochCount(epoch - 1);
-            long t0 = System.nanoTime();
-            spark.fitPaths(sc.parallelize(paths, Math.min(paths.size(), workers)), loader);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            elapsed += seconds;
-            net = spark.getNetwork();
-            String lastGood = epoch > first || first > 1 ? checkpoints.file(epoch - 1).toString() : null;
-            TrainingDivergedException.check("the training loss", spark.getScore(), epoch, lastGood);
-
+        IntFunction<String> advice = epoch -> divergenceAdvice(epoch > 1 ? checkpoints.file(epoch - 1).toString() : null);
+        double[] elapsed = {0};
+        ParameterAveraging.EpochListener afterEpoch = (fitted, net) -> {
+            int epoch = fitted.number();
+            double seconds = fitted.seconds();
+            elapsed[0] += seconds;
+            List<String> paths = fitted.order();
             List<String> sample = train.lossSampleBatches() == 0 || paths.size() <= train.lossSampleBatches()
                     ? paths : paths.subList(0, train.lossSampleBatches());
             LossEvaluator.Loss tl = evaluator.evaluate(sc, net, sample);
             LossEvaluator.Loss vl = evaluator.evaluate(sc, net, batches.validation());
-            TrainingDivergedException.check("the training loss", tl.total(), epoch, lastGood);
+            TrainingDivergedException.check("the training loss", tl.total(), epoch, advice.apply(epoch));
             if (vl.images() > 0) {
-                TrainingDivergedException.check("the validation loss", vl.total(), epoch, lastGood);
+                TrainingDivergedException.check("the validation loss", vl.total(), epoch, advice.apply(epoch));
             }
             double rate = batches.trainImages() / seconds;
-            // The updater's exponential schedule at this epoch (epoch count set to epoch - 1 above).
-            double lr = model.learningRate() * Math.pow(model.lrDecay(), epoch - 1);
             metrics.add(new TrainMetrics.Row(epoch, tl.total(), tl.reconstruction(), tl.kl(), vl.total(),
-                    vl.reconstruction(), vl.kl(), rate, seconds, lr));
+                    vl.reconstruction(), vl.kl(), rate, seconds, fitted.learningRate()));
             checkpoints.save(net, epoch);
             int done = epoch - first + 1;
-            double eta = elapsed / done * (train.epochs() - epoch);
+            double eta = elapsed[0] / done * (train.epochs() - epoch);
             LOG.info(String.format(Locale.ROOT, "train: epoch %d/%d  loss %.2f (reconstruction %.2f + KL %.2f)  "
                             + "validation %.2f  %.0f images/s  %.1f s  ETA %d:%02d", epoch, train.epochs(), tl.total(),
                     tl.reconstruction(), tl.kl(), vl.total(), rate, seconds, (long) eta / 60, (long) eta % 60));
@@ -161,16 +138,16 @@ public final class TrainStage {
                         + "executor(s) joined, parameter averaging carried on", epoch, f.executorsLost(),
                         f.tasksFailed(), f.executorsAdded());
             }
-        }
-        return net;
+        };
+        return averaging.fitEpochs(first, train.epochs(), batches.train(), loader, "the training loss", advice,
+                afterEpoch);
     }
 
-    private Repartition repartition() {
-        return switch (train.repartition()) {
-            case ALWAYS -> Repartition.Always;
-            case NEVER -> Repartition.Never;
-            case NUM_PARTITIONS_WORKERS_DIFFERS -> Repartition.NumPartitionsWorkersDiffers;
-        };
+    /** What to do when the VAE diverged: where the last good parameters are, and which setting to lower. */
+    static String divergenceAdvice(String lastGoodCheckpoint) {
+        return "last good checkpoint: "
+                + (lastGoodCheckpoint == null ? "none (it diverged in the first epoch)" : lastGoodCheckpoint)
+                + ". Lower polyvae.model.learning-rate and rerun (polyvae.train.resume=true continues from it).";
     }
 
     /** What a checkpoint's network depends on: the model and the training settings except epochs/resume. */

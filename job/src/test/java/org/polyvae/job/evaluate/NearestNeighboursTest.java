@@ -1,13 +1,12 @@
 package org.polyvae.job.evaluate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -18,11 +17,8 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.job.LocalSpark;
 
-/** Nearest-training-image distances against values worked out by hand. */
+/** The memorisation distances against images whose distances are known by hand. */
 class NearestNeighboursTest {
-    private static final int SIDE = 4;
-    private static final int PIXELS = SIDE * SIDE;
-
     private static JavaSparkContext sc;
     @TempDir
     static java.nio.file.Path tmp;
@@ -39,63 +35,42 @@ class NearestNeighboursTest {
         }
     }
 
-    private static float[] constant(float v) {
-        float[] a = new float[PIXELS];
-        Arrays.fill(a, v);
-        return a;
+    /** Batch file k holds two flat 2x2 images: gray k/10 and (k + 0.5)/10. */
+    private static List<String> training(int files) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < files; k++) {
+            float[] px = new float[8];
+            for (int i = 0; i < 4; i++) {
+                px[i] = k / 10f;
+                px[4 + i] = (k + 0.5f) / 10f;
+            }
+            java.nio.file.Path f = tmp.resolve("batch-" + k + ".bin");
+            try (OutputStream os = Files.newOutputStream(f)) {
+                new MultiDataSet(Nd4j.create(px, new long[] {2, 1, 2, 2}), Nd4j.zeros(2, 2)).save(os);
+            }
+            out.add(f.toUri().toString());
+        }
+        return out;
     }
 
-    /** Alternating 0 and 1. */
-    private static float[] checkerboard() {
-        float[] a = new float[PIXELS];
-        for (int i = 0; i < PIXELS; i++) {
-            a[i] = (i / SIDE + i % SIDE) % 2;
-        }
-        return a;
-    }
-
-    /** A batch file as BatchExport writes it: features [n, 1, side, side], labels [[class µm, E11]]. */
-    private static String batchFile(String name, float[]... images) throws IOException {
-        float[] pixels = new float[images.length * PIXELS];
-        float[] labels = new float[images.length * 2];
-        for (int i = 0; i < images.length; i++) {
-            System.arraycopy(images[i], 0, pixels, i * PIXELS, PIXELS);
-            labels[2 * i] = 5;
-            labels[2 * i + 1] = 150;
-        }
-        java.nio.file.Path file = tmp.resolve(name);
-        try (OutputStream os = Files.newOutputStream(file)) {
-            new MultiDataSet(Nd4j.create(pixels, new long[] {images.length, 1, SIDE, SIDE}),
-                    Nd4j.create(labels, new long[] {images.length, 2})).save(os);
-        }
-        return file.toUri().toString();
+    private static float[] flat(float gray) {
+        return new float[] {gray, gray, gray, gray};
     }
 
     @Test
-    void distancesAreTheRmsGrayDifferenceToTheNearestTrainingImageOverAllFiles() throws IOException {
-        List<String> train = List.of(batchFile("a.bin", constant(0), constant(1)), batchFile("b.bin", checkerboard()));
-        float[] almostWhite = constant(0.9f);
-        float[] halfOff = checkerboard();
-        for (int i = 0; i < PIXELS; i += 2) {
-            halfOff[i] = 0.5f; // 8 pixels off by 0.5 from the checkerboard, 8 exact
-        }
-        double[] d = NearestNeighbours.rmsDistances(sc, train,
-                List.of(constant(0.25f), checkerboard(), almostWhite, halfOff));
-        // 0.25 gray: 0.25 from black, 0.75 from white, sqrt((0.25² + 0.75²) / 2) ≈ 0.56 from the checkerboard.
-        assertEquals(0.25, d[0], 1e-5);
-        // A copy of a training image (in the second file): 0 up to float rounding of |q|² + |t|² − 2 q·t.
-        assertEquals(0, d[1], 1e-3);
-        assertEquals(0.1, d[2], 1e-5);
-        assertEquals(Math.sqrt(0.5 * 0.5 / 2), d[3], 1e-5);
+    void rmsDistanceToTheNearestTrainingImage() throws IOException {
+        List<String> train = training(10); // grays 0, 0.05, 0.1, ..., 0.95
+        float[] checker = {0.2f, 0.4f, 0.2f, 0.4f};
+        double[] d = NearestNeighbours.rmsDistances(sc, train, List.of(flat(0.3f), flat(0.32f), flat(0.99f),
+                flat(-0.5f), checker));
+        // A copy, 0.02 from 0.3, 0.04 beyond the brightest, 0.5 below the darkest; the checkerboard is 0.1 from
+        // its mean 0.3 in every pixel.
+        assertArrayEquals(new double[] {0, 0.02, 0.04, 0.5, 0.1}, d, 1e-4);
     }
 
     @Test
-    void noQueriesGiveNoDistancesAndMismatchedInputsAreRefused() throws IOException {
-        String file = batchFile("c.bin", constant(0));
-        assertArrayEquals(new double[0], NearestNeighbours.rmsDistances(sc, List.of(file), List.of()));
-        assertThrows(IllegalArgumentException.class,
-                () -> NearestNeighbours.rmsDistances(sc, List.of(), List.of(constant(0))));
-        assertThrows(IllegalArgumentException.class,
-                () -> NearestNeighbours.rmsDistances(sc, List.of(file), List.of(constant(0), new float[PIXELS + 1])));
+    void queriesOfAnotherResolutionAreRefused() throws IOException {
+        List<String> train = training(2);
+        assertThrows(Exception.class, () -> NearestNeighbours.rmsDistances(sc, train, List.of(new float[9])));
     }
 }

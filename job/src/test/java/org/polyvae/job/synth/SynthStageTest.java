@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.polyvae.job.LocalSpark;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,10 +44,7 @@ class SynthStageTest {
     @BeforeAll
     static void startSpark() {
         // Kryo: the stage's RDD elements must survive it, as the DL4J stages turn it on.
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("SynthStageTest")
-                .set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer"));
+        sc = LocalSpark.start("SynthStageTest");
     }
 
     @AfterAll

@@ -11,9 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -30,6 +28,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.job.LocalSpark;
+import org.polyvae.job.spark.ParameterAveraging;
+import org.polyvae.job.spark.TrainingDivergedException;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.synth.SynthStage;
 import org.polyvae.model.VaeArchitecture;
@@ -136,9 +136,7 @@ class TrainStageTest {
         int code = cfg.model().codeLength();
         VaeBatchLoader loader = new VaeBatchLoader(code, cfg.model().conditional());
         for (int epoch = 1; epoch <= 4; epoch++) {
-            List<String> order = new ArrayList<>(train);
-            Collections.shuffle(order, new Random(cfg.train().splitSeed() * 31 + epoch));
-            for (String f : order) {
+            for (String f : ParameterAveraging.epochOrder(train, cfg.train().splitSeed(), epoch)) {
                 plain.fit(load(f, loader));
             }
         }
@@ -165,9 +163,10 @@ class TrainStageTest {
     @Test
     void aNonFiniteLossNamesTheEpochAndTheLastGoodCheckpoint() {
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> TrainingDivergedException.check("the training loss", Double.NaN, 7, "out/checkpoints/epoch-006.zip"));
+                () -> TrainingDivergedException.check("the training loss", Double.NaN, 7,
+                        TrainStage.divergenceAdvice("out/checkpoints/epoch-006.zip")));
         assertTrue(e.getMessage().contains("epoch 7") && e.getMessage().contains("epoch-006.zip"), e.getMessage());
-        TrainingDivergedException.check("the training loss", 12.5, 7, null);
+        TrainingDivergedException.check("the training loss", 12.5, 7, TrainStage.divergenceAdvice(null));
     }
 
     @Test

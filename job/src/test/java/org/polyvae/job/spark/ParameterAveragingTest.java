@@ -1,0 +1,202 @@
+package org.polyvae.job.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.core.loader.MultiDataSetLoader;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.Repartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.polyvae.job.LocalSpark;
+
+/** The epoch loop on a small regression network, against plain sequential fitting. */
+class ParameterAveragingTest {
+    private static final int FILES = 12;
+    private static final int PER_FILE = 8;
+    private static JavaSparkContext sc;
+    @TempDir
+    static java.nio.file.Path tmp;
+    private static List<String> files;
+
+    /** Batch files as written here: one MultiDataSet each. */
+    private static final MultiDataSetLoader LOADER = source -> {
+        MultiDataSet m = new MultiDataSet();
+        try (InputStream in = source.getInputStream()) {
+            m.load(in);
+        }
+        return m;
+    };
+
+    @BeforeAll
+    static void start() throws IOException {
+        sc = LocalSpark.start("ParameterAveragingTest");
+        files = write("data", 1f);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) {
+            sc.stop();
+        }
+    }
+
+    /** y = x · w + 0.5 on 4 inputs, w fixed; or NaN targets (a diverging run) when {@code scale} is NaN. */
+    private static List<String> write(String name, float scale) throws IOException {
+        java.nio.file.Path dir = Files.createDirectories(tmp.resolve(name));
+        INDArray w = Nd4j.create(new float[] {0.5f, -1f, 2f, 0.25f}, new long[] {4, 1});
+        Nd4j.getRandom().setSeed(7);
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < FILES; k++) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, PER_FILE, 4);
+            INDArray y = Float.isNaN(scale) ? Nd4j.valueArrayOf(new long[] {PER_FILE, 1}, Float.NaN)
+                    : x.mmul(w).addi(0.5f);
+            java.nio.file.Path f = dir.resolve("batch-" + k + ".bin");
+            try (OutputStream os = Files.newOutputStream(f)) {
+                new MultiDataSet(x, y).save(os);
+            }
+            out.add(f.toUri().toString());
+        }
+        return out;
+    }
+
+    /** A regression MLP trained with plain SGD at rate 0.05 ({@code decay} = 1) or decaying per epoch. */
+    private static ComputationGraph network(double decay) {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .updater(decay == 1 ? new Sgd(0.05) : new Sgd(new ExponentialSchedule(ScheduleType.EPOCH, 0.05, decay)))
+                .graphBuilder().addInputs("x")
+                .addLayer("h", new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.TANH).build(), "x")
+                .addLayer("y", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(8).nOut(1)
+                        .activation(Activation.IDENTITY).build(), "h")
+                .setOutputs("y").build();
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        return net;
+    }
+
+    private static ParameterAveraging.Settings oneWorkerEveryBatch() {
+        return new ParameterAveraging.Settings(1, PER_FILE, 1, 0, Repartition.Always, StorageLevel.MEMORY_ONLY(), 5,
+                11);
+    }
+
+    private static org.nd4j.linalg.dataset.api.MultiDataSet load(String uri) throws IOException {
+        return LOADER.load(new org.nd4j.common.loader.LocalFileSourceFactory().getSource(
+                java.nio.file.Path.of(java.net.URI.create(uri)).toString()));
+    }
+
+    private static double meanScore(ComputationGraph net) throws IOException {
+        double sum = 0;
+        for (String f : files) {
+            sum += net.score(load(f));
+        }
+        return sum / files.size();
+    }
+
+    /**
+     * One worker averaging after every minibatch is plain sequential training; DL4J's split may hand the
+     * batches out in another order, so the outcome is compared with plain fits in other orders. A constant
+     * rate: the driver's epoch count does not reach DL4J's workers, so a per-epoch schedule would differ.
+     */
+    @Test
+    void oneWorkerAveragingEveryBatchMatchesPlainFit() throws IOException {
+        ComputationGraph start = network(1);
+        double initial = meanScore(start);
+        List<ParameterAveraging.Epoch> seen = new ArrayList<>();
+        ComputationGraph spark = new ParameterAveraging(sc, start.clone(), oneWorkerEveryBatch()).fitEpochs(1, 6,
+                files, LOADER, "the loss", epoch -> "advice", (e, net) -> seen.add(e));
+
+        // Plain fits over three epoch orders give the spread the order alone causes.
+        double low = Double.POSITIVE_INFINITY;
+        double high = 0;
+        for (long seed : new long[] {11, 12, 13}) {
+            ComputationGraph plain = start.clone();
+            for (int epoch = 1; epoch <= 6; epoch++) {
+                for (String f : ParameterAveraging.epochOrder(files, seed, epoch)) {
+                    plain.fit(load(f));
+                }
+            }
+            low = Math.min(low, meanScore(plain));
+            high = Math.max(high, meanScore(plain));
+        }
+        double sparkLoss = meanScore(spark);
+        assertTrue(high < 0.2 * initial, initial + " -> " + high);
+        // An epoch more or less moves the loss by about a third.
+        assertTrue(sparkLoss > 0.95 * low && sparkLoss < 1.05 * high,
+                "Spark " + sparkLoss + ", plain fits " + low + ".." + high);
+
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), seen.stream().map(ParameterAveraging.Epoch::number).toList());
+        for (ParameterAveraging.Epoch e : seen) {
+            assertEquals(ParameterAveraging.epochOrder(files, 11, e.number()), e.order());
+            assertTrue(Double.isFinite(e.score()) && e.seconds() > 0);
+        }
+    }
+
+    /** A resumed run starts at its epoch, and each epoch reports the rate of the network's own schedule. */
+    @Test
+    void aResumedRunStartsAtItsEpochWithTheScheduledRate() throws IOException {
+        List<Integer> epochs = new ArrayList<>();
+        new ParameterAveraging(sc, network(0.8), oneWorkerEveryBatch()).fitEpochs(3, 4, files, LOADER, "the loss",
+                epoch -> "advice", (e, net) -> {
+                    epochs.add(e.number());
+                    assertEquals(0.05 * Math.pow(0.8, e.number() - 1), e.learningRate(), 1e-12, "epoch " + e.number());
+                });
+        assertEquals(List.of(3, 4), epochs);
+        assertEquals(0.05, ParameterAveraging.learningRate(network(1), 7), 1e-12);
+    }
+
+    @Test
+    void aNonFiniteScoreStopsWithTheEpochAndTheAdvice() throws IOException {
+        List<String> broken = write("nan", Float.NaN);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new ParameterAveraging(sc, network(1), oneWorkerEveryBatch()).fitEpochs(1, 3, broken, LOADER,
+                        "the test loss", epoch -> "lower the rate of epoch " + epoch, (ep, net) -> {
+                        }));
+        assertEquals("the test loss is NaN in epoch 1; lower the rate of epoch 1", e.getMessage());
+    }
+
+    @Test
+    void theEpochOrderIsAReproduciblePermutationThatChangesEachEpoch() {
+        List<String> order1 = ParameterAveraging.epochOrder(files, 11, 1);
+        assertEquals(order1, ParameterAveraging.epochOrder(files, 11, 1));
+        assertEquals(new HashSet<>(files), new HashSet<>(order1));
+        assertEquals(files.size(), order1.size());
+        assertNotEquals(order1, ParameterAveraging.epochOrder(files, 11, 2));
+        assertNotEquals(order1, ParameterAveraging.epochOrder(files, 12, 1));
+    }
+
+    @Test
+    void repartitionValuesMapToDl4jsSetting() {
+        var always = org.polyvae.config.TrainSettings.Repartitioning.ALWAYS;
+        var never = org.polyvae.config.TrainSettings.Repartitioning.NEVER;
+        var differs = org.polyvae.config.TrainSettings.Repartitioning.NUM_PARTITIONS_WORKERS_DIFFERS;
+        assertEquals(Repartition.Always, ParameterAveraging.repartitionOf(always));
+        assertEquals(Repartition.Never, ParameterAveraging.repartitionOf(never));
+        assertEquals(Repartition.NumPartitionsWorkersDiffers, ParameterAveraging.repartitionOf(differs));
+    }
+}
