@@ -99,7 +99,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
         try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster(master).setAppName("bench")
                 .set("spark.ui.enabled", "false")
                 .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator"))) {
+                .set("spark.kryo.registrator", org.polyvae.job.spark.RecordsKryoRegistrator.class.getName()))) {
             var rows = new TrainStage(config).run(sc).rows();
             double seconds = 0;
             double atBudget = Double.NaN;

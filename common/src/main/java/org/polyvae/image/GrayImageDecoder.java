@@ -29,7 +29,7 @@ public final class GrayImageDecoder implements AutoCloseable {
     private final List<String> warnings = new ArrayList<>();
 
     public GrayImageDecoder() throws IOException {
-        jpegReader = GrayImages.newJpegReader();
+        jpegReader = JpegCodec.newJpegReader();
         jpegReader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> warnings.add(warning));
     }
 
@@ -39,7 +39,7 @@ public final class GrayImageDecoder implements AutoCloseable {
      */
     public float[] decode(byte[] bytes, int resolution) throws IOException {
         BufferedImage image = read(bytes);
-        float[] out = GrayImages.areaAverage(GrayImages.luminance(image), image.getWidth(), image.getHeight(),
+        float[] out = AreaAverage.resize(GrayImages.luminance(image), image.getWidth(), image.getHeight(),
                 resolution);
         for (int i = 0; i < out.length; i++) {
             out[i] = GrayImages.clamp01(out[i]);

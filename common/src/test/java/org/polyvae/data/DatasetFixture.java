@@ -1,6 +1,6 @@
 package org.polyvae.data;
 
-import org.polyvae.image.GrayImages;
+import org.polyvae.image.JpegCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -54,7 +54,7 @@ public final class DatasetFixture {
         byte[] gray = new byte[size * size];
         random.nextBytes(gray);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        GrayImages.writeJpeg(gray, size, 0.95f, out);
+        JpegCodec.writeGray(gray, size, 0.95f, out);
         return out.toByteArray();
     }
 

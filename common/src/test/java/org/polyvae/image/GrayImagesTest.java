@@ -64,7 +64,7 @@ class GrayImagesTest {
     @CsvSource({"264,264,64", "128,128,64", "100,100,64", "65,65,64", "97,131,40", "48,48,64", "7,7,64"})
     void areaAverageMatchesAwtAreaAveragingScaleFilter(int w, int h, int res) throws InterruptedException {
         float[] src = randomLevels(w, h, w * 31L + h);
-        float[] ours = GrayImages.areaAverage(src, w, h, res);
+        float[] ours = AreaAverage.resize(src, w, h, res);
         float[] awt = awtAreaAverage(src, w, h, res);
         float maxDiff = 0;
         for (int i = 0; i < ours.length; i++) {
@@ -79,7 +79,7 @@ class GrayImagesTest {
     void constantImageStaysConstant(int size, int res) {
         float[] src = new float[size * size];
         Arrays.fill(src, 0.3f);
-        for (float v : GrayImages.areaAverage(src, size, size, res)) {
+        for (float v : AreaAverage.resize(src, size, size, res)) {
             assertEquals(0.3f, v, 1e-6f);
         }
     }
@@ -88,7 +88,7 @@ class GrayImagesTest {
     @CsvSource({"128,64", "256,64", "192,64", "64,64"})
     void integerFactorsPreserveTheMeanAndAverageBlocks(int size, int res) {
         float[] src = randomLevels(size, size, size);
-        float[] out = GrayImages.areaAverage(src, size, size, res);
+        float[] out = AreaAverage.resize(src, size, size, res);
         assertEquals(mean(src), mean(out), 1e-6);
         int f = size / res;
         double block = 0;
@@ -103,20 +103,20 @@ class GrayImagesTest {
     @Test
     void equalSizeIsTheIdentity() {
         float[] src = randomLevels(64, 64, 3);
-        assertArrayEquals(src, GrayImages.areaAverage(src, 64, 64, 64), 1e-7f);
+        assertArrayEquals(src, AreaAverage.resize(src, 64, 64, 64), 1e-7f);
     }
 
     @Test
     void integerUpscalingReplicatesPixels() {
-        float[] out = GrayImages.areaAverage(new float[] {0f, 1f, 0.5f, 0.25f}, 2, 2, 4);
+        float[] out = AreaAverage.resize(new float[] {0f, 1f, 0.5f, 0.25f}, 2, 2, 4);
         assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0, 1, 1, 0.5f, 0.5f, 0.25f, 0.25f, 0.5f, 0.5f, 0.25f, 0.25f},
                 out, 1e-7f);
     }
 
     @Test
     void jpegReaderIsTwelveMonkeys() throws IOException {
-        assertTrue(GrayImages.newJpegReader().getClass().getName().startsWith("com.twelvemonkeys."),
-                GrayImages.newJpegReader().getClass().getName());
+        assertTrue(JpegCodec.newJpegReader().getClass().getName().startsWith("com.twelvemonkeys."),
+                JpegCodec.newJpegReader().getClass().getName());
     }
 
     @Test
@@ -129,7 +129,7 @@ class GrayImagesTest {
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        GrayImages.writeJpeg(gray, size, 0.95f, out);
+        JpegCodec.writeGray(gray, size, 0.95f, out);
         byte[] jpeg = out.toByteArray();
         assertEquals(1, sofComponentCount(jpeg));
 
@@ -148,7 +148,7 @@ class GrayImagesTest {
         byte[] gray = new byte[128 * 128];
         Arrays.fill(gray, (byte) 128);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        GrayImages.writeJpeg(gray, 128, 1f, out);
+        JpegCodec.writeGray(gray, 128, 1f, out);
         float[] px = GrayImages.decode(out.toByteArray(), 64);
         assertEquals(64 * 64, px.length);
         for (float v : px) {
@@ -181,7 +181,7 @@ class GrayImagesTest {
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageWriter writer = GrayImages.newJpegWriter();
+        ImageWriter writer = JpegCodec.newJpegWriter();
         try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
             ImageWriteParam param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
@@ -214,8 +214,8 @@ class GrayImagesTest {
     @Test
     void writeJpegRejectsBadArguments() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertThrows(IllegalArgumentException.class, () -> GrayImages.writeJpeg(new byte[10], 3, 0.95f, out));
-        assertThrows(IllegalArgumentException.class, () -> GrayImages.writeJpeg(new byte[9], 3, 1.5f, out));
-        assertThrows(IllegalArgumentException.class, () -> GrayImages.writeJpeg(new byte[9], 3, Float.NaN, out));
+        assertThrows(IllegalArgumentException.class, () -> JpegCodec.writeGray(new byte[10], 3, 0.95f, out));
+        assertThrows(IllegalArgumentException.class, () -> JpegCodec.writeGray(new byte[9], 3, 1.5f, out));
+        assertThrows(IllegalArgumentException.class, () -> JpegCodec.writeGray(new byte[9], 3, Float.NaN, out));
     }
 }

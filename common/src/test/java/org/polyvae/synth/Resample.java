@@ -1,10 +1,10 @@
 package org.polyvae.synth;
 
-import org.polyvae.image.GrayImages;
+import org.polyvae.image.AreaAverage;
 
 /**
  * Test-side resampling for calibration. Downscaling is the dataset reader's area average
- * ({@link GrayImages#areaAverage}), so that the panels are measured through the same resize as the
+ * ({@link AreaAverage#resize}), so that the panels are measured through the same resize as the
  * images the model and the judge see.
  */
 final class Resample {
@@ -18,7 +18,7 @@ final class Resample {
         for (int i = 0; i < src.length; i++) {
             f[i] = src[i];
         }
-        float[] scaled = GrayImages.areaAverage(f, from, from, to);
+        float[] scaled = AreaAverage.resize(f, from, from, to);
         int[] out = new int[scaled.length];
         for (int i = 0; i < scaled.length; i++) {
             out[i] = Math.round(scaled[i]);

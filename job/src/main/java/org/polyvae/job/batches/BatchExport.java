@@ -21,6 +21,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.config.ConfigError;
 import org.polyvae.config.DataSettings;
 import org.polyvae.config.TrainSettings;
 import org.polyvae.data.DatasetIndex;
@@ -104,8 +105,8 @@ public final class BatchExport {
         }
         Batches b = list(fs, dataset.index());
         if (b.train().isEmpty()) {
-            throw new IllegalStateException("no training images in " + data.dir() + " (validation-fraction "
-                    + train.validationFraction() + ")");
+            throw new ConfigError("no training images in " + data.dir() + ": polyvae.train.validation-fraction ("
+                    + train.validationFraction() + ") leaves none for training");
         }
         return b;
     }
@@ -179,6 +180,11 @@ public final class BatchExport {
 
     private static long count(Config manifest, String key) {
         return manifest.hasPath(key) ? manifest.getLong(key) : 0;
+    }
+
+    /** The batch files of one split ({@link OutputLayout#TRAIN} or {@link OutputLayout#VALIDATION}), sorted. */
+    public static List<String> files(FileSystem fs, OutputLayout layout, String split) throws IOException {
+        return files(fs, OutputLayout.batches(layout.batches(), split));
     }
 
     private static List<String> files(FileSystem fs, Path p) throws IOException {

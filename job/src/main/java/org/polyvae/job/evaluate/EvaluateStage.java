@@ -1,5 +1,7 @@
 package org.polyvae.job.evaluate;
 
+import org.polyvae.config.ConfigError;
+import org.polyvae.config.MissingInputException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,13 +52,13 @@ public final class EvaluateStage {
         Map<String, Integer> requested = SampleManifest.requestedClasses(
                 samplesDir.getFileSystem(sc.hadoopConfiguration()), samplesDir);
         if (config.train().validationFraction() <= 0) {
-            throw new IllegalStateException("evaluate needs held-out real images, but polyvae.train.validation-fraction "
+            throw new ConfigError("evaluate needs held-out real images, but polyvae.train.validation-fraction "
                     + "is 0: set it above 0 (the judge never trains on that split)");
         }
         OutputLayout layout = new OutputLayout(config);
         BatchExport.Batches batches = new BatchExport(config.data(), config.train(), layout).ensure(sc);
         if (batches.validation().isEmpty()) {
-            throw new IllegalStateException("evaluate: no held-out images in "
+            throw new ConfigError("evaluate: no held-out images in "
                     + OutputLayout.batches(layout.batches(), OutputLayout.VALIDATION) + "; raise "
                     + "polyvae.train.validation-fraction (now " + config.train().validationFraction() + ")");
         }
@@ -66,7 +68,7 @@ public final class EvaluateStage {
 
         List<Scored> heldOut = JudgeScoring.batchFiles(sc, judge, batches.validation());
         if (heldOut.size() < 2) {
-            throw new IllegalStateException("evaluate: " + heldOut.size() + " held-out image(s); the Fréchet distance "
+            throw new ConfigError("evaluate: " + heldOut.size() + " held-out image(s); the Fréchet distance "
                     + "needs at least 2: raise polyvae.train.validation-fraction (now "
                     + config.train().validationFraction() + ") or use more images");
         }
@@ -123,7 +125,7 @@ public final class EvaluateStage {
         Map<String, List<String>> sets = new LinkedHashMap<>();
         List<String> raw = samplePngs(fs, dir);
         if (raw.size() < 2) {
-            throw new IllegalStateException("evaluate: " + (fs.exists(dir) ? "fewer than 2 sample-NNN.png files in "
+            throw new MissingInputException("evaluate: " + (fs.exists(dir) ? "fewer than 2 sample-NNN.png files in "
                     : "no folder ") + fs.makeQualified(dir) + " (polyvae.evaluate.samples): run stage sample first");
         }
         sets.put("raw", raw);

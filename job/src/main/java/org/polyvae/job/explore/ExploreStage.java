@@ -1,5 +1,6 @@
 package org.polyvae.job.explore;
 
+import org.polyvae.config.MissingInputException;
 import static org.polyvae.io.HadoopFiles.readBytes;
 import static org.polyvae.io.HadoopFiles.writeBytes;
 
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.polyvae.config.ExploreSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.AtomicOutput;
+import org.polyvae.job.batches.BatchExport;
 import org.polyvae.job.output.OutputLayout;
 import org.polyvae.job.output.TrainedModel;
 import org.polyvae.job.report.ReportPage;
@@ -50,19 +51,10 @@ public final class ExploreStage {
         OutputLayout layout = new OutputLayout(config);
         FileSystem fs = layout.root().getFileSystem(sc.hadoopConfiguration());
         TrainedModel model = TrainedModel.load(fs, layout.model());
-        List<String> batches = new ArrayList<>();
-        for (String split : List.of(OutputLayout.TRAIN, OutputLayout.VALIDATION)) {
-            Path dir = OutputLayout.batches(layout.batches(), split);
-            if (fs.exists(dir)) {
-                for (FileStatus st : fs.listStatus(dir)) {
-                    if (st.getPath().getName().endsWith(".bin")) {
-                        batches.add(st.getPath().toString());
-                    }
-                }
-            }
-        }
+        List<String> batches = new ArrayList<>(BatchExport.files(fs, layout, OutputLayout.TRAIN));
+        batches.addAll(BatchExport.files(fs, layout, OutputLayout.VALIDATION));
         if (batches.isEmpty()) {
-            throw new IllegalStateException("no batch files under " + fs.makeQualified(layout.batches())
+            throw new MissingInputException("no batch files under " + fs.makeQualified(layout.batches())
                     + ": run stage train first");
         }
         byte[] vaeZip = model.vaeZip();

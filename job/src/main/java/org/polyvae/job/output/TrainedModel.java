@@ -1,5 +1,7 @@
 package org.polyvae.job.output;
 
+import org.polyvae.config.ConfigError;
+import org.polyvae.config.MissingInputException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -41,15 +43,16 @@ public final class TrainedModel {
     /**
      * Opens the model in {@code dir} ({@link OutputLayout#model()}).
      *
-     * @throws IllegalStateException naming the folder when it holds no complete trained model (run stage
-     *                               train first) or its config.conf is not one stage train wrote
+     * @throws MissingInputException naming the folder when it holds no complete trained model (run stage
+     *                               train first)
+     * @throws ConfigError           when its config.conf is not one stage train wrote
      */
     public static TrainedModel load(FileSystem fs, Path dir) throws IOException {
         Path qualified = fs.makeQualified(dir);
         Path configFile = OutputLayout.modelConfig(dir);
         for (Path file : List.of(OutputLayout.vaeZip(dir), OutputLayout.decoderZip(dir), configFile)) {
             if (!fs.exists(file)) {
-                throw new IllegalStateException("no trained model in " + qualified + " (" + file.getName()
+                throw new MissingInputException("no trained model in " + qualified + " (" + file.getName()
                         + " is missing): run stage train first, or point polyvae.output.dir at the output of a "
                         + "training run");
             }
@@ -62,7 +65,7 @@ public final class TrainedModel {
                     .sorted().toList();
             return new TrainedModel(fs, qualified, text, ModelSettings.from(trained), classes);
         } catch (ConfigException | IllegalArgumentException e) {
-            throw new IllegalStateException(fs.makeQualified(configFile) + " does not describe a model ("
+            throw new ConfigError(fs.makeQualified(configFile) + " does not describe a model ("
                     + e.getMessage() + "): is it the config.conf that stage train wrote next to the model? Train "
                     + "again to replace it.", e);
         }

@@ -1,16 +1,13 @@
 package org.polyvae.job.report;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.polyvae.io.HadoopFiles;
 import org.polyvae.config.PolyvaeConfig;
 
 /**
@@ -63,17 +60,7 @@ public final class ReportPage {
                 sources.add(qualified.equals(page) ? file -> file : file -> inline(fs, new Path(qualified, file)));
             }
         }
-        String html = render(title, sections, sources);
-        Path target = new Path(page, FILE);
-        Path tmp = new Path(page, "." + FILE + ".tmp-" + UUID.randomUUID());
-        try (OutputStream out = pageFs.create(tmp, true)) {
-            out.write(html.getBytes(StandardCharsets.UTF_8));
-        }
-        pageFs.delete(target, false);
-        if (!pageFs.rename(tmp, target)) {
-            pageFs.delete(tmp, false);
-            throw new IOException("could not rename " + tmp + " to " + target);
-        }
+        HadoopFiles.writeStringAtomically(pageFs, new Path(page, FILE), render(title, sections, sources));
     }
 
     /** What a figure's img src is: its file name, or its bytes inlined. */
@@ -83,9 +70,7 @@ public final class ReportPage {
     }
 
     private static String inline(FileSystem fs, Path png) throws IOException {
-        try (InputStream in = fs.open(png)) {
-            return "data:image/png;base64," + Base64.getEncoder().encodeToString(in.readAllBytes());
-        }
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(HadoopFiles.readBytes(fs, png));
     }
 
     /** @param sources where each section's figures come from, one per section */

@@ -1,5 +1,6 @@
 package org.polyvae.job.synth;
 
+import org.polyvae.image.JpegCodec;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -11,7 +12,6 @@ import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.polyvae.config.SynthSettings;
 import org.polyvae.data.DatasetLayout;
-import org.polyvae.image.GrayImages;
 import org.polyvae.data.WindowClass;
 import org.polyvae.io.DataFileSystems;
 import org.polyvae.fem.CubicCrystal;
@@ -56,7 +56,7 @@ final class SynthWorker implements FlatMapFunction<Iterator<SynthTask>, SynthRec
             Microstructure m = generator.generate(c, task.seed());
             Path file = DatasetLayout.imageFile(root, c, DatasetLayout.chunkName(task.index()), task.index());
             try (OutputStream out = fs.create(file, true)) {
-                GrayImages.writeJpeg(m.render(settings.imageSize()), settings.imageSize(),
+                JpegCodec.writeGray(m.render(settings.imageSize()), settings.imageSize(),
                         (float) settings.jpegQuality(), out);
             }
             Homogenized h;

@@ -1,5 +1,6 @@
 package org.polyvae.job.train;
 
+import org.polyvae.config.ConfigError;
 import org.polyvae.job.batches.VaeBatchLoader;
 import org.polyvae.job.batches.BatchExport;
 import org.polyvae.job.spark.ParameterAveraging;
@@ -68,7 +69,7 @@ public final class TrainStage {
         if (latest.isPresent()) {
             Config saved = checkpoints.readSettings();
             if (!saved.isEmpty() && !saved.equals(resumeSettings())) {
-                throw new IllegalStateException("polyvae.train.resume=true, but the checkpoints in " + checkpoints.dir()
+                throw new ConfigError("polyvae.train.resume=true, but the checkpoints in " + checkpoints.dir()
                         + " were made with other model/training settings:\n" + Fingerprints.render("saved", saved)
                         + "\nnow:\n" + Fingerprints.render("now", resumeSettings())
                         + "\nUse the same settings, or resume=false to start over.");

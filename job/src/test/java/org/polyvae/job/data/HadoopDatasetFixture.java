@@ -1,5 +1,6 @@
 package org.polyvae.job.data;
 
+import org.polyvae.image.JpegCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -7,7 +8,6 @@ import java.util.Arrays;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.polyvae.data.DatasetLayout;
-import org.polyvae.image.GrayImages;
 import org.polyvae.data.LabelsCsv;
 import org.polyvae.data.WindowClass;
 
@@ -44,7 +44,7 @@ final class HadoopDatasetFixture {
             byte[] gray = new byte[IMAGE_SIZE * IMAGE_SIZE];
             Arrays.fill(gray, (byte) grayLevel(i));
             ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
-            GrayImages.writeJpeg(gray, IMAGE_SIZE, 0.95f, jpeg);
+            JpegCodec.writeGray(gray, IMAGE_SIZE, 0.95f, jpeg);
             write(DatasetLayout.imageFile(root, c, chunk, i), jpeg.toByteArray());
         }
         double[] labels = Arrays.stream(indices).sorted().mapToDouble(i -> label(c, i)).toArray();

@@ -1,5 +1,6 @@
 package org.polyvae.job.evaluate;
 
+import org.polyvae.config.MissingInputException;
 import org.polyvae.job.output.Evaluation;
 import org.polyvae.job.output.OutputLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -186,7 +187,7 @@ class EvaluateStageTest {
 
     @Test
     void missingSamplesAreReportedBeforeTheJudgeTrains() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        MissingInputException e = assertThrows(MissingInputException.class,
                 () -> new EvaluateStage(config("nowhere")).run(sc));
         assertTrue(e.getMessage().contains("polyvae.evaluate.samples") && e.getMessage().contains("run stage sample"),
                 e.getMessage());

@@ -1,5 +1,6 @@
 package org.polyvae.job.sample;
 
+import org.polyvae.config.MissingInputException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -161,7 +162,7 @@ class SampleStageTest {
     void withoutATrainedModelTheErrorNamesTheFolderAndStageTrain() {
         java.nio.file.Path empty = tmp.resolve("untrained");
         PolyvaeConfig c = config(tmp.resolve("never").toUri().toString(), "polyvae.output.dir=" + empty.toUri());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SampleStage(c).run(sc));
+        MissingInputException e = assertThrows(MissingInputException.class, () -> new SampleStage(c).run(sc));
         assertTrue(e.getMessage().contains(empty.resolve("model").toString()) && e.getMessage().contains("run stage train"),
                 e.getMessage());
         assertFalse(Files.exists(tmp.resolve("never")), "nothing written");

@@ -1,5 +1,6 @@
 package org.polyvae.job.train;
 
+import org.polyvae.config.ConfigError;
 import org.polyvae.job.batches.VaeBatchLoader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -109,7 +110,7 @@ class TrainStageTest {
         assertTrue(three.get(2).trainLoss() < 1.05 * two.get(1).trainLoss(),
                 two.get(1).trainLoss() + " -> " + three.get(2).trainLoss());
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new TrainStage(config(data, out,
+        ConfigError e = assertThrows(ConfigError.class, () -> new TrainStage(config(data, out,
                 "polyvae.train.epochs=4", "polyvae.train.resume=true", "polyvae.model.latent-dim=5")).run(sc));
         assertTrue(e.getMessage().contains("other model/training settings"), e.getMessage());
     }
