@@ -91,40 +91,41 @@ final class SeedGrid {
      * the ring's lower bound.
      */
     int nearest(double x, double y) {
-        int bx = bucket(x);
-        int by = bucket(y);
-        int best = -1;
-        double bestD2 = Double.POSITIVE_INFINITY;
+        Nearest found = new Nearest(x, y);
         for (int r = 0; r < dim; r++) {
-            for (int j = by - r; j <= by + r; j++) {
-                if (j < 0 || j >= dim) {
-                    continue;
-                }
-                boolean edgeRow = j == by - r || j == by + r;
-                int step = edgeRow ? 1 : 2 * r;
-                for (int i = bx - r; i <= bx + r; i += Math.max(1, step)) {
-                    if (i < 0 || i >= dim) {
-                        continue;
-                    }
-                    for (int p = head[j * dim + i]; p >= 0; p = next[p]) {
-                        double dx = xs[p] - x;
-                        double dy = ys[p] - y;
-                        double d2 = dx * dx + dy * dy;
-                        if (d2 < bestD2 || (d2 == bestD2 && p < best)) {
-                            bestD2 = d2;
-                            best = p;
-                        }
-                    }
-                }
-            }
+            forEachInRing(x, y, r, found);
             // Unvisited rings lie at least r cells away; the margin covers rounding in bucket(), where a
             // seed on a bucket edge may land in either bucket, so that an exact tie is never missed.
             double bound = r * cell;
-            if (best >= 0 && bestD2 < bound * bound * (1 - 1e-9)) {
+            if (found.best >= 0 && found.bestD2 < bound * bound * (1 - 1e-9)) {
                 break;
             }
         }
-        return best;
+        return found.best;
+    }
+
+    /** The best point seen so far by {@link #nearest}. */
+    private final class Nearest implements java.util.function.IntConsumer {
+        private final double x;
+        private final double y;
+        int best = -1;
+        double bestD2 = Double.POSITIVE_INFINITY;
+
+        Nearest(double x, double y) {
+            this.x = x;
+            this.y = y;
+        }
+
+        @Override
+        public void accept(int p) {
+            double dx = xs[p] - x;
+            double dy = ys[p] - y;
+            double d2 = dx * dx + dy * dy;
+            if (d2 < bestD2 || (d2 == bestD2 && p < best)) {
+                bestD2 = d2;
+                best = p;
+            }
+        }
     }
 
     /** Calls {@code visitor} with every point in the Chebyshev ring {@code r} of buckets around (x, y). */
