@@ -47,7 +47,7 @@ import scala.Tuple2;
  */
 public final class BatchExport {
     private static final Logger LOG = LoggerFactory.getLogger(BatchExport.class);
-    /** The manifest's image counts: the fingerprint plus these. */
+    /** The saved fingerprint's image counts: the export settings' fingerprint plus these. */
     private static final String TRAIN_IMAGES = "train-images";
     private static final String VALIDATION_IMAGES = "validation-images";
 
@@ -73,8 +73,8 @@ public final class BatchExport {
         FileSystem fs = dir.getFileSystem(sc.hadoopConfiguration());
         DatasetRdd dataset = DatasetReader.read(sc, data.dir(), data.classes(), data.resolution(), 0);
         Config fingerprint = fingerprint(dataset.index());
-        Path manifest = OutputLayout.batchManifest(dir);
-        Config saved = Fingerprints.read(fs, manifest).withoutPath(TRAIN_IMAGES).withoutPath(VALIDATION_IMAGES);
+        Path savedFile = OutputLayout.batchFingerprint(dir);
+        Config saved = Fingerprints.read(fs, savedFile).withoutPath(TRAIN_IMAGES).withoutPath(VALIDATION_IMAGES);
         if (saved.equals(fingerprint)) {
             Batches b = list(fs, dataset.index());
             LOG.info("train: reusing {} training and {} validation batch files in {}", b.train().size(),
@@ -99,7 +99,7 @@ public final class BatchExport {
             }
             Config counted = fingerprint.withValue(TRAIN_IMAGES, ConfigValueFactory.fromAnyRef(counts[0]))
                     .withValue(VALIDATION_IMAGES, ConfigValueFactory.fromAnyRef(counts[1]));
-            Fingerprints.write(fs, OutputLayout.batchManifest(out.tmp()),
+            Fingerprints.write(fs, OutputLayout.batchFingerprint(out.tmp()),
                     "The batch files beside this were exported from this dataset with these settings.", counted);
             out.commit();
         }
@@ -172,14 +172,14 @@ public final class BatchExport {
     private Batches list(FileSystem fs, DatasetIndex index) throws IOException {
         List<String> t = files(fs, OutputLayout.batches(dir, OutputLayout.TRAIN));
         List<String> v = files(fs, OutputLayout.batches(dir, OutputLayout.VALIDATION));
-        Config m = Fingerprints.read(fs, OutputLayout.batchManifest(dir));
+        Config m = Fingerprints.read(fs, OutputLayout.batchFingerprint(dir));
         List<ImageEntry> trainEntries = index.entries().stream().filter(e -> !isValidation(e.windowClass(), e.index(),
                 train.validationFraction(), train.splitSeed())).toList();
         return new Batches(t, v, count(m, TRAIN_IMAGES), count(m, VALIDATION_IMAGES), trainEntries);
     }
 
-    private static long count(Config manifest, String key) {
-        return manifest.hasPath(key) ? manifest.getLong(key) : 0;
+    private static long count(Config saved, String key) {
+        return saved.hasPath(key) ? saved.getLong(key) : 0;
     }
 
     /** The batch files of one split ({@link OutputLayout#TRAIN} or {@link OutputLayout#VALIDATION}), sorted. */
@@ -204,8 +204,8 @@ public final class BatchExport {
      * What the exported batch files of {@code layout} hold (dataset, split and batch settings, image
      * counts): a fingerprint for models derived from them.
      */
-    public static Config manifest(FileSystem fs, OutputLayout layout) throws IOException {
-        return Fingerprints.read(fs, OutputLayout.batchManifest(layout.batches()));
+    public static Config fingerprint(FileSystem fs, OutputLayout layout) throws IOException {
+        return Fingerprints.read(fs, OutputLayout.batchFingerprint(layout.batches()));
     }
 
     /**

@@ -59,7 +59,7 @@ final class JudgeTrainer {
         FileSystem fs = dir.getFileSystem(sc.hadoopConfiguration());
         int[] micrometres = config.data().classes().stream().mapToInt(WindowClass::micrometres).toArray();
         double[] scale = e11Scale(batches.trainEntries());
-        Config fingerprint = fingerprint(BatchExport.manifest(fs, layout), micrometres, scale);
+        Config fingerprint = fingerprint(BatchExport.fingerprint(fs, layout), micrometres, scale);
         Path saved = OutputLayout.judgeFingerprint(dir);
         Path model = OutputLayout.judgeModel(dir);
         if (!s.retrain() && fs.exists(saved) && fs.exists(model)
@@ -107,9 +107,9 @@ final class JudgeTrainer {
     }
 
     /** What the judge depends on: the batches it trained on, its settings, and the E11 scale of its targets. */
-    private Config fingerprint(Config batchManifest, int[] micrometres, double[] scale) {
+    private Config fingerprint(Config batchFingerprint, int[] micrometres, double[] scale) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("batches", batchManifest.root());
+        m.put("batches", batchFingerprint.root());
         m.put("classes", Arrays.stream(micrometres).boxed().toList());
         m.put("channels", s.channels());
         m.put("feature-width", s.featureWidth());

@@ -82,7 +82,7 @@ public final class OutputLayout {
         return new Path(root, "metrics/train.csv");
     }
 
-    /** The exported minibatch files of both splits and their manifest. */
+    /** The exported minibatch files of both splits and the fingerprint of what they were exported from. */
     public Path batches() {
         return new Path(root, "batches");
     }
@@ -93,7 +93,7 @@ public final class OutputLayout {
     }
 
     /** What the batch files were exported from (dataset, split, batch size) and how many images they hold. */
-    public static Path batchManifest(Path batches) {
+    public static Path batchFingerprint(Path batches) {
         return new Path(batches, "batches.conf");
     }
 

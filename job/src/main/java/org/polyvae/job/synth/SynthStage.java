@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class SynthStage {
     private static final Logger LOG = LoggerFactory.getLogger(SynthStage.class);
     /** Provenance file at the dataset root; readers of the original layout ignore it. */
-    public static final String MANIFEST = "polyvae-synth.conf";
+    public static final String PROVENANCE = "polyvae-synth.conf";
     private static final int PREVIEW_PER_CLASS = 6;
 
     private final PolyvaeConfig config;
@@ -85,7 +85,7 @@ public final class SynthStage {
             }
             writeLabels(fs, out.tmp(), records);
             SynthSummary summary = SynthSummary.of(records, seconds);
-            writeManifest(fs, out.tmp(), summary);
+            writeProvenance(fs, out.tmp(), summary);
             out.commit();
             LOG.info("synth: wrote {}\n{}", out.target(), summary.table());
             writePreview(sc, fs, out.target(), records);
@@ -110,10 +110,10 @@ public final class SynthStage {
         }
     }
 
-    private void writeManifest(FileSystem fs, Path root, SynthSummary summary) throws IOException {
+    private void writeProvenance(FileSystem fs, Path root, SynthSummary summary) throws IOException {
         Config provenance = summary.config()
                 .withValue("settings", config.config().withOnlyPath(PolyvaeConfig.ROOT).root());
-        Fingerprints.write(fs, new Path(root, MANIFEST), "Written by polyvae synth on " + Instant.now() + ": the "
+        Fingerprints.write(fs, new Path(root, PROVENANCE), "Written by polyvae synth on " + Instant.now() + ": the "
                 + "settings that made this dataset and its per-class figures. Readers of the original layout ignore "
                 + "this file.", provenance);
     }

@@ -52,7 +52,7 @@ class BatchExportTest {
         return new BatchExport(c.data(), c.train(), new OutputLayout(c)).ensure(sc);
     }
 
-    /** When the manifest was written: it changes exactly when the batches are exported again. */
+    /** When the fingerprint was written: it changes exactly when the batches are exported again. */
     private static long exported() throws IOException {
         return Files.getLastModifiedTime(tmp.resolve("out/batches/batches.conf")).toMillis();
     }
