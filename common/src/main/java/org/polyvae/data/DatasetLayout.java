@@ -41,16 +41,16 @@ public final class DatasetLayout {
         return "Labels-displacement-" + c.token() + ".csv";
     }
 
-    public static String imageFileName(WindowClass c, int index) {
-        return "rve-" + c.token() + "-reg2-" + index + "-1.jpg";
+    public static String imageFileName(WindowClass c, int number) {
+        return "rve-" + c.token() + "-reg2-" + number + "-1.jpg";
     }
 
-    /** The chunk folder the synth stage writes image number {@code index} (1-based) into. */
-    public static String chunkName(int index) {
-        if (index < 1) {
-            throw new IllegalArgumentException("image numbers start at 1, got " + index);
+    /** The chunk folder the synth stage writes image number {@code number} (1-based) into. */
+    public static String chunkName(int number) {
+        if (number < 1) {
+            throw new IllegalArgumentException("image numbers start at 1, got " + number);
         }
-        return ((index - 1) / CHUNK_SIZE + 1) + "k";
+        return ((number - 1) / CHUNK_SIZE + 1) + "k";
     }
 
     public static Path classDir(Path root, WindowClass c) {
@@ -69,15 +69,15 @@ public final class DatasetLayout {
         return new Path(chunkDir(root, c, chunk), labelsFileName(c));
     }
 
-    public static Path imageFile(Path root, WindowClass c, String chunk, int index) {
-        return new Path(imageDir(root, c, chunk), imageFileName(c, index));
+    public static Path imageFile(Path root, WindowClass c, String chunk, int number) {
+        return new Path(imageDir(root, c, chunk), imageFileName(c, number));
     }
 
     /**
      * The image number i of a file named {@code rve-{L}x{L}-reg2-{i}-1.jpg} for class {@code c}, or empty
      * when the name does not follow that pattern (or names another class).
      */
-    public static OptionalInt parseImageIndex(WindowClass c, String fileName) {
+    public static OptionalInt parseImageNumber(WindowClass c, String fileName) {
         Matcher m = IMAGE_NAME.matcher(fileName);
         if (!m.matches()) {
             return OptionalInt.empty();

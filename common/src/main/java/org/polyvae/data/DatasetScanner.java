@@ -111,15 +111,15 @@ public final class DatasetScanner {
                     + " contains no chunk folders; expected folders like 1k, 2k, ...");
         }
         chunks.sort((a, b) -> DatasetLayout.CHUNK_ORDER.compare(a.getPath().getName(), b.getPath().getName()));
-        Map<Integer, String> chunkOfIndex = new HashMap<>();
+        Map<Integer, String> chunkOfNumber = new HashMap<>();
         int crossChunkDuplicates = 0;
         for (FileStatus chunk : chunks) {
             String chunkName = chunk.getPath().getName();
             for (ImageEntry e : scanChunk(fs, chunk.getPath(), c)) {
-                if (chunkOfIndex.putIfAbsent(e.index(), chunkName) != null && crossChunkDuplicates++ == 0) {
+                if (chunkOfNumber.putIfAbsent(e.number(), chunkName) != null && crossChunkDuplicates++ == 0) {
                     // Allowed: the pairing is per chunk, so it stays unambiguous. Worth a look, though.
                     LOG.warn("class folder {}: image number {} appears in chunks {} and {}", classDir,
-                            e.index(), chunkOfIndex.get(e.index()), chunkName);
+                            e.number(), chunkOfNumber.get(e.number()), chunkName);
                 }
                 out.add(e);
             }
@@ -202,7 +202,7 @@ public final class DatasetScanner {
 
     private static OptionalInt parseIndex(WindowClass c, String name) {
         try {
-            return DatasetLayout.parseImageIndex(c, name);
+            return DatasetLayout.parseImageNumber(c, name);
         } catch (NumberFormatException e) {
             return OptionalInt.empty(); // more digits than an int holds: not one of ours
         }

@@ -47,7 +47,7 @@ class DatasetScannerTest {
         fixture.chunk(WindowClass.W2, "1k", new int[] {1, 2, 4, 5}, new double[] {10.5, 11.5, 12.5, 13.5});
         DatasetIndex index = scan(W2_ONLY);
         List<ImageEntry> entries = index.entries();
-        assertEquals(List.of(1, 2, 4, 5), entries.stream().map(ImageEntry::index).collect(Collectors.toList()));
+        assertEquals(List.of(1, 2, 4, 5), entries.stream().map(ImageEntry::number).collect(Collectors.toList()));
         assertEquals(12.5, entries.get(2).e11(), "image 4 is the third present image: third label");
         assertEquals(13.5, entries.get(3).e11());
         assertEquals(4, index.count(WindowClass.W2));
@@ -61,7 +61,7 @@ class DatasetScannerTest {
         int[] indices = {9, 10, 100, 2};
         fixture.chunk(WindowClass.W2, "1k", indices, new double[] {1, 2, 3, 4});
         List<ImageEntry> entries = scan(W2_ONLY).entries();
-        assertEquals(List.of(2, 9, 10, 100), entries.stream().map(ImageEntry::index).collect(Collectors.toList()));
+        assertEquals(List.of(2, 9, 10, 100), entries.stream().map(ImageEntry::number).collect(Collectors.toList()));
         assertEquals(List.of(1.0, 2.0, 3.0, 4.0), entries.stream().map(ImageEntry::e11).collect(Collectors.toList()));
     }
 
@@ -141,7 +141,7 @@ class DatasetScannerTest {
         Files.createDirectories(imageDir.resolve("rve-2x2-reg2-5-1.jpg")); // a folder, not an image
         Files.writeString(fixture.root().resolve("Generated_Images_2x2").resolve(".DS_Store"), "x");
         DatasetIndex index = scan(W2_ONLY);
-        assertEquals(List.of(1, 3), index.entries().stream().map(ImageEntry::index).collect(Collectors.toList()));
+        assertEquals(List.of(1, 3), index.entries().stream().map(ImageEntry::number).collect(Collectors.toList()));
     }
 
     @Test

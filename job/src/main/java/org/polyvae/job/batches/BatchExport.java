@@ -112,7 +112,7 @@ public final class BatchExport {
     }
 
     static boolean isValidation(LabeledImage image, double fraction, long splitSeed) {
-        return isValidation(image.windowClass(), image.index(), fraction, splitSeed);
+        return isValidation(image.windowClass(), image.number(), fraction, splitSeed);
     }
 
     static boolean isValidation(WindowClass windowClass, int imageNumber, double fraction, long splitSeed) {
@@ -127,7 +127,7 @@ public final class BatchExport {
         int partitions = Math.max(1, sc.defaultParallelism());
         long seed = train.splitSeed();
         JavaRDD<LabeledImage> shuffled = images
-                .mapToPair(i -> new Tuple2<>(Seeds.image(seed ^ 0x5DEECE66DL, i.windowClass(), i.index()), i))
+                .mapToPair(i -> new Tuple2<>(Seeds.image(seed ^ 0x5DEECE66DL, i.windowClass(), i.number()), i))
                 .sortByKey(true, partitions).values();
         SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
         String targetUri = target.toString();
@@ -173,7 +173,7 @@ public final class BatchExport {
         List<String> t = files(fs, OutputLayout.batches(dir, OutputLayout.TRAIN));
         List<String> v = files(fs, OutputLayout.batches(dir, OutputLayout.VALIDATION));
         Config m = Fingerprints.read(fs, OutputLayout.batchFingerprint(dir));
-        List<ImageEntry> trainEntries = index.entries().stream().filter(e -> !isValidation(e.windowClass(), e.index(),
+        List<ImageEntry> trainEntries = index.entries().stream().filter(e -> !isValidation(e.windowClass(), e.number(),
                 train.validationFraction(), train.splitSeed())).toList();
         return new Batches(t, v, count(m, TRAIN_IMAGES), count(m, VALIDATION_IMAGES), trainEntries);
     }

@@ -95,7 +95,7 @@ final class DecodeImages implements FlatMapFunction<Iterator<ImageEntry>, Labele
             byte[] bytes = readFully(path);
             try {
                 float[] pixels = decoder.decode(bytes, resolution);
-                return new LabeledImage(entry.windowClass(), entry.chunk(), entry.index(), entry.e11(), pixels);
+                return new LabeledImage(entry.windowClass(), entry.chunk(), entry.number(), entry.e11(), pixels);
             } catch (IOException e) {
                 LOG.warn("skipping undecodable image {} (its label {} is dropped with it): {}", entry.path(),
                         entry.e11(), e.getMessage());

@@ -63,7 +63,7 @@ public final class SampleStage {
     }
 
     /** One written sample: its index and pixels (raw and tessellated), for the sheets and statistics. */
-    record Written(int index, byte[] raw, byte[] tessellated) implements java.io.Serializable {
+    record Written(int sample, byte[] raw, byte[] tessellated) implements java.io.Serializable {
     }
 
     public Path run(JavaSparkContext sc) throws IOException {
@@ -172,7 +172,7 @@ public final class SampleStage {
             return kept.iterator();
         };
         List<Written> kept = new ArrayList<>(sc.parallelize(ranges, ranges.size()).mapPartitions(work).collect());
-        kept.sort(java.util.Comparator.comparingInt(Written::index));
+        kept.sort(java.util.Comparator.comparingInt(Written::sample));
         decoder.destroy();
         return kept;
     }
@@ -183,8 +183,8 @@ public final class SampleStage {
         List<ContactSheet.Tile> raw = new ArrayList<>();
         List<ContactSheet.Tile> tess = new ArrayList<>();
         for (Written w : written) {
-            String caption = sampler.conditional() ? w.index() + ": " + sampler.windowClass(w.index()) + " µm"
-                    : String.valueOf(w.index());
+            String caption = sampler.conditional() ? w.sample() + ": " + sampler.windowClass(w.sample()) + " µm"
+                    : String.valueOf(w.sample());
             raw.add(new ContactSheet.Tile(ContactSheet.gray(w.raw(), size), caption));
             if (w.tessellated() != null) {
                 tess.add(new ContactSheet.Tile(ContactSheet.gray(w.tessellated(), size), caption));
@@ -213,9 +213,9 @@ public final class SampleStage {
                 row(csv, "samples (tessellated)", written.stream().map(Written::tessellated).toList(), size);
             }
             if (sampler.conditional()) {
-                for (int um : written.stream().mapToInt(w -> sampler.windowClass(w.index())).distinct().sorted()
+                for (int um : written.stream().mapToInt(w -> sampler.windowClass(w.sample())).distinct().sorted()
                         .toArray()) {
-                    List<Written> of = written.stream().filter(w -> sampler.windowClass(w.index()) == um).toList();
+                    List<Written> of = written.stream().filter(w -> sampler.windowClass(w.sample()) == um).toList();
                     String token = WindowClass.ofMicrometres(um).token();
                     row(csv, "samples (raw) " + token, of.stream().map(Written::raw).toList(), size);
                     if (s.tessellate()) {

@@ -7,10 +7,10 @@ import org.polyvae.data.WindowClass;
  * What an executor reports back for one written image: its E11 label and grain statistics. Serializable:
  * it is an RDD element (Kryo hands records to Java serialization, see {@code RecordsKryoRegistrator}).
  */
-public record SynthRecord(WindowClass windowClass, int index, double e11, int visibleGrains, int femIterations)
+public record SynthRecord(WindowClass windowClass, int number, double e11, int visibleGrains, int femIterations)
         implements Serializable {
     @Override
     public String toString() {
-        return windowClass.token() + " #" + index + " E11=" + e11 + " grains=" + visibleGrains;
+        return windowClass.token() + " #" + number + " E11=" + e11 + " grains=" + visibleGrains;
     }
 }

@@ -97,11 +97,11 @@ public final class SynthStage {
     private static void writeLabels(FileSystem fs, Path root, List<SynthRecord> records) throws IOException {
         Map<WindowClass, Map<String, List<SynthRecord>>> byChunk = records.stream().collect(Collectors.groupingBy(
                 SynthRecord::windowClass, TreeMap::new,
-                Collectors.groupingBy(r -> DatasetLayout.chunkName(r.index()), TreeMap::new, Collectors.toList())));
+                Collectors.groupingBy(r -> DatasetLayout.chunkName(r.number()), TreeMap::new, Collectors.toList())));
         for (var perClass : byChunk.entrySet()) {
             for (var chunk : perClass.getValue().entrySet()) {
                 double[] e11 = chunk.getValue().stream()
-                        .sorted(Comparator.comparingInt(SynthRecord::index))
+                        .sorted(Comparator.comparingInt(SynthRecord::number))
                         .mapToDouble(SynthRecord::e11).toArray();
                 try (OutputStream os = fs.create(DatasetLayout.labelsFile(root, perClass.getKey(), chunk.getKey()), true)) {
                     LabelsCsv.write(e11, os);
@@ -124,9 +124,9 @@ public final class SynthStage {
         List<ContactSheet.Tile> tiles = new ArrayList<>();
         for (WindowClass c : data.classes()) {
             List<SynthRecord> first = records.stream().filter(r -> r.windowClass() == c)
-                    .sorted(Comparator.comparingInt(SynthRecord::index)).limit(PREVIEW_PER_CLASS).toList();
+                    .sorted(Comparator.comparingInt(SynthRecord::number)).limit(PREVIEW_PER_CLASS).toList();
             for (SynthRecord r : first) {
-                Path file = DatasetLayout.imageFile(dataset, c, DatasetLayout.chunkName(r.index()), r.index());
+                Path file = DatasetLayout.imageFile(dataset, c, DatasetLayout.chunkName(r.number()), r.number());
                 try (InputStream in = fs.open(file)) {
                     tiles.add(new ContactSheet.Tile(ImageIO.read(in),
                             String.format(Locale.ROOT, "%s µm, E11 %.1f", c.token(), r.e11())));

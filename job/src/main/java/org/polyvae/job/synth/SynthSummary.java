@@ -33,7 +33,7 @@ public record SynthSummary(Map<WindowClass, ClassStats> classes, double seconds)
 
     private static ClassStats stats(List<SynthRecord> rs) {
         int n = rs.size();
-        int maxIndex = rs.stream().mapToInt(SynthRecord::index).max().orElse(0);
+        int maxIndex = rs.stream().mapToInt(SynthRecord::number).max().orElse(0);
         double[] grains = rs.stream().mapToDouble(SynthRecord::visibleGrains).toArray();
         double[] e11 = rs.stream().mapToDouble(SynthRecord::e11).toArray();
         return new ClassStats(n, maxIndex - n, mean(grains), std(grains), mean(e11), std(e11),

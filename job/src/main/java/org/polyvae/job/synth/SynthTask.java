@@ -8,9 +8,9 @@ import org.polyvae.data.WindowClass;
  * Serializable: it is an RDD element (Kryo hands records to Java serialization, see
  * {@code RecordsKryoRegistrator}).
  */
-public record SynthTask(WindowClass windowClass, int index, long seed) implements Serializable {
+public record SynthTask(WindowClass windowClass, int number, long seed) implements Serializable {
     @Override
     public String toString() {
-        return windowClass.token() + " #" + index + " seed " + seed;
+        return windowClass.token() + " #" + number + " seed " + seed;
     }
 }

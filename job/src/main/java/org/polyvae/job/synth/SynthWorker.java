@@ -54,7 +54,7 @@ final class SynthWorker implements FlatMapFunction<Iterator<SynthTask>, SynthRec
             SynthTask task = tasks.next();
             WindowClass c = task.windowClass();
             Microstructure m = generator.generate(c, task.seed());
-            Path file = DatasetLayout.imageFile(root, c, DatasetLayout.chunkName(task.index()), task.index());
+            Path file = DatasetLayout.imageFile(root, c, DatasetLayout.chunkName(task.number()), task.number());
             try (OutputStream out = fs.create(file, true)) {
                 JpegCodec.writeGray(m.render(settings.imageSize()), settings.imageSize(),
                         (float) settings.jpegQuality(), out);
@@ -64,9 +64,9 @@ final class SynthWorker implements FlatMapFunction<Iterator<SynthTask>, SynthRec
                 h = fem.homogenize(m.elementAngles(settings.labelResolution()));
             } catch (RuntimeException e) {
                 throw new IllegalStateException("FE homogenisation failed for " + DatasetLayout.imageFileName(c,
-                        task.index()) + " (image seed " + task.seed() + "): " + e.getMessage(), e);
+                        task.number()) + " (image seed " + task.seed() + "): " + e.getMessage(), e);
             }
-            records.add(new SynthRecord(c, task.index(), h.e11(), m.visibleGrains(), h.iterations()));
+            records.add(new SynthRecord(c, task.number(), h.e11(), m.visibleGrains(), h.iterations()));
             done.add(1);
         }
         return records.iterator();

@@ -37,7 +37,8 @@ class DatasetReaderTest {
     static void startSpark() {
         // Kryo here (the DL4J stages use it), Java serialization in DatasetReaderHdfsTest: both must work.
         sc = new JavaSparkContext(sparkConf("DatasetReaderTest")
-                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer"));
+                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .set("spark.kryo.registrator", org.polyvae.job.spark.RecordsKryoRegistrator.class.getName()));
     }
 
     @AfterAll
@@ -61,9 +62,9 @@ class DatasetReaderTest {
     /** Asserts every image carries its own label and its own pixels, at the requested resolution. */
     static void assertPaired(List<LabeledImage> images, int resolution) {
         for (LabeledImage image : images) {
-            assertEquals(HadoopDatasetFixture.label(image.windowClass(), image.index()), image.e11(), image.toString());
+            assertEquals(HadoopDatasetFixture.label(image.windowClass(), image.number()), image.e11(), image.toString());
             assertEquals(resolution, image.resolution());
-            float expected = HadoopDatasetFixture.grayLevel(image.index()) / 255f;
+            float expected = HadoopDatasetFixture.grayLevel(image.number()) / 255f;
             for (float v : image.pixels()) {
                 assertEquals(expected, v, 2f / 255, image.toString());
             }
@@ -71,7 +72,7 @@ class DatasetReaderTest {
     }
 
     static List<String> ids(List<LabeledImage> images) {
-        return images.stream().map(i -> i.windowClass().token() + "/" + i.chunk() + "/" + i.index())
+        return images.stream().map(i -> i.windowClass().token() + "/" + i.chunk() + "/" + i.number())
                 .collect(Collectors.toList());
     }
 
@@ -109,7 +110,7 @@ class DatasetReaderTest {
                 sc.hadoopConfiguration()).samplePerClass(2, 11);
         DatasetRdd read = DatasetReader.read(sc, sample, 16, 0);
         List<LabeledImage> images = read.images().collect();
-        assertEquals(sample.entries().stream().map(e -> e.windowClass().token() + "/" + e.chunk() + "/" + e.index())
+        assertEquals(sample.entries().stream().map(e -> e.windowClass().token() + "/" + e.chunk() + "/" + e.number())
                 .toList(), ids(images));
         assertEquals(4, images.size());
         assertPaired(images, 16);

@@ -25,12 +25,12 @@ class SynthPlanTest {
         for (WindowClass c : WindowClass.values()) {
             List<SynthTask> tasks = byClass.get(c);
             assertEquals(c.originalCount(), tasks.size(), c.token());
-            int maxIndex = tasks.get(tasks.size() - 1).index();
+            int maxIndex = tasks.get(tasks.size() - 1).number();
             int missing = maxIndex - tasks.size();
             double share = missing / (double) maxIndex;
             assertTrue(share > 0.004 && share < 0.02, c.token() + ": missing share " + share);
             for (int k = 1; k < tasks.size(); k++) {
-                assertTrue(tasks.get(k).index() > tasks.get(k - 1).index(), "ascending numbers");
+                assertTrue(tasks.get(k).number() > tasks.get(k - 1).number(), "ascending numbers");
             }
         }
     }
@@ -53,7 +53,7 @@ class SynthPlanTest {
         List<SynthTask> plan = SynthPlan.of(settings("polyvae.synth.count-per-class=1200",
                 "polyvae.synth.missing-fraction=0"), EnumSet.of(WindowClass.W3));
         for (int k = 0; k < plan.size(); k++) {
-            assertEquals(k + 1, plan.get(k).index());
+            assertEquals(k + 1, plan.get(k).number());
         }
     }
 }

@@ -105,7 +105,7 @@ class SynthStageTest {
         PlaneStressHomogenizer fem = new PlaneStressHomogenizer(LABEL_RESOLUTION, CubicCrystal.SILICON,
                 settings.femTolerance(), settings.femMaxIterations());
         for (LabeledImage image : images) {
-            long seed = Seeds.image(settings.seed(), image.windowClass(), image.index());
+            long seed = Seeds.image(settings.seed(), image.windowClass(), image.number());
             double e11 = fem.homogenize(generator.generate(image.windowClass(), seed)
                     .elementAngles(LABEL_RESOLUTION)).e11();
             assertEquals(e11, image.e11(), 1e-4, image.toString());
