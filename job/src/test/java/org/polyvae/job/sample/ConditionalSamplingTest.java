@@ -82,8 +82,8 @@ class ConditionalSamplingTest {
         new ExploreStage(c).run(sc);
         String html = Files.readString(tmp.resolve("out/report/index.html"));
         for (String figure : List.of("classes.png", "samples.png", "samples-tessellated.png")) {
-            assertTrue(html.contains("<img src=\"" + figure + "\"") && Files.size(tmp.resolve("out/report/" + figure)) > 0,
-                    figure);
+            assertTrue(html.contains("<img src=\"" + figure + "\""), figure);
+            org.polyvae.job.report.Pngs.read(tmp.resolve("out/report/" + figure));
         }
 
         new EvaluateStage(c).run(sc);

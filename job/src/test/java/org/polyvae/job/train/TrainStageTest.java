@@ -82,9 +82,15 @@ class TrainStageTest {
         assertTrue(last.trainKl() > 0);
 
         java.nio.file.Path model = tmp.resolve("out/model");
-        for (String f : List.of("vae.zip", "decoder.zip", "config.conf", "loss.png")) {
-            assertTrue(Files.size(model.resolve(f)) > 0, f);
-        }
+        org.polyvae.job.output.TrainedModel trained = org.polyvae.job.output.TrainedModel.load(
+                org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()),
+                new Path(model.toUri()));
+        assertEquals(r.vae().numParams(), trained.vae().numParams(), "vae.zip holds the trained VAE");
+        assertEquals(r.vae().params(), trained.vae().params(), "vae.zip holds the final parameters");
+        assertTrue(trained.decoder().numParams() > 0 && trained.decoder().numParams() < trained.vae().numParams(),
+                "decoder.zip holds the decoder alone");
+        assertEquals(config(data, out).model(), trained.settings(), "config.conf holds the training settings");
+        org.polyvae.job.report.Pngs.read(model.resolve("loss.png"));
         List<String> csv = Files.readAllLines(tmp.resolve("out/metrics/train.csv"));
         assertEquals(TrainMetrics.HEADER, csv.get(0));
         assertEquals(9, csv.size());
