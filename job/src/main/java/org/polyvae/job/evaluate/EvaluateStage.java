@@ -64,7 +64,8 @@ public final class EvaluateStage {
         }
         JudgeTrainer.Trained trained = new JudgeTrainer(config, layout).ensure(sc, batches);
         Judge judge = trained.judge();
-        EvaluationMetrics metrics = new EvaluationMetrics(judge, s.grayBins(), s.confidence());
+        EvaluationMetrics metrics = new EvaluationMetrics(judge, s.grayBins(), s.confidence(),
+                new FeatureDistances(s.kidSubsets(), s.kidSubsetSize(), s.seed()));
 
         List<Scored> heldOut = JudgeScoring.batchFiles(sc, judge, batches.validation());
         if (heldOut.size() < 2) {
@@ -80,8 +81,10 @@ public final class EvaluateStage {
         int resolution = config.data().resolution();
         Map<String, List<Scored>> scored = new LinkedHashMap<>();
         sampleFiles.forEach((set, files) -> scored.put(set, JudgeScoring.imageFiles(sc, judge, files, resolution)));
-        int count = scored.values().stream().mapToInt(List::size).max().orElseThrow();
-        List<Scored> trainLike = trainingImages(sc, judge, batches, count);
+        List<Scored> reference = trainingImages(sc, judge, batches,
+                (int) Math.min(s.referenceImages(), batches.trainImages()));
+        LOG.info("evaluate: feature distances against {} training-split images (the reference); real-vs-real scale "
+                + "from {} held-out images", reference.size(), heldOut.size());
 
         // One pass over the training split for every query: the samples of each set and the held-out images.
         List<float[]> queries = new ArrayList<>();
@@ -99,23 +102,49 @@ public final class EvaluateStage {
         List<Evaluation.SampleSet> sets = new ArrayList<>();
         for (Map.Entry<String, List<Scored>> e : scored.entrySet()) {
             String folder = new Path(sampleFiles.get(e.getKey()).get(0)).getParent().toString();
-            List<Scored> trainSame = trainLike.subList(0, Math.min(trainLike.size(), e.getValue().size()));
-            Evaluation.SampleSet set = metrics.sampleSet(e.getKey(), folder, e.getValue(), heldOut, trainSame,
+            Evaluation.SampleSet set = metrics.sampleSet(e.getKey(), folder, e.getValue(), heldOut, reference,
                     sampleNn.get(e.getKey()), heldOutNn, requested);
             sets.add(set);
             if (set.conditioning() != null) {
                 LOG.info(String.format(Locale.ROOT, "evaluate: %s samples filed under their requested class: %.3f %s",
                         set.set(), set.conditioning().agreement(), set.conditioning().agreementPerClass()));
             }
-            LOG.info(String.format(Locale.ROOT, "evaluate: %s samples (%d): Fréchet %.3f vs real-real %.3f (ratio %.2f), "
+            LOG.info(String.format(Locale.ROOT, "evaluate: %s samples (%d): KID %.4f ± %.4f vs real-real %.4f ± %.4f "
+                            + "(ratio %.1f), Fréchet %.3f vs real-real %.3f (ratio %.2f), at %d vs %d reference images, "
                             + "confident %.2f, class mix %s, E11 W1 %.3f GPa, nearest training image median %.4f "
-                            + "(held-out %.4f)", set.set(), set.images(), set.frechet().generatedVsReal(),
-                    set.frechet().realVsReal(), set.frechet().ratio(), set.confidentShare(), set.classMix(),
+                            + "(held-out %.4f)", set.set(), set.images(), set.kid().generatedVsReal(),
+                    set.kid().generatedStandardError(), set.kid().realVsReal(), set.kid().realStandardError(),
+                    set.kid().ratio(), set.frechet().generatedVsReal(), set.frechet().realVsReal(),
+                    set.frechet().ratio(), set.frechet().generatedImages(), set.frechet().referenceImages(),
+                    set.confidentShare(), set.classMix(),
                     set.e11().w1Gpa() == null ? Double.NaN : set.e11().w1Gpa(), set.nearestTraining().median(), set.nearestTraining().heldOutMedian()));
         }
-        Evaluation evaluation = new Evaluation(qualified(sc, s.samples()), quality, sets);
+        Evaluation.Headline headline = EvaluationMetrics.headline(sets.get(0));
+        LOG.info(headlineLine(headline));
+        Evaluation.Reference ref = new Evaluation.Reference(REFERENCE_SCHEME, reference.size(), heldOut.size(),
+                s.kidSubsets(), sets.get(0).kid().subsetSize());
+        Evaluation evaluation = new Evaluation(qualified(sc, s.samples()), headline, ref, quality, sets);
         write(sc, layout, evaluation, scored, heldOut, sampleNn, heldOutNn);
         return evaluation;
+    }
+
+    /** How the real images are used by the feature distances, for evaluation.json and the report. */
+    static final String REFERENCE_SCHEME = "reference: training-split images (the judge trained on them); "
+            + "generated and real comparison sets: unseen by the judge (samples, held-out images), equally many, "
+            + "each scored against the same reference";
+
+    /** The log line that leads: the raw decoder output's figures. */
+    static String headlineLine(Evaluation.Headline h) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "evaluate: HEADLINE %s samples (the model's own output): KID ratio %.1f, Fréchet ratio %.2f",
+                h.set(), h.kidRatio(), h.frechetRatio()));
+        if (h.requestedClassAgreement() != null) {
+            b.append(String.format(Locale.ROOT, ", requested class %.2f", h.requestedClassAgreement()));
+        }
+        h.perClass().forEach((c, x) -> b.append(String.format(Locale.ROOT,
+                "; %s: flat %.2f (data %.2f), grains/image %.1f (data %.1f)", c, x.flatPixelShare(),
+                x.dataFlatPixelShare(), x.grainsPerImage(), x.dataGrainsPerImage())));
+        return b.toString();
     }
 
     /** "raw" → sample-NNN.png in the samples folder; "tessellated" → the same names in tessellated/, when present. */
@@ -149,7 +178,7 @@ public final class EvaluateStage {
         return files;
     }
 
-    /** The first {@code count} images of the (shuffled) training batch files: the real-vs-real Fréchet scale. */
+    /** The first {@code count} images of the (shuffled) training batch files: the feature distances' reference. */
     private static List<Scored> trainingImages(JavaSparkContext sc, Judge judge, BatchExport.Batches batches, int count) {
         List<String> files = new ArrayList<>();
         long images = 0;
