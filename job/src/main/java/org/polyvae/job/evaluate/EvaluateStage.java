@@ -165,7 +165,7 @@ public final class EvaluateStage {
         return sets;
     }
 
-    private static List<String> samplePngs(FileSystem fs, Path dir) throws IOException {
+    static List<String> samplePngs(FileSystem fs, Path dir) throws IOException {
         List<String> files = new ArrayList<>();
         if (fs.exists(dir)) {
             for (FileStatus st : fs.listStatus(dir)) {
@@ -179,7 +179,7 @@ public final class EvaluateStage {
     }
 
     /** The first {@code count} images of the (shuffled) training batch files: the feature distances' reference. */
-    private static List<Scored> trainingImages(JavaSparkContext sc, Judge judge, BatchExport.Batches batches, int count) {
+    static List<Scored> trainingImages(JavaSparkContext sc, Judge judge, BatchExport.Batches batches, int count) {
         List<String> files = new ArrayList<>();
         long images = 0;
         int perFile = (int) Math.max(1, batches.trainImages() / Math.max(1, batches.train().size()));

@@ -105,8 +105,8 @@ final class EvaluationReport {
                 + "error over %d subsets of %d) and Fréchet distance in the judge's penultimate features, against a "
                 + "reference of %d training-split images. Real–real: as many held-out images as there are samples "
                 + "(up to %d), against the same reference: the score of a generator of real images. Both the samples "
-                + "and the held-out images are unseen by the judge; the KID ratio divides by the real–real KID or its "
-                + "standard error, whichever is larger. Confident:", ref.kidSubsets(), ref.kidSubsetSize(),
+                + "and the held-out images are unseen by the judge; the KID ratio divides by the size of the real–real "
+                + "KID or its standard error, whichever is larger (the unbiased estimate is near 0, either sign). Confident:", ref.kidSubsets(), ref.kidSubsetSize(),
                 ref.referenceImages(), ref.realImages())
                 + " share of samples whose largest class probability exceeds "
                 + "the threshold. NN distance: median RMS gray difference (0..1) to the nearest training image; a "

@@ -34,7 +34,7 @@ record FeatureDistances(int kidSubsets, int kidSubsetSize, long seed) {
         KernelInceptionDistance.Estimate kReal = KernelInceptionDistance.between(rea, ref, kidSubsets, kidSubsetSize,
                 seed);
         Evaluation.Kid kid = new Evaluation.Kid(kGen.mean(), kGen.standardError(), kReal.mean(), kReal.standardError(),
-                ratio(kGen.mean(), Math.max(kReal.mean(), kReal.standardError())), n, n, ref.length, kGen.subsets(),
+                ratio(kGen.mean(), Math.max(Math.abs(kReal.mean()), kReal.standardError())), n, n, ref.length, kGen.subsets(),
                 kGen.subsetSize());
         return new Pair(frechet, kid);
     }

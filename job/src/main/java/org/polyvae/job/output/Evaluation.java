@@ -124,8 +124,8 @@ public record Evaluation(String samples, Headline headline, Reference reference,
      * Kernel Inception Distance in the judge's features, of {@code generatedImages} samples and of as many
      * held-out real images to the same reference, over the same subsets of the reference.
      *
-     * @param ratio generatedVsReal / max(realVsReal, its standard error): the unbiased real-vs-real estimate
-     *              is near 0 and may be negative, so its noise bounds the denominator from below
+     * @param ratio generatedVsReal / max(|realVsReal|, its standard error): the unbiased real-vs-real
+     *              estimate is near 0 and may be negative, so its size or noise is the scale
      */
     public record Kid(double generatedVsReal, double generatedStandardError, double realVsReal,
             double realStandardError, double ratio, int generatedImages, int realImages, int referenceImages,
