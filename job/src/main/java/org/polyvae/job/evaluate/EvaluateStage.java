@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stage {@code evaluate}: the reviewer's judge, built in. A CNN ({@link JudgeTrainer}) trained on the
- * training split scores the generated images (sample-NNN.png and, when present, tessellated/sample-NNN.png)
- * against the held-out split: class mix and confidence, E11 distribution, Fréchet distance in its features
- * (with the real-vs-real scale), microstructure statistics per class and the nearest training image of
- * each sample. Writes {@code evaluation.json}, its report section ({@code section.json}, {@code figures/})
+ * training split scores the generated images (sample-NNN.png, the model's own output and the headline, and,
+ * when present, the post-step's tessellated/sample-NNN.png) against real images: class mix and confidence,
+ * E11 distribution against the held-out split, KID and Fréchet distance in its features against a reference
+ * from the training split (with the real-vs-real scale from as many held-out images, {@link FeatureDistances}),
+ * microstructure statistics per class and the nearest training image of each sample. Writes {@code evaluation.json}, its report section ({@code section.json}, {@code figures/})
  * and {@code index.html} (the section as a page of its own) to {@code polyvae.evaluate.dir} (swapped in
  * whole), then renders the report page with the section.
  */
