@@ -41,7 +41,7 @@ public record EvaluateSettings(
                 s.longValue("seed"),
                 s.doubleIn("confidence", 0.0, 1.0),
                 s.intIn("gray-bins", 2, 256),
-                s.intIn("reference-images", 2, 1_000_000),
+                s.intIn("reference-images", 1, 1_000_000),
                 s.intIn("kid-subsets", 1, 10_000),
                 s.intIn("kid-subset-size", 2, 100_000));
     }

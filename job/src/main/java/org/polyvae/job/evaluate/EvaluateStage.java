@@ -74,7 +74,10 @@ public final class EvaluateStage {
                     + "needs at least 2: raise polyvae.train.validation-fraction (now "
                     + config.train().validationFraction() + ") or use more images");
         }
-        Evaluation.JudgeQuality quality = metrics.judgeQuality(heldOut, batches.trainImages(), trained.epochs(),
+        List<Scored> reference = JudgeScoring.batchFiles(sc, judge, trained.split().reference());
+        // Exact, unlike the split's estimate from whole files: partition ends leave shorter files.
+        long judgeImages = batches.trainImages() - reference.size();
+        Evaluation.JudgeQuality quality = metrics.judgeQuality(heldOut, judgeImages, trained.epochs(),
                 trained.reused());
         LOG.info(String.format(Locale.ROOT, "evaluate: judge on %d held-out images: class accuracy %.3f, E11 R² %.3f, "
                 + "MAE %.3f GPa", heldOut.size(), quality.accuracy(), quality.e11R2(), quality.e11MaeGpa()));
@@ -82,10 +85,8 @@ public final class EvaluateStage {
         int resolution = config.data().resolution();
         Map<String, List<Scored>> scored = new LinkedHashMap<>();
         sampleFiles.forEach((set, files) -> scored.put(set, JudgeScoring.imageFiles(sc, judge, files, resolution)));
-        List<Scored> reference = trainingImages(sc, judge, batches,
-                (int) Math.min(s.referenceImages(), batches.trainImages()));
-        LOG.info("evaluate: feature distances against {} training-split images (the reference); real-vs-real scale "
-                + "from {} held-out images", reference.size(), heldOut.size());
+        LOG.info("evaluate: feature distances against {} training-split images the judge did not train on (the "
+                + "reference); real-vs-real scale from {} held-out images", reference.size(), heldOut.size());
 
         // One pass over the training split for every query: the samples of each set and the held-out images.
         List<float[]> queries = new ArrayList<>();
@@ -130,9 +131,9 @@ public final class EvaluateStage {
     }
 
     /** How the real images are used by the feature distances, for evaluation.json and the report. */
-    static final String REFERENCE_SCHEME = "reference: training-split images (the judge trained on them); "
-            + "generated and real comparison sets: unseen by the judge (samples, held-out images), equally many, "
-            + "each scored against the same reference";
+    static final String REFERENCE_SCHEME = "reference: training-split images kept out of the judge's training; "
+            + "real comparison set: as many held-out images as samples; all three unseen by the judge, the two "
+            + "compared sets each scored against the same reference";
 
     /** The log line that leads: the raw decoder output's figures. */
     static String headlineLine(Evaluation.Headline h) {
@@ -177,32 +178,6 @@ public final class EvaluateStage {
         }
         files.sort(null);
         return files;
-    }
-
-    /** The first {@code count} images of the (shuffled) training batch files: the feature distances' reference. */
-    static List<Scored> trainingImages(JavaSparkContext sc, Judge judge, BatchExport.Batches batches, int count) {
-        List<String> files = new ArrayList<>();
-        long images = 0;
-        int perFile = (int) Math.max(1, batches.trainImages() / Math.max(1, batches.train().size()));
-        for (String f : batches.train()) {
-            if (images >= count) {
-                break;
-            }
-            files.add(f);
-            images += perFile;
-        }
-        List<Scored> scored = JudgeScoring.batchFiles(sc, judge, files);
-        if (scored.size() < count) {
-            // Batch files may be shorter than average at partition ends: top up from the next ones.
-            List<String> rest = batches.train().subList(files.size(), batches.train().size());
-            List<Scored> more = new ArrayList<>(scored);
-            more.addAll(JudgeScoring.batchFiles(sc, judge, rest.subList(0, Math.min(rest.size(), 4 + count / perFile))));
-            scored = more;
-        }
-        if (scored.size() < 2) {
-            throw new IllegalStateException("evaluate: fewer than 2 training images to compare with");
-        }
-        return scored.subList(0, Math.min(count, scored.size()));
     }
 
     private void write(JavaSparkContext sc, OutputLayout layout, Evaluation evaluation,

@@ -241,10 +241,10 @@ public final class JudgeCalibration {
             throw new ConfigError("judge calibration: no held-out images; raise polyvae.train.validation-fraction (now "
                     + config.train().validationFraction() + ")");
         }
-        Judge judge = new JudgeTrainer(config, layout).ensure(sc, batches).judge();
+        JudgeTrainer.Trained trained = new JudgeTrainer(config, layout).ensure(sc, batches);
+        Judge judge = trained.judge();
         List<Scored> heldOut = JudgeScoring.batchFiles(sc, judge, batches.validation());
-        List<Scored> reference = EvaluateStage.trainingImages(sc, judge, batches,
-                (int) Math.min(s.referenceImages(), batches.trainImages()));
+        List<Scored> reference = JudgeScoring.batchFiles(sc, judge, trained.split().reference());
         Path dir = new Path(s.samples());
         FileSystem fs = dir.getFileSystem(sc.hadoopConfiguration());
         List<String> files = EvaluateStage.samplePngs(fs, dir);

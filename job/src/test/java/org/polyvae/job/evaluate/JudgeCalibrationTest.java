@@ -15,7 +15,7 @@ import org.polyvae.job.LocalSpark;
 import org.polyvae.job.synth.SynthStage;
 
 /**
- * The evaluation can tell: on a small synthetic dataset (100 images per class at 32 px, half held out) with
+ * The evaluation can tell: on a small synthetic dataset (150 images per class at 32 px, 40 % held out, 100 training images kept from the judge as the reference) with
  * a briefly trained judge, blurred real images score at least 10× worse than real ones on KID, Voronoi
  * microstructures of the wrong grain density clearly worse, and posterised images clearly worse on the
  * pixel statistics. Fails when the judge's features are blind to blur or grain size.
@@ -40,12 +40,12 @@ class JudgeCalibrationTest {
     @Test
     void blurPosterisationAndWrongGrainDensityScoreClearlyWorseThanRealImages() throws IOException {
         PolyvaeConfig c = PolyvaeConfig.load(List.of(), List.of("polyvae.data.dir=" + tmp.resolve("data").toUri(),
-                "polyvae.output.dir=" + tmp.resolve("out").toUri(), "polyvae.synth.count-per-class=100",
+                "polyvae.output.dir=" + tmp.resolve("out").toUri(), "polyvae.synth.count-per-class=150",
                 "polyvae.synth.image-size=32", "polyvae.synth.label-resolution=8", "polyvae.data.resolution=32",
-                "polyvae.train.batch-size=16", "polyvae.train.validation-fraction=0.5",
+                "polyvae.train.batch-size=16", "polyvae.train.validation-fraction=0.4",
                 "polyvae.evaluate.channels=[8, 16, 32]", "polyvae.evaluate.feature-width=32",
                 "polyvae.evaluate.epochs=20", "polyvae.evaluate.learning-rate=0.003",
-                "polyvae.evaluate.kid-subset-size=80"));
+                "polyvae.evaluate.kid-subset-size=100", "polyvae.evaluate.reference-images=100"));
         new SynthStage(c).run(sc);
         List<JudgeCalibration.Row> rows = JudgeCalibration.run(c, sc);
         System.out.println(JudgeCalibration.markdown(rows));
