@@ -158,6 +158,20 @@ class EvaluationMetricsTest {
     }
 
     @Test
+    void theRealComparisonSetTakesTheReferencesClassMix() {
+        // 30 real images of class 0 and 10 of class 1; the reference is balanced: 10 + 10 of them.
+        List<Scored> real = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            real.add(image(i < 30 ? 0 : 1, 150, 0, 150, new float[] {i}, 0, 0));
+        }
+        List<Scored> taken = FeatureDistances.likeReference(real, reals(13, 20), 100);
+        assertEquals(20, taken.size());
+        assertEquals(10, taken.stream().filter(x -> x.trueClass() == 1).count());
+        assertEquals(6, FeatureDistances.likeReference(real, reals(13, 20), 6).size(), "at most as many as samples");
+        assertEquals(List.of(real.get(0), real.get(10), real.get(20), real.get(30)), FeatureDistances.evenly(real, 4));
+    }
+
+    @Test
     void judgeQualityOnAKnownConfusion() {
         List<Scored> heldOut = List.of(
                 image(0, 150, 0, 151, new float[] {0}, 0, 0),
