@@ -24,9 +24,10 @@ import org.polyvae.synth.GrainProcess;
 import org.polyvae.synth.MicrostructureGenerator;
 
 /**
- * Does the evaluation tell? It scores sets whose verdict is known against the same reference: held-out real
- * images (the probe half of the held-out split; the other half is the real comparison set), the same images
- * blurred by a 1.5-pixel Gaussian and posterised to 4 grays, fresh Voronoi microstructures of the stand-in
+ * Does the evaluation tell? It scores sets whose verdict is known against the same reference, with held-out
+ * images as the real comparison set: real images the judge did not train on (half of the evaluation's
+ * reference; the other half is the reference here), the same images blurred by a 1.5-pixel Gaussian and
+ * posterised to 4 grays, fresh Voronoi microstructures of the stand-in
  * generator at the data's grain density and at half and double it (rendered, JPEG-coded and downscaled as
  * stage synth and the batch export do), and, when given, generated samples. A judge blind to blur or to
  * grain size shows up as a small KID ratio on those rows.
@@ -60,28 +61,34 @@ public final class JudgeCalibration {
     }
 
     /**
-     * @param heldOut   held-out real images: the first half is the real comparison set, the second the probe
-     *                  every modification starts from
-     * @param reference training-split images, the reference of the feature distances
+     * @param heldOut   held-out real images: the real comparison set
+     * @param reference training-split images the judge did not train on: every other one is the probe that the
+     *                  modifications start from (with the reference's class mix), the rest the reference of
+     *                  the feature distances; all three unseen by the judge and disjoint
      * @param samples   generated images to place in the table, or an empty list
      */
     List<Row> rows(List<Scored> heldOut, List<Scored> reference, List<Scored> samples) throws IOException {
-        if (heldOut.size() < 8) {
-            throw new IllegalArgumentException("the calibration needs ≥ 8 held-out images, got " + heldOut.size());
+        List<Scored> ref = new ArrayList<>();
+        List<Scored> probe = new ArrayList<>();
+        for (int i = 0; i < reference.size(); i++) {
+            (i % 2 == 0 ? ref : probe).add(reference.get(i));
         }
-        List<Scored> real = heldOut.subList(0, heldOut.size() / 2);
-        List<Scored> probe = heldOut.subList(heldOut.size() / 2, heldOut.size());
+        probe = FeatureDistances.likeReference(probe, ref, probe.size());
+        if (probe.size() < 4 || heldOut.size() < 4) {
+            throw new IllegalArgumentException("the calibration needs ≥ 8 reference and ≥ 4 held-out images, got "
+                    + reference.size() + " and " + heldOut.size());
+        }
         List<Row> rows = new ArrayList<>();
-        rows.add(row("held-out real", probe, real, reference));
-        rows.add(row("blurred (Gaussian σ 1.5 px)", relabel(probe, modified(probe, this::blur)), real, reference));
-        rows.add(row("posterised (4 grays)", relabel(probe, modified(probe, JudgeCalibration::posterise)), real,
-                reference));
+        rows.add(row("real (unseen training-split images)", probe, heldOut, ref));
+        rows.add(row("blurred (Gaussian σ 1.5 px)", relabel(probe, modified(probe, this::blur)), heldOut, ref));
+        rows.add(row("posterised (4 grays)", relabel(probe, modified(probe, JudgeCalibration::posterise)), heldOut,
+                ref));
         for (double factor : new double[] {1, 0.5, 2}) {
             rows.add(row(String.format(Locale.ROOT, "Voronoi, grain density ×%s", factor == 1 ? "1 (the data's)"
-                    : factor == 0.5 ? "½" : "2"), voronoi(probe, factor), real, reference));
+                    : factor == 0.5 ? "½" : "2"), voronoi(probe, factor), heldOut, ref));
         }
         if (!samples.isEmpty()) {
-            rows.add(row("generated samples (raw)", samples, real, reference));
+            rows.add(row("generated samples (raw)", samples, heldOut, ref));
         }
         return rows;
     }
@@ -115,7 +122,7 @@ public final class JudgeCalibration {
         for (int r = 1; r <= range; r++) {
             distance += (s2[r] - s2Real[r]) * (s2[r] - s2Real[r]) / range;
         }
-        return new Row(set, images.size(), d.kid(), d.frechet(), labelled == 0 ? Double.NaN : agree / (double) labelled,
+        return new Row(set, d.kid().generatedImages(), d.kid(), d.frechet(), labelled == 0 ? Double.NaN : agree / (double) labelled,
                 StatUtils.mean(flat), StatUtils.mean(grains), Math.sqrt(distance));
     }
 
@@ -222,8 +229,8 @@ public final class JudgeCalibration {
                     r.flatPixelShare(), r.grainsPerImage(), r.sameGrainDistance()));
         }
         Row first = rows.get(0);
-        b.append(String.format(Locale.ROOT, "%nSizes: %d images per set against a reference of %d training-split "
-                        + "images; real-vs-real KID %.2f ± %.2f ×10⁻³ (%d subsets of %d).%n", first.kid().realImages(),
+        b.append(String.format(Locale.ROOT, "%nSizes: %d images per set (the real comparison set: held-out images) "
+                        + "against a reference of %d training-split images the judge did not train on; real-vs-real KID %.2f ± %.2f ×10⁻³ (%d subsets of %d).%n", first.kid().realImages(),
                 first.kid().referenceImages(), 1e3 * first.kid().realVsReal(), 1e3 * first.kid().realStandardError(),
                 first.kid().subsets(), first.kid().subsetSize()));
         return b.toString();
