@@ -16,6 +16,8 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.Histogram;
 import org.polyvae.job.report.Block;
 import org.polyvae.job.report.Block.Cell;
@@ -258,6 +260,10 @@ final class EvaluationReport {
         return c;
     }
 
+    private static final java.awt.Color[] CLASS_COLORS = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xff7f0e),
+            new java.awt.Color(0x2ca02c), new java.awt.Color(0xd62728), new java.awt.Color(0x9467bd),
+            new java.awt.Color(0x8c564b)};
+
     /** S2(r) of the samples and of the real images, per class (requested class for a conditional model). */
     private CategoryChart sameGrain(Evaluation.SampleSet s) {
         CategoryChart c = chart("two-point same-grain probability S2(r)", "r (px)", "S2");
@@ -272,8 +278,16 @@ final class EvaluationReport {
             for (int i = 0; i < m.sameGrain().length; i++) {
                 r.add(String.valueOf(i));
             }
-            c.addSeries(m.windowClass() + (m.source().equals("real") ? " real" : " samples"), r,
+            boolean real = m.source().equals("real");
+            // One color per class; the real curve dashed, the samples' solid.
+            java.awt.Color color = CLASS_COLORS[Math.floorMod(e.judge().classes().indexOf(m.windowClass()),
+                    CLASS_COLORS.length)];
+            CategorySeries series = c.addSeries(m.windowClass() + (real ? " real" : " samples"), r,
                     Arrays.stream(m.sameGrain()).boxed().toList());
+            series.setLineColor(color);
+            series.setMarkerColor(color);
+            series.setLineStyle(real ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
+            series.setMarker(real ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
         }
         return c;
     }
