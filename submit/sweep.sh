@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The hyperparameter sweep: for every preset, train, sample and evaluate in Spark local mode (submit/local.sh),
-# then rank the presets by the evaluate stage's figures (Fréchet ratio of the raw samples, then confident share).
+# then rank the presets by the evaluate stage's figures (KID ratio of the raw samples, then their Fréchet ratio and confident share).
 #
 #   submit/sweep.sh [--conf FILE] [--out DIR] [--stages s1,s2,...] [PRESET.conf ...] [key=value ...]
 #

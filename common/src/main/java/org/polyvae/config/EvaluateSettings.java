@@ -17,7 +17,10 @@ public record EvaluateSettings(
         int averagingFrequency,
         long seed,
         double confidence,
-        int grayBins) implements Serializable {
+        int grayBins,
+        int referenceImages,
+        int kidSubsets,
+        int kidSubsetSize) implements Serializable {
 
     public static EvaluateSettings from(Config config) {
         Settings s = new Settings(config, "polyvae.evaluate");
@@ -37,6 +40,9 @@ public record EvaluateSettings(
                 s.intIn("averaging-frequency", 1, 100_000),
                 s.longValue("seed"),
                 s.doubleIn("confidence", 0.0, 1.0),
-                s.intIn("gray-bins", 2, 256));
+                s.intIn("gray-bins", 2, 256),
+                s.intIn("reference-images", 1, 1_000_000),
+                s.intIn("kid-subsets", 1, 10_000),
+                s.intIn("kid-subset-size", 2, 100_000));
     }
 }

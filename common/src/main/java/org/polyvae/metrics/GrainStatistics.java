@@ -107,6 +107,36 @@ public final class GrainStatistics {
     }
 
     /**
+     * Two-point same-grain probability S2(r), r = 0..maxR: the share of pixel pairs at horizontal or vertical
+     * offset r that lie in one region of {@link #regionLabels} (no minimum area: every pixel belongs to a
+     * region). Chosen over the gray-level autocorrelation because it measures the geometry the grain counts
+     * measure (a blurred image has ramps, not jumps, so its regions merge and S2 stays high), and it does not
+     * depend on which grays the grains happen to have.
+     */
+    public static double[] sameGrainProbability(int[] levels, int size, int jumpThreshold, int maxR) {
+        if (maxR < 0 || maxR >= size) {
+            throw new IllegalArgumentException("maxR must be in [0, " + (size - 1) + "], got " + maxR);
+        }
+        int[] label = regionLabels(levels, size, jumpThreshold);
+        double[] s2 = new double[maxR + 1];
+        for (int r = 0; r <= maxR; r++) {
+            long same = 0;
+            for (int row = 0; row < size; row++) {
+                for (int c = 0; c + r < size; c++) {
+                    same += label[row * size + c] == label[row * size + c + r] ? 1 : 0;
+                    same += label[c * size + row] == label[(c + r) * size + row] ? 1 : 0;
+                }
+            }
+            s2[r] = same / (2.0 * size * (size - r));
+        }
+        return s2;
+    }
+
+    public static double[] sameGrainProbability(byte[] gray, int size, int jumpThreshold, int maxR) {
+        return sameGrainProbability(levels(gray, size), size, jumpThreshold, maxR);
+    }
+
+    /**
      * Share of pixels whose 3×3 neighbourhood (clipped at the border) spans at most {@code tol} gray
      * levels: near 1 for crisp piecewise-constant images, near 0 for noise or blur. Boundary pixels are
      * never flat, so for sharp images the share also falls as grains get smaller.

@@ -86,4 +86,25 @@ class GrainStatisticsTest {
     void wrongSizesAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> GrainStatistics.countGrains(new byte[10], 3, 12, 3));
     }
+
+    @Test
+    void sameGrainProbabilityCountsPairsInOneRegion() {
+        // Left half 0, right half 200, 8×8: vertical pairs always share a grain; horizontal pairs at offset r
+        // do when both are in one half, 2(4 − r) of the 8 − r per row. S2(r) = (2(4 − r) + 8 − r) / (2(8 − r)).
+        int[] halves = new int[64];
+        for (int i = 0; i < 64; i++) {
+            halves[i] = i % 8 < 4 ? 0 : 200;
+        }
+        double[] s2 = GrainStatistics.sameGrainProbability(halves, 8, 12, 5);
+        for (int r = 0; r <= 5; r++) {
+            assertEquals((2.0 * Math.max(0, 4 - r) + 8 - r) / (2.0 * (8 - r)), s2[r], 1e-12, "r = " + r);
+        }
+        // A ramp of steps below the jump threshold is one region: S2 = 1 at every offset.
+        int[] ramp = new int[64];
+        for (int i = 0; i < 64; i++) {
+            ramp[i] = 10 * (i % 8);
+        }
+        assertEquals(1.0, GrainStatistics.sameGrainProbability(ramp, 8, 12, 5)[5], 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> GrainStatistics.sameGrainProbability(ramp, 8, 12, 8));
+    }
 }

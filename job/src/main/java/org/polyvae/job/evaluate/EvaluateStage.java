@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stage {@code evaluate}: the reviewer's judge, built in. A CNN ({@link JudgeTrainer}) trained on the
- * training split scores the generated images (sample-NNN.png and, when present, tessellated/sample-NNN.png)
- * against the held-out split: class mix and confidence, E11 distribution, Fréchet distance in its features
- * (with the real-vs-real scale), microstructure statistics per class and the nearest training image of
- * each sample. Writes {@code evaluation.json}, its report section ({@code section.json}, {@code figures/})
+ * training split scores the generated images (sample-NNN.png, the model's own output and the headline, and,
+ * when present, the post-step's tessellated/sample-NNN.png) against real images: class mix and confidence,
+ * E11 distribution against the held-out split, KID and Fréchet distance in its features against a reference
+ * from the training split (with the real-vs-real scale from as many held-out images, {@link FeatureDistances}),
+ * microstructure statistics per class and the nearest training image of each sample. Writes {@code evaluation.json}, its report section ({@code section.json}, {@code figures/})
  * and {@code index.html} (the section as a page of its own) to {@code polyvae.evaluate.dir} (swapped in
  * whole), then renders the report page with the section.
  */
@@ -64,7 +65,8 @@ public final class EvaluateStage {
         }
         JudgeTrainer.Trained trained = new JudgeTrainer(config, layout).ensure(sc, batches);
         Judge judge = trained.judge();
-        EvaluationMetrics metrics = new EvaluationMetrics(judge, s.grayBins(), s.confidence());
+        EvaluationMetrics metrics = new EvaluationMetrics(judge, s.grayBins(), s.confidence(),
+                new FeatureDistances(s.kidSubsets(), s.kidSubsetSize(), s.seed()));
 
         List<Scored> heldOut = JudgeScoring.batchFiles(sc, judge, batches.validation());
         if (heldOut.size() < 2) {
@@ -72,7 +74,10 @@ public final class EvaluateStage {
                     + "needs at least 2: raise polyvae.train.validation-fraction (now "
                     + config.train().validationFraction() + ") or use more images");
         }
-        Evaluation.JudgeQuality quality = metrics.judgeQuality(heldOut, batches.trainImages(), trained.epochs(),
+        List<Scored> reference = JudgeScoring.batchFiles(sc, judge, trained.split().reference());
+        // Exact, unlike the split's estimate from whole files: partition ends leave shorter files.
+        long judgeImages = batches.trainImages() - reference.size();
+        Evaluation.JudgeQuality quality = metrics.judgeQuality(heldOut, judgeImages, trained.epochs(),
                 trained.reused());
         LOG.info(String.format(Locale.ROOT, "evaluate: judge on %d held-out images: class accuracy %.3f, E11 R² %.3f, "
                 + "MAE %.3f GPa", heldOut.size(), quality.accuracy(), quality.e11R2(), quality.e11MaeGpa()));
@@ -80,8 +85,8 @@ public final class EvaluateStage {
         int resolution = config.data().resolution();
         Map<String, List<Scored>> scored = new LinkedHashMap<>();
         sampleFiles.forEach((set, files) -> scored.put(set, JudgeScoring.imageFiles(sc, judge, files, resolution)));
-        int count = scored.values().stream().mapToInt(List::size).max().orElseThrow();
-        List<Scored> trainLike = trainingImages(sc, judge, batches, count);
+        LOG.info("evaluate: feature distances against {} training-split images the judge did not train on (the "
+                + "reference); real-vs-real scale from {} held-out images", reference.size(), heldOut.size());
 
         // One pass over the training split for every query: the samples of each set and the held-out images.
         List<float[]> queries = new ArrayList<>();
@@ -99,23 +104,49 @@ public final class EvaluateStage {
         List<Evaluation.SampleSet> sets = new ArrayList<>();
         for (Map.Entry<String, List<Scored>> e : scored.entrySet()) {
             String folder = new Path(sampleFiles.get(e.getKey()).get(0)).getParent().toString();
-            List<Scored> trainSame = trainLike.subList(0, Math.min(trainLike.size(), e.getValue().size()));
-            Evaluation.SampleSet set = metrics.sampleSet(e.getKey(), folder, e.getValue(), heldOut, trainSame,
+            Evaluation.SampleSet set = metrics.sampleSet(e.getKey(), folder, e.getValue(), heldOut, reference,
                     sampleNn.get(e.getKey()), heldOutNn, requested);
             sets.add(set);
             if (set.conditioning() != null) {
                 LOG.info(String.format(Locale.ROOT, "evaluate: %s samples filed under their requested class: %.3f %s",
                         set.set(), set.conditioning().agreement(), set.conditioning().agreementPerClass()));
             }
-            LOG.info(String.format(Locale.ROOT, "evaluate: %s samples (%d): Fréchet %.3f vs real-real %.3f (ratio %.2f), "
+            LOG.info(String.format(Locale.ROOT, "evaluate: %s samples (%d): KID %.4f ± %.4f vs real-real %.4f ± %.4f "
+                            + "(ratio %.1f), Fréchet %.3f vs real-real %.3f (ratio %.2f), at %d vs %d reference images, "
                             + "confident %.2f, class mix %s, E11 W1 %.3f GPa, nearest training image median %.4f "
-                            + "(held-out %.4f)", set.set(), set.images(), set.frechet().generatedVsReal(),
-                    set.frechet().realVsReal(), set.frechet().ratio(), set.confidentShare(), set.classMix(),
+                            + "(held-out %.4f)", set.set(), set.images(), set.kid().generatedVsReal(),
+                    set.kid().generatedStandardError(), set.kid().realVsReal(), set.kid().realStandardError(),
+                    set.kid().ratio(), set.frechet().generatedVsReal(), set.frechet().realVsReal(),
+                    set.frechet().ratio(), set.frechet().generatedImages(), set.frechet().referenceImages(),
+                    set.confidentShare(), set.classMix(),
                     set.e11().w1Gpa() == null ? Double.NaN : set.e11().w1Gpa(), set.nearestTraining().median(), set.nearestTraining().heldOutMedian()));
         }
-        Evaluation evaluation = new Evaluation(qualified(sc, s.samples()), quality, sets);
+        Evaluation.Headline headline = EvaluationMetrics.headline(sets.get(0));
+        LOG.info(headlineLine(headline));
+        Evaluation.Reference ref = new Evaluation.Reference(REFERENCE_SCHEME, reference.size(), heldOut.size(),
+                s.kidSubsets(), sets.get(0).kid().subsetSize());
+        Evaluation evaluation = new Evaluation(qualified(sc, s.samples()), headline, ref, quality, sets);
         write(sc, layout, evaluation, scored, heldOut, sampleNn, heldOutNn);
         return evaluation;
+    }
+
+    /** How the real images are used by the feature distances, for evaluation.json and the report. */
+    static final String REFERENCE_SCHEME = "reference: training-split images kept out of the judge's training; "
+            + "real comparison set: as many held-out images as samples; all three unseen by the judge, the two "
+            + "compared sets each scored against the same reference";
+
+    /** The log line that leads: the raw decoder output's figures. */
+    static String headlineLine(Evaluation.Headline h) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "evaluate: HEADLINE %s samples (the model's own output): KID ratio %.1f, Fréchet ratio %.2f",
+                h.set(), h.kidRatio(), h.frechetRatio()));
+        if (h.requestedClassAgreement() != null) {
+            b.append(String.format(Locale.ROOT, ", requested class %.2f", h.requestedClassAgreement()));
+        }
+        h.perClass().forEach((c, x) -> b.append(String.format(Locale.ROOT,
+                "; %s: flat %.2f (data %.2f), grains/image %.1f (data %.1f)", c, x.flatPixelShare(),
+                x.dataFlatPixelShare(), x.grainsPerImage(), x.dataGrainsPerImage())));
+        return b.toString();
     }
 
     /** "raw" → sample-NNN.png in the samples folder; "tessellated" → the same names in tessellated/, when present. */
@@ -136,7 +167,7 @@ public final class EvaluateStage {
         return sets;
     }
 
-    private static List<String> samplePngs(FileSystem fs, Path dir) throws IOException {
+    static List<String> samplePngs(FileSystem fs, Path dir) throws IOException {
         List<String> files = new ArrayList<>();
         if (fs.exists(dir)) {
             for (FileStatus st : fs.listStatus(dir)) {
@@ -147,32 +178,6 @@ public final class EvaluateStage {
         }
         files.sort(null);
         return files;
-    }
-
-    /** The first {@code count} images of the (shuffled) training batch files: the real-vs-real Fréchet scale. */
-    private static List<Scored> trainingImages(JavaSparkContext sc, Judge judge, BatchExport.Batches batches, int count) {
-        List<String> files = new ArrayList<>();
-        long images = 0;
-        int perFile = (int) Math.max(1, batches.trainImages() / Math.max(1, batches.train().size()));
-        for (String f : batches.train()) {
-            if (images >= count) {
-                break;
-            }
-            files.add(f);
-            images += perFile;
-        }
-        List<Scored> scored = JudgeScoring.batchFiles(sc, judge, files);
-        if (scored.size() < count) {
-            // Batch files may be shorter than average at partition ends: top up from the next ones.
-            List<String> rest = batches.train().subList(files.size(), batches.train().size());
-            List<Scored> more = new ArrayList<>(scored);
-            more.addAll(JudgeScoring.batchFiles(sc, judge, rest.subList(0, Math.min(rest.size(), 4 + count / perFile))));
-            scored = more;
-        }
-        if (scored.size() < 2) {
-            throw new IllegalStateException("evaluate: fewer than 2 training images to compare with");
-        }
-        return scored.subList(0, Math.min(count, scored.size()));
     }
 
     private void write(JavaSparkContext sc, OutputLayout layout, Evaluation evaluation,

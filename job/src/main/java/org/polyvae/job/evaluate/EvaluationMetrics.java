@@ -10,7 +10,6 @@ import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
-import org.polyvae.metrics.FrechetDistance;
 import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.metrics.Wasserstein1;
 
@@ -19,11 +18,13 @@ final class EvaluationMetrics {
     private final Judge judge;
     private final int grayBins;
     private final double confidence;
+    private final FeatureDistances distances;
 
-    EvaluationMetrics(Judge judge, int grayBins, double confidence) {
+    EvaluationMetrics(Judge judge, int grayBins, double confidence, FeatureDistances distances) {
         this.judge = judge;
         this.grayBins = grayBins;
         this.confidence = confidence;
+        this.distances = distances;
     }
 
     private int classes() {
@@ -51,15 +52,17 @@ final class EvaluationMetrics {
 
     /**
      * @param generated the samples of one set
-     * @param heldOut   held-out real images (the reference)
-     * @param trainLike as many training-split real images as there are samples (the Fréchet scale)
+     * @param heldOut   held-out real images: the real comparison set of the feature distances, and the real
+     *                  side of the E11 and microstructure figures
+     * @param reference training-split real images, disjoint from heldOut: the reference of the feature
+     *                  distances ({@link FeatureDistances})
      * @param sampleNn  nearest-training-image distance of each sample
      * @param heldOutNn the same for each held-out image
      * @param requested each sample's requested window size (µm) by file name, for a conditional model's
      *                  samples; empty otherwise
      */
     Evaluation.SampleSet sampleSet(String set, String folder, List<Scored> generated, List<Scored> heldOut,
-            List<Scored> trainLike, double[] sampleNn, double[] heldOutNn, Map<String, Integer> requested) {
+            List<Scored> reference, double[] sampleNn, double[] heldOutNn, Map<String, Integer> requested) {
         int n = generated.size();
         Map<String, Double> mix = new LinkedHashMap<>();
         Map<String, Double> realMix = new LinkedHashMap<>();
@@ -81,10 +84,7 @@ final class EvaluationMetrics {
         Evaluation.E11 e11 = new Evaluation.E11(w1(e11(generated, s -> true), trueE11(heldOut, s -> true)), w1PerClass,
                 Wasserstein1.between(e11(heldOut, s -> true), trueE11(heldOut, s -> true)));
 
-        double fGen = FrechetDistance.between(features(generated), features(heldOut));
-        double fReal = FrechetDistance.between(features(trainLike), features(heldOut));
-        Evaluation.Frechet frechet = new Evaluation.Frechet(fGen, fReal, fReal > 0 ? fGen / fReal : Double.MAX_VALUE,
-                n, trainLike.size(), heldOut.size());
+        FeatureDistances.Pair d = distances.of(generated, heldOut, reference);
 
         List<Evaluation.Microstructure> micro = new ArrayList<>();
         for (int c = -1; c < classes(); c++) {
@@ -95,7 +95,7 @@ final class EvaluationMetrics {
             micro.add(gen.row("generated", token, real));
             micro.add(real.row("real", token, null));
         }
-        return new Evaluation.SampleSet(set, folder, n, mix, realMix, meanConfidence, confident, e11, frechet, micro,
+        return new Evaluation.SampleSet(set, folder, n, mix, realMix, meanConfidence, confident, e11, d.frechet(), d.kid(), micro,
                 neighbours(sampleNn, heldOutNn), requested.isEmpty() ? null : conditioning(generated, heldOut, requested));
     }
 
@@ -136,6 +136,31 @@ final class EvaluationMetrics {
         return new Evaluation.Conditioning(agree / (double) generated.size(), perClass, confusion, micro);
     }
 
+    /**
+     * The headline of a set: its KID and Fréchet ratios, requested-class agreement, and per class (requested
+     * class for a conditional model, else the judge's class) flat-pixel share and grains per image against
+     * the real images of that class.
+     */
+    static Evaluation.Headline headline(Evaluation.SampleSet set) {
+        Evaluation.Conditioning c = set.conditioning();
+        List<Evaluation.Microstructure> rows = c != null ? c.microstructure() : set.microstructure();
+        String source = c != null ? "requested" : "generated";
+        Map<String, Evaluation.ClassHeadline> perClass = new LinkedHashMap<>();
+        for (Evaluation.Microstructure g : rows) {
+            if (!g.source().equals(source) || g.windowClass().equals("all")) {
+                continue;
+            }
+            Evaluation.Microstructure real = rows.stream()
+                    .filter(r -> r.source().equals("real") && r.windowClass().equals(g.windowClass()))
+                    .findFirst().orElseThrow();
+            perClass.put(g.windowClass(), new Evaluation.ClassHeadline(g.images(), g.flatPixelShare(),
+                    real.flatPixelShare(), g.grainsPerImage(), real.grainsPerImage(),
+                    c == null ? null : c.agreementPerClass().get(g.windowClass())));
+        }
+        return new Evaluation.Headline(set.set(), set.kid().ratio(), set.frechet().ratio(),
+                c == null ? null : c.agreement(), perClass);
+    }
+
     static Evaluation.Neighbours neighbours(double[] sample, double[] heldOut) {
         double p5 = percentile(heldOut, 0.05);
         double below = Arrays.stream(sample).filter(d -> d < p5).count() / (double) Math.max(1, sample.length);
@@ -150,10 +175,12 @@ final class EvaluationMetrics {
         final double[] areas;
         final double flat;
         final double[] histogram;
+        final double[] sameGrain;
 
         Stats(List<Scored> group) {
             images = group.size();
             histogram = new double[grayBins];
+            sameGrain = new double[group.isEmpty() ? 0 : sameGrainRange(group.get(0).size()) + 1];
             List<Double> allAreas = new ArrayList<>();
             double[] g = new double[images];
             double[] f = new double[images];
@@ -170,6 +197,11 @@ final class EvaluationMetrics {
                 for (int b = 0; b < grayBins; b++) {
                     histogram[b] += h[b] / group.size();
                 }
+                double[] s2 = GrainStatistics.sameGrainProbability(s.gray(), s.size(),
+                        GrainStatistics.REFERENCE_JUMP_THRESHOLD, sameGrain.length - 1);
+                for (int r = 0; r < sameGrain.length; r++) {
+                    sameGrain[r] += s2[r] / group.size();
+                }
             }
             grains = StatUtils.mean(g);
             flat = StatUtils.mean(f);
@@ -180,9 +212,19 @@ final class EvaluationMetrics {
             Double areaW1 = real == null ? null : w1(areas, real.areas);
             Double l1 = real == null || images == 0 || real.images == 0 ? null
                     : IntStream.range(0, grayBins).mapToDouble(b -> Math.abs(histogram[b] - real.histogram[b])).sum();
+            Double s2 = real == null || images == 0 || real.images == 0 || sameGrain.length != real.sameGrain.length
+                    ? null : Math.sqrt(IntStream.range(1, sameGrain.length)
+                            .mapToDouble(r -> (sameGrain[r] - real.sameGrain[r]) * (sameGrain[r] - real.sameGrain[r]))
+                            .average().orElse(0));
             return new Evaluation.Microstructure(source, token, images, nanToZero(grains),
-                    nanToZero(areas.length > 0 ? StatUtils.mean(areas) : 0), areaW1, nanToZero(flat), histogram, l1);
+                    nanToZero(areas.length > 0 ? StatUtils.mean(areas) : 0), areaW1, nanToZero(flat), histogram, l1,
+                    sameGrain, s2);
         }
+    }
+
+    /** S2(r) up to a quarter of the image side: beyond it few pairs remain and grains of every class decorrelate. */
+    static int sameGrainRange(int size) {
+        return Math.max(1, size / 4);
     }
 
     private static double nanToZero(double v) {
@@ -203,16 +245,6 @@ final class EvaluationMetrics {
 
     private static Double w1(double[] a, double[] b) {
         return a.length == 0 || b.length == 0 ? null : Wasserstein1.between(a, b);
-    }
-
-    private static double[][] features(List<Scored> images) {
-        return images.stream().map(s -> {
-            double[] d = new double[s.features().length];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = s.features()[i];
-            }
-            return d;
-        }).toArray(double[][]::new);
     }
 
     /** Linear-interpolated quantile q in [0, 1] (numpy's default, R's type 7). */

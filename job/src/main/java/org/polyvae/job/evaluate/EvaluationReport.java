@@ -15,6 +15,9 @@ import org.apache.hadoop.fs.Path;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.Histogram;
 import org.polyvae.job.report.Block;
 import org.polyvae.job.report.Block.Cell;
@@ -82,24 +85,35 @@ final class EvaluationReport {
         }
         b.add(new Block.Table(confusion));
         b.add(new Heading(3, "Summary"));
+        b.add(headline(e.headline()));
         List<List<Cell>> summary = new ArrayList<>();
-        summary.add(headers("set", "images", "Fréchet gen–real", "Fréchet real–real", "ratio", "confident",
-                "E11 W1 (GPa)", "grains/image", "flat pixels", "NN distance", "closer than 95 % of real"));
+        summary.add(headers("set", "images", "KID gen–real", "KID real–real", "KID ratio", "Fréchet gen–real",
+                "Fréchet real–real", "Fréchet ratio", "confident", "E11 W1 (GPa)", "grains/image", "flat pixels",
+                "NN distance", "closer than 95 % of real"));
         for (Evaluation.SampleSet s : e.sets()) {
             Evaluation.Microstructure all = s.microstructure().stream()
                     .filter(m -> m.source().equals("generated") && m.windowClass().equals("all")).findFirst().orElseThrow();
-            summary.add(cells(s.set(), s.images(), f("%.3f", s.frechet().generatedVsReal()),
+            summary.add(cells(label(s.set()), s.images(),
+                    f("%.4f", s.kid().generatedVsReal()) + " ± " + f("%.4f", s.kid().generatedStandardError()),
+                    f("%.4f", s.kid().realVsReal()) + " ± " + f("%.4f", s.kid().realStandardError()),
+                    f("%.1f", s.kid().ratio()), f("%.3f", s.frechet().generatedVsReal()),
                     f("%.3f", s.frechet().realVsReal()), f("%.2f", s.frechet().ratio()), f("%.2f", s.confidentShare()),
                     num(s.e11().w1Gpa(), "%.3f"), f("%.1f", all.grainsPerImage()), f("%.3f", all.flatPixelShare()),
                     f("%.4f", s.nearestTraining().median()), f("%.3f", s.nearestTraining().shareBelowHeldOutP5())));
         }
         b.add(new Block.Table(summary));
-        b.add(Paragraph.text("Fréchet distances in the judge's penultimate features against the held-out images; "
-                + "real–real uses as many training images as there are samples, the score of a generator that "
-                + "reproduced the training data. Confident: share of samples whose largest class probability exceeds "
+        Evaluation.Reference ref = e.reference();
+        b.add(Paragraph.text(String.format(Locale.ROOT, "KID (unbiased MMD², cubic polynomial kernel, mean ± standard "
+                + "error over %d subsets of %d) and Fréchet distance in the judge's penultimate features, against a "
+                + "reference of %d training-split images. Real–real: as many held-out images as there are samples "
+                + "(up to %d), against the same reference: the score of a generator of real images. Both the samples "
+                + "and the held-out images are unseen by the judge; the KID ratio divides by the size of the real–real "
+                + "KID or its standard error, whichever is larger (the unbiased estimate is near 0, either sign). Confident:", ref.kidSubsets(), ref.kidSubsetSize(),
+                ref.referenceImages(), ref.realImages())
+                + " share of samples whose largest class probability exceeds "
                 + "the threshold. NN distance: median RMS gray difference (0..1) to the nearest training image; a "
                 + "memorising generator puts many samples closer than 95 % of the held-out images are. Blurred "
-                + "samples sit close to every image in this measure, so read it with the Fréchet ratio and the "
+                + "samples sit close to every image in this measure, so read it with the KID ratio and the "
                 + "flat-pixel share."));
         for (Evaluation.SampleSet s : e.sets()) {
             sampleSet(b, s, charts);
@@ -108,7 +122,7 @@ final class EvaluationReport {
     }
 
     private void sampleSet(List<Block> b, Evaluation.SampleSet s, Map<String, CategoryChart> charts) {
-        b.add(new Heading(3, s.set() + " samples"));
+        b.add(new Heading(3, label(s.set()) + " samples"));
         b.add(Paragraph.text(String.format(Locale.ROOT, "Predicted E11 vs the held-out images' true E11: W1 %s GPa "
                         + "(the judge's own W1 on held-out images: %.3f GPa). Nearest training image: median %.4f "
                         + "(held-out real images: %.4f, 5th percentile %.4f).", num(s.e11().w1Gpa(), "%.3f"),
@@ -116,7 +130,7 @@ final class EvaluationReport {
                 s.nearestTraining().heldOutP5())));
         List<List<Cell>> micro = new ArrayList<>();
         micro.add(headers("source", "class", "images", "share", "grains/image", "mean grain area (px)", "grain-area W1",
-                "flat pixels", "gray histogram L1", "E11 W1 (GPa)"));
+                "flat pixels", "gray histogram L1", "S2 distance", "E11 W1 (GPa)"));
         for (Evaluation.Microstructure m : s.microstructure()) {
             boolean gen = m.source().equals("generated");
             Double share = m.windowClass().equals("all") ? Double.valueOf(1)
@@ -124,7 +138,7 @@ final class EvaluationReport {
             Double w1 = gen && !m.windowClass().equals("all") ? s.e11().w1GpaPerClass().get(m.windowClass()) : null;
             micro.add(cells(m.source(), m.windowClass(), m.images(), f("%.2f", share), f("%.1f", m.grainsPerImage()),
                     f("%.1f", m.meanGrainArea()), num(m.grainAreaW1(), "%.1f"), f("%.3f", m.flatPixelShare()),
-                    num(m.grayHistogramL1(), "%.3f"), num(w1, "%.3f")));
+                    num(m.grayHistogramL1(), "%.3f"), num(m.sameGrainDistance(), "%.3f"), num(w1, "%.3f")));
         }
         b.add(new Block.Table(micro));
         if (s.conditioning() != null) {
@@ -140,8 +154,27 @@ final class EvaluationReport {
         b.add(figure(charts, s.set() + "-class-mix.png", classMix(s), "class mix"));
         b.add(figure(charts, s.set() + "-e11.png", histogram("E11 (GPa)", e11, 20), "E11"));
         b.add(figure(charts, s.set() + "-gray-levels.png", grayHistogram(s), "gray levels"));
+        b.add(figure(charts, s.set() + "-two-point.png", sameGrain(s), "two-point same-grain probability"));
         b.add(figure(charts, s.set() + "-nearest-neighbours.png", histogram("nearest training image (RMS gray)", nn, 20),
                 "nearest neighbours"));
+    }
+
+    /** The raw decoder output's figures first: what the model itself draws, before any post-step. */
+    private static Paragraph headline(Evaluation.Headline h) {
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "Headline, the %s samples (the model's own "
+                + "output, no post-step): KID ratio %.1f, Fréchet ratio %.2f", h.set(), h.kidRatio(), h.frechetRatio()));
+        if (h.requestedClassAgreement() != null) {
+            t.append(String.format(Locale.ROOT, ", filed under their requested class %.2f", h.requestedClassAgreement()));
+        }
+        t.append(". Per class, flat-pixel share and grains per image (data in brackets):");
+        h.perClass().forEach((c, x) -> t.append(String.format(Locale.ROOT, " %s %.2f (%.2f), %.1f (%.1f);", c,
+                x.flatPixelShare(), x.dataFlatPixelShare(), x.grainsPerImage(), x.dataGrainsPerImage())));
+        return Paragraph.text(t.substring(0, t.length() - 1) + ".");
+    }
+
+    /** "raw" is the model's output; any other set is a post-step on it, labelled as such. */
+    static String label(String set) {
+        return set.equals("raw") ? "raw (model output)" : set + " (post-step)";
     }
 
     /** A conditional model's samples by requested class: how many the judge files there, and their grains. */
@@ -224,6 +257,38 @@ final class EvaluationReport {
             labels.add(String.valueOf(i * 256 / bins));
         }
         h.forEach((name, v) -> c.addSeries(name, labels, Arrays.stream(v).boxed().toList()));
+        return c;
+    }
+
+    private static final java.awt.Color[] CLASS_COLORS = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xff7f0e),
+            new java.awt.Color(0x2ca02c), new java.awt.Color(0xd62728), new java.awt.Color(0x9467bd),
+            new java.awt.Color(0x8c564b)};
+
+    /** S2(r) of the samples and of the real images, per class (requested class for a conditional model). */
+    private CategoryChart sameGrain(Evaluation.SampleSet s) {
+        CategoryChart c = chart("two-point same-grain probability S2(r)", "r (px)", "S2");
+        c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+        List<Evaluation.Microstructure> rows = s.conditioning() != null ? s.conditioning().microstructure()
+                : s.microstructure();
+        for (Evaluation.Microstructure m : rows) {
+            if (m.windowClass().equals("all") || m.images() == 0 || m.sameGrain().length == 0) {
+                continue;
+            }
+            List<String> r = new ArrayList<>();
+            for (int i = 0; i < m.sameGrain().length; i++) {
+                r.add(String.valueOf(i));
+            }
+            boolean real = m.source().equals("real");
+            // One color per class; the real curve dashed, the samples' solid.
+            java.awt.Color color = CLASS_COLORS[Math.floorMod(e.judge().classes().indexOf(m.windowClass()),
+                    CLASS_COLORS.length)];
+            CategorySeries series = c.addSeries(m.windowClass() + (real ? " real" : " samples"), r,
+                    Arrays.stream(m.sameGrain()).boxed().toList());
+            series.setLineColor(color);
+            series.setMarkerColor(color);
+            series.setLineStyle(real ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
+            series.setMarker(real ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+        }
         return c;
     }
 

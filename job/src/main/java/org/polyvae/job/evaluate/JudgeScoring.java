@@ -76,6 +76,21 @@ final class JudgeScoring {
         });
     }
 
+    /** Images already in memory ([0, 1] pixels, size²), scored on the driver: a few hundred at most. */
+    static List<Scored> images(Judge judge, List<float[]> images, int size) throws IOException {
+        ComputationGraph net = judge.restore();
+        List<Scored> out = new ArrayList<>(images.size());
+        for (int from = 0; from < images.size(); from += CHUNK) {
+            int to = Math.min(images.size(), from + CHUNK);
+            List<String> names = new ArrayList<>();
+            for (int i = from; i < to; i++) {
+                names.add("image-" + i);
+            }
+            score(judge, net, names, images.subList(from, to), size, out);
+        }
+        return out;
+    }
+
     private static void score(Judge j, ComputationGraph net, List<String> names, List<float[]> images, int size,
             List<Scored> out) {
         float[] flat = new float[images.size() * size * size];

@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.polyvae.config.ConfigError;
 import org.polyvae.config.EvaluateSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.ImageEntry;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The judge CNN trained on Spark with parameter averaging from the training split's batch files (the same
- * files the VAE trains on; the validation split stays unseen). Saved as {@code cnn.zip} with
+ * files the VAE trains on) except the last ones, which hold about {@code polyvae.evaluate.reference-images}
+ * images: the reference of the feature distances, unseen by the judge like the validation split
+ * ({@link Split}). Saved as {@code cnn.zip} with
  * {@code judge.conf} (what it was trained on, and its E11 scale) in {@code polyvae.evaluate.model-dir},
  * and reused while both are unchanged.
  */
@@ -50,8 +53,26 @@ final class JudgeTrainer {
         this.s = config.evaluate();
     }
 
-    /** The judge and whether it was reused from an earlier run. */
-    record Trained(Judge judge, boolean reused, int epochs) {
+    /** The judge, whether it was reused from an earlier run, and which training files it did not see. */
+    record Trained(Judge judge, boolean reused, int epochs, Split split) {
+    }
+
+    /**
+     * The training split's batch files divided: the judge trains on {@code judge}; {@code reference} (whole
+     * files from the end, at most half of them) is kept from it. A judge's features on its own training
+     * images are more extreme than on unseen ones, so against a reference it trained on, unseen real images
+     * would look unlike real ones and the real-vs-real scale would swallow the samples' distance.
+     */
+    record Split(List<String> judge, List<String> reference, long judgeImages) {
+        /** @param referenceImages images wanted in the reference; {@code judgeImages} is estimated from whole files */
+        static Split of(BatchExport.Batches batches, int referenceImages) {
+            List<String> files = batches.train();
+            double perFile = Math.max(1, batches.trainImages() / (double) Math.max(1, files.size()));
+            int keep = (int) Math.min(files.size() / 2, Math.max(1, Math.ceil(referenceImages / perFile)));
+            List<String> judge = files.subList(0, files.size() - keep);
+            return new Split(List.copyOf(judge), List.copyOf(files.subList(files.size() - keep, files.size())),
+                    Math.round(judge.size() * perFile));
+        }
     }
 
     Trained ensure(JavaSparkContext sc, BatchExport.Batches batches) throws IOException {
@@ -59,7 +80,13 @@ final class JudgeTrainer {
         FileSystem fs = dir.getFileSystem(sc.hadoopConfiguration());
         int[] micrometres = config.data().classes().stream().mapToInt(WindowClass::micrometres).toArray();
         double[] scale = e11Scale(batches.trainEntries());
-        Config fingerprint = fingerprint(BatchExport.fingerprint(fs, layout), micrometres, scale);
+        Split split = Split.of(batches, s.referenceImages());
+        if (split.reference().isEmpty()) {
+            throw new ConfigError("evaluate: " + batches.train().size() + " training batch file(s): at least 2 are "
+                    + "needed, one for the judge and one for the reference; lower polyvae.train.batch-size (now "
+                    + config.train().batchSize() + ") or use more images");
+        }
+        Config fingerprint = fingerprint(BatchExport.fingerprint(fs, layout), micrometres, scale, split.reference().size());
         Path saved = OutputLayout.judgeFingerprint(dir);
         Path model = OutputLayout.judgeModel(dir);
         if (!s.retrain() && fs.exists(saved) && fs.exists(model)
@@ -67,21 +94,21 @@ final class JudgeTrainer {
             LOG.info("evaluate: reusing the judge in {} (trained on the same batches with the same settings)",
                     fs.makeQualified(dir));
             return new Trained(new Judge(HadoopFiles.readBytes(fs, model), micrometres, scale[0], scale[1]), true,
-                    s.epochs());
+                    s.epochs(), split);
         }
-        LOG.info("evaluate: training the judge CNN on {} images ({} batch files), {} epochs",
-                batches.trainImages(), batches.train().size(), s.epochs());
+        LOG.info("evaluate: training the judge CNN on {} images ({} batch files; {} more kept as the reference), {} "
+                + "epochs", split.judgeImages(), split.judge().size(), split.reference().size(), s.epochs());
         ComputationGraph net = new ComputationGraph(JudgeArchitecture.cnn(config.data().resolution(), s.channels(),
                 s.featureWidth(), micrometres.length, s.learningRate(), s.seed()));
         net.init();
         ParameterAveraging averaging = new ParameterAveraging(sc, net, ParameterAveraging.Settings.of(sc,
                 config.train(), s.averagingFrequency(), s.seed(), s.seed()));
         JudgeBatchLoader loader = new JudgeBatchLoader(micrometres, scale[0], scale[1]);
-        net = averaging.fitEpochs(1, s.epochs(), batches.train(), loader, "evaluate: the judge's training loss",
+        net = averaging.fitEpochs(1, s.epochs(), split.judge(), loader, "evaluate: the judge's training loss",
                 epoch -> "lower polyvae.evaluate.learning-rate (now " + s.learningRate() + ")",
                 (fitted, fittedNet) -> LOG.info(String.format(Locale.ROOT,
                         "evaluate: judge epoch %d/%d  loss %.4f  %.0f images/s", fitted.number(), s.epochs(),
-                        fitted.score(), batches.trainImages() / fitted.seconds())));
+                        fitted.score(), split.judgeImages() / fitted.seconds())));
         try (AtomicOutput out = AtomicOutput.begin(fs, dir, true, "polyvae.evaluate.retrain")) {
             try (OutputStream os = fs.create(OutputLayout.judgeModel(out.tmp()))) {
                 ModelSerializer.writeModel(net, os, false);
@@ -93,7 +120,7 @@ final class JudgeTrainer {
         }
         LOG.info("evaluate: wrote the judge to {}", fs.makeQualified(model));
         return new Trained(new Judge(HadoopFiles.readBytes(fs, model), micrometres, scale[0], scale[1]), false,
-                s.epochs());
+                s.epochs(), split);
     }
 
     /** Mean and standard deviation of the training split's E11 (std 1 when all are equal). */
@@ -107,7 +134,7 @@ final class JudgeTrainer {
     }
 
     /** What the judge depends on: the batches it trained on, its settings, and the E11 scale of its targets. */
-    private Config fingerprint(Config batchFingerprint, int[] micrometres, double[] scale) {
+    private Config fingerprint(Config batchFingerprint, int[] micrometres, double[] scale, int referenceFiles) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("batches", batchFingerprint.root());
         m.put("classes", Arrays.stream(micrometres).boxed().toList());
@@ -119,6 +146,7 @@ final class JudgeTrainer {
         m.put("seed", s.seed());
         m.put("e11-mean", scale[0]);
         m.put("e11-std", scale[1]);
+        m.put("reference-files", referenceFiles);
         return ConfigFactory.parseMap(m, "the judge's fingerprint");
     }
 }

@@ -16,10 +16,12 @@ import org.polyvae.io.HadoopFiles;
 /**
  * evaluation.json: every figure of the evaluate stage, machine-readable (null where a figure has no data,
  * e.g. a class no sample was assigned to). Distances of images are root-mean-square pixel differences with
- * gray in [0, 1]; E11 in GPa; the Fréchet distance is d, not d². Written by stage evaluate, read by the
+ * gray in [0, 1]; E11 in GPa; the Fréchet distance is d, not d²; KID is the unbiased MMD². The headline is
+ * the raw decoder output (set "raw"); a post-step (set "tessellated") is a row of its own. Written by stage evaluate, read by the
  * sweep ranking, both through {@link #write} and {@link #read}.
  */
-public record Evaluation(String samples, JudgeQuality judge, List<SampleSet> sets) {
+public record Evaluation(String samples, Headline headline, Reference reference, JudgeQuality judge,
+        List<SampleSet> sets) {
     public static final String FILE = "evaluation.json";
 
     /**
@@ -45,6 +47,33 @@ public record Evaluation(String samples, JudgeQuality judge, List<SampleSet> set
         }
     }
 
+    /**
+     * The raw samples (what the model itself draws) in a few figures: the ones the sweep ranks by and the log
+     * line and report lead with.
+     *
+     * @param requestedClassAgreement null for an unconditional model's samples
+     * @param perClass                by requested class for a conditional model, else by the judge's class
+     */
+    public record Headline(String set, double kidRatio, double frechetRatio, Double requestedClassAgreement,
+            Map<String, ClassHeadline> perClass) {
+    }
+
+    /** One class of the headline: the samples' flat-pixel share and grains per image against the data's. */
+    public record ClassHeadline(int images, double flatPixelShare, double dataFlatPixelShare, double grainsPerImage,
+            double dataGrainsPerImage, Double requestedClassAgreement) {
+    }
+
+    /**
+     * The real images the feature distances are measured against.
+     *
+     * @param scheme          which images form the reference and which the real comparison set, in words
+     * @param referenceImages images of the training split (the judge trained on them) forming the reference
+     * @param realImages      held-out images available as the real comparison set (unseen by the judge, like
+     *                        the samples); each set uses min(its samples, these) of each
+     */
+    public record Reference(String scheme, int referenceImages, int realImages, int kidSubsets, int kidSubsetSize) {
+    }
+
     /** How good the judge itself is, on the held-out (validation) split it never trained on. */
     public record JudgeQuality(List<String> classes, long trainImages, int heldOutImages, int epochs, boolean reused,
             double accuracy, long[][] confusion, double e11R2, double e11MaeGpa, double e11StdGpa) {
@@ -53,7 +82,7 @@ public record Evaluation(String samples, JudgeQuality judge, List<SampleSet> set
     /** One folder of generated images (the raw samples, or their tessellated versions) against the real ones. */
     public record SampleSet(String set, String folder, int images, Map<String, Double> classMix,
             Map<String, Double> realClassMix, double meanConfidence, double confidentShare, E11 e11, Frechet frechet,
-            List<Microstructure> microstructure, Neighbours nearestTraining, Conditioning conditioning) {
+            Kid kid, List<Microstructure> microstructure, Neighbours nearestTraining, Conditioning conditioning) {
     }
 
     /**
@@ -81,9 +110,10 @@ public record Evaluation(String samples, JudgeQuality judge, List<SampleSet> set
     }
 
     /**
-     * @param generatedVsReal Fréchet distance of the samples' judge features to the held-out images'
-     * @param realVsReal      the same for as many training-split images as there are samples: what a
-     *                        generator reproducing the training data exactly would score
+     * @param generatedVsReal Fréchet distance of the samples' judge features to the reference's
+     *                        ({@link Reference}: training-split images)
+     * @param realVsReal      the same for as many held-out real images (disjoint from the reference, unseen
+     *                        by the judge like the samples): what a generator of real images would score
      * @param ratio           generatedVsReal / realVsReal (1 = indistinguishable by this measure)
      */
     public record Frechet(double generatedVsReal, double realVsReal, double ratio, int generatedImages, int realImages,
@@ -91,12 +121,27 @@ public record Evaluation(String samples, JudgeQuality judge, List<SampleSet> set
     }
 
     /**
+     * Kernel Inception Distance in the judge's features, of {@code generatedImages} samples and of as many
+     * held-out real images to the same reference, over the same subsets of the reference.
+     *
+     * @param ratio generatedVsReal / max(|realVsReal|, its standard error): the unbiased real-vs-real
+     *              estimate is near 0 and may be negative, so its size or noise is the scale
+     */
+    public record Kid(double generatedVsReal, double generatedStandardError, double realVsReal,
+            double realStandardError, double ratio, int generatedImages, int realImages, int referenceImages,
+            int subsets, int subsetSize) {
+    }
+
+    /**
      * One row per (source, class): generated images grouped by predicted class, real held-out images by true
      * class, and "all". For generated rows, grainAreaW1 and grayHistogramL1 compare with the real row of the
-     * same class (L1 of the two normalised histograms, 0..2).
+     * same class (L1 of the two normalised histograms, 0..2). {@code sameGrain} is the mean two-point
+     * same-grain probability S2(r), r = 0, 1, ... pixels (GrainStatistics.sameGrainProbability), and
+     * {@code sameGrainDistance} the root-mean-square difference to the real row's curve over r ≥ 1.
      */
     public record Microstructure(String source, String windowClass, int images, double grainsPerImage, double meanGrainArea,
-            Double grainAreaW1, double flatPixelShare, double[] grayHistogram, Double grayHistogramL1) {
+            Double grainAreaW1, double flatPixelShare, double[] grayHistogram, Double grayHistogramL1,
+            double[] sameGrain, Double sameGrainDistance) {
     }
 
     /**

@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Ranks the runs of a sweep (submit/sweep.sh): every {@code <sweep>/<preset>/evaluation/evaluation.json},
- * best first by the raw samples' Fréchet ratio, then by their confident share. Writes {@code ranking.csv}
+ * best first by the raw samples' KID ratio (the model's own output; a post-step such as tessellation is a
+ * column of its own), then by their Fréchet ratio and confident share. Writes {@code ranking.csv}
  * and {@code ranking.md} to the sweep folder and prints the Markdown table. A preset without an evaluation
  * is listed last with the reason from its {@code status} file.
  */
@@ -34,7 +35,8 @@ public final class SweepRanking implements Callable<Integer> {
     String sweepDir;
 
     /** One preset's figures (null when it has no evaluation). */
-    record Row(String preset, String status, Double ratio, Double confident, Double tessellatedRatio,
+    record Row(String preset, String status, Double kidRatio, Double ratio, Double confident, Double tessellatedKidRatio,
+            Double tessellatedRatio,
             Double tessellatedConfident, Double grains, Double flat, Double e11W1, Double memorised, Double judgeAccuracy,
             Double requestedClass, Double tessellatedRequestedClass) {
     }
@@ -77,7 +79,7 @@ public final class SweepRanking implements Callable<Integer> {
         Path json = OutputLayout.evaluationJson(presetLayout(presetDir).evaluation());
         if (!fs.exists(json)) {
             return new Row(name, state.equals("ok") ? "no " + Evaluation.FILE : state, null, null, null, null, null,
-                    null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null);
         }
         Evaluation e = Evaluation.read(fs, json);
         Evaluation.SampleSet raw = set(e, "raw");
@@ -88,7 +90,7 @@ public final class SweepRanking implements Callable<Integer> {
         Evaluation.Microstructure all = raw.microstructure() == null ? null : raw.microstructure().stream()
                 .filter(m -> "generated".equals(m.source()) && "all".equals(m.windowClass()))
                 .reduce((first, second) -> second).orElse(null);
-        return new Row(name, state, ratio(raw), num(raw.confidentShare()), ratio(tess),
+        return new Row(name, state, kidRatio(raw), ratio(raw), num(raw.confidentShare()), kidRatio(tess), ratio(tess),
                 tess == null ? null : num(tess.confidentShare()),
                 all == null ? null : num(all.grainsPerImage()), all == null ? null : num(all.flatPixelShare()),
                 raw.e11() == null ? null : num(raw.e11().w1Gpa()),
@@ -105,6 +107,10 @@ public final class SweepRanking implements Callable<Integer> {
         return set == null || set.frechet() == null ? null : num(set.frechet().ratio());
     }
 
+    private static Double kidRatio(Evaluation.SampleSet set) {
+        return set == null || set.kid() == null ? null : num(set.kid().ratio());
+    }
+
     /** Share of a conditional model's samples filed under their requested class; null for an unconditional one. */
     private static Double agreement(Evaluation.SampleSet set) {
         return set == null || set.conditioning() == null ? null : num(set.conditioning().agreement());
@@ -112,24 +118,27 @@ public final class SweepRanking implements Callable<Integer> {
 
     static List<Row> rank(List<Row> rows) {
         return rows.stream().sorted(Comparator
-                .comparing((Row r) -> r.ratio() == null ? Double.POSITIVE_INFINITY : r.ratio())
+                .comparing((Row r) -> r.kidRatio() == null ? Double.POSITIVE_INFINITY : r.kidRatio())
+                .thenComparing(r -> r.ratio() == null ? Double.POSITIVE_INFINITY : r.ratio())
                 .thenComparing(r -> r.confident() == null ? 0 : -r.confident())
                 .thenComparing(Row::preset)).toList();
     }
 
     static String markdown(List<Row> ranked) {
-        StringBuilder b = new StringBuilder("| rank | preset | Fréchet ratio | confident | Fréchet ratio (tessellated) "
-                + "| confident (tessellated) | grains/image | flat pixels | E11 W1 (GPa) | memorised | judge accuracy "
-                + "| requested class | requested class (tessellated) |\n"
-                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        StringBuilder b = new StringBuilder("| rank | preset | KID ratio | Fréchet ratio | confident "
+                + "| KID ratio (tessellated post-step) | Fréchet ratio (tessellated post-step) "
+                + "| confident (tessellated post-step) | grains/image | flat pixels | E11 W1 (GPa) | memorised "
+                + "| judge accuracy | requested class | requested class (tessellated post-step) |\n"
+                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         int rank = 1;
         for (Row r : ranked) {
             if (r.ratio() == null) {
-                b.append("| – | ").append(r.preset()).append(" | ").append(r.status()).append(" |||||||||||\n");
+                b.append("| – | ").append(r.preset()).append(" | ").append(r.status()).append(" |||||||||||||\n");
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", rank++,
-                    r.preset(), f(r.ratio(), "%.2f"), f(r.confident(), "%.2f"), f(r.tessellatedRatio(), "%.2f"),
+            b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    rank++, r.preset(), f(r.kidRatio(), "%.1f"), f(r.ratio(), "%.2f"), f(r.confident(), "%.2f"),
+                    f(r.tessellatedKidRatio(), "%.1f"), f(r.tessellatedRatio(), "%.2f"),
                     f(r.tessellatedConfident(), "%.2f"), f(r.grains(), "%.1f"), f(r.flat(), "%.3f"),
                     f(r.e11W1(), "%.2f"), f(r.memorised(), "%.2f"), f(r.judgeAccuracy(), "%.2f"),
                     f(r.requestedClass(), "%.2f"), f(r.tessellatedRequestedClass(), "%.2f")));
@@ -140,7 +149,8 @@ public final class SweepRanking implements Callable<Integer> {
     static String csv(List<Row> ranked) throws IOException {
         StringBuilder b = new StringBuilder();
         try (CSVPrinter csv = new CSVPrinter(b, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build())) {
-            csv.printRecord("rank", "preset", "status", "frechet_ratio", "confident_share", "frechet_ratio_tessellated",
+            csv.printRecord("rank", "preset", "status", "kid_ratio", "frechet_ratio", "confident_share",
+                    "kid_ratio_tessellated", "frechet_ratio_tessellated",
                     "confident_share_tessellated", "grains_per_image", "flat_pixel_share", "e11_w1_gpa",
                     "memorised_share", "judge_accuracy", "requested_class_agreement",
                     "requested_class_agreement_tessellated");
@@ -149,7 +159,8 @@ public final class SweepRanking implements Callable<Integer> {
                 // null, not "": an empty cell unquoted, also at the start of a line.
                 List<String> cells = new ArrayList<>(Arrays.asList(r.ratio() == null ? null : String.valueOf(rank++),
                         r.preset(), r.status()));
-                for (Double v : new Double[] {r.ratio(), r.confident(), r.tessellatedRatio(), r.tessellatedConfident(),
+                for (Double v : new Double[] {r.kidRatio(), r.ratio(), r.confident(), r.tessellatedKidRatio(),
+                        r.tessellatedRatio(), r.tessellatedConfident(),
                         r.grains(), r.flat(), r.e11W1(), r.memorised(), r.judgeAccuracy(), r.requestedClass(),
                         r.tessellatedRequestedClass()}) {
                     cells.add(v == null ? null : String.format(Locale.ROOT, "%.6g", v));

@@ -47,6 +47,7 @@ class EvaluateStageTest {
     @TempDir
     static java.nio.file.Path tmp;
     private static final List<byte[]> copies = new ArrayList<>();
+    private static long trainImages;
 
     @BeforeAll
     static void start() throws IOException {
@@ -55,6 +56,7 @@ class EvaluateStageTest {
         new SynthStage(c).run(sc);
         BatchExport.Batches batches = new BatchExport(c.data(), c.train(), new OutputLayout(c)).ensure(sc);
         FileSystem fs = FileSystem.getLocal(sc.hadoopConfiguration());
+        trainImages = batches.trainImages();
         for (String file : batches.train()) {
             try (InputStream in = fs.open(new Path(file))) {
                 float[] px = VaeBatchLoader.read(in, file).getFeatures(0).castTo(DataType.FLOAT).dup('c').data().asFloat();
@@ -80,7 +82,7 @@ class EvaluateStageTest {
                 "polyvae.synth.image-size=32", "polyvae.synth.label-resolution=8", "polyvae.data.resolution=" + RES,
                 "polyvae.train.batch-size=16", "polyvae.train.validation-fraction=0.3",
                 "polyvae.evaluate.channels=[8, 16, 32]", "polyvae.evaluate.feature-width=32",
-                "polyvae.evaluate.epochs=20", "polyvae.evaluate.learning-rate=0.003", "polyvae.evaluate.samples=" + tmp.resolve(samples).toUri()));
+                "polyvae.evaluate.epochs=20", "polyvae.evaluate.learning-rate=0.003", "polyvae.evaluate.reference-images=32", "polyvae.evaluate.samples=" + tmp.resolve(samples).toUri()));
         o.addAll(List.of(extra));
         return PolyvaeConfig.load(List.of(), o);
     }
@@ -135,7 +137,15 @@ class EvaluateStageTest {
         Evaluation.SampleSet c = copied.sets().get(0);
         assertEquals("raw", c.set());
         assertEquals(copies.size(), c.images());
-        assertEquals(copies.size(), c.frechet().realImages(), "real-vs-real uses as many images as there are samples");
+        int n = c.frechet().realImages();
+        assertTrue(n >= 10 && n <= Math.min(copies.size(), judge.heldOutImages()), "held-out images with the "
+                + "reference's class mix, no more than there are samples: " + n);
+        assertEquals(n, c.frechet().generatedImages());
+        assertEquals(n, c.kid().realImages());
+        int reference = c.kid().referenceImages();
+        assertTrue(reference >= 16 && reference <= trainImages / 2, "whole batch files, at most half: " + reference);
+        assertEquals(trainImages, judge.trainImages() + reference, "the reference is kept from the judge");
+        assertEquals(reference, copied.reference().referenceImages());
         assertTrue(c.nearestTraining().median() < 0.003, "copies sit on training images: " + c.nearestTraining());
         assertEquals(1.0, c.nearestTraining().shareBelowHeldOutP5(), "every copy is flagged as memorised");
         assertTrue(c.nearestTraining().heldOutMedian() > 0.02, c.nearestTraining().toString());
@@ -145,13 +155,16 @@ class EvaluateStageTest {
         java.nio.file.Path dir = tmp.resolve("out/evaluation");
         JsonNode json = new ObjectMapper().readTree(dir.resolve("evaluation.json").toFile());
         assertEquals(c.frechet().ratio(), json.at("/sets/0/frechet/ratio").asDouble(), 1e-9);
+        assertEquals(c.kid().ratio(), json.at("/headline/kidRatio").asDouble(), 1e-9, "the raw samples lead");
+        assertEquals(reference, json.at("/reference/referenceImages").asInt());
         assertEquals(judge.accuracy(), json.at("/judge/accuracy").asDouble(), 1e-12);
         String page = Files.readString(report.resolve("index.html"));
         assertTrue(page.indexOf("explored") < page.indexOf("<h2>Evaluation by the judge CNN</h2>")
                 && page.indexOf("Evaluation by") < page.indexOf("<h2>Architecture</h2>"),
                 "in the report after the explore section, before its appendix");
-        assertEquals(4, count(page, "<img src=\"data:image/png;base64,"),
-                "4 charts per sample set (here raw only), inlined: the report is in another folder");
+        assertEquals(5, count(page, "<img src=\"data:image/png;base64,"),
+                "5 charts per sample set (here raw only), inlined: the report is in another folder");
+        assertTrue(page.contains("Headline, the raw samples"), "the raw samples lead the summary");
         String own = Files.readString(dir.resolve("index.html"));
         Matcher img = Pattern.compile("<img src=\"([^\"]+)\"").matcher(own);
         int charts = 0;
@@ -159,7 +172,7 @@ class EvaluateStageTest {
             Pngs.read(dir.resolve(img.group(1)), EvaluationReport.FIGURE_WIDTH, EvaluationReport.FIGURE_HEIGHT);
             charts++;
         }
-        assertEquals(4, charts, "the evaluation's own page links its charts: " + own);
+        assertEquals(5, charts, "the evaluation's own page links its charts: " + own);
         assertTrue(own.contains("<h2>Evaluation by the judge CNN</h2>") && !own.contains("explored"));
 
         Evaluation blurred = new EvaluateStage(config("blurred")).run(sc);
@@ -168,6 +181,7 @@ class EvaluateStageTest {
         Evaluation.SampleSet b = blurred.sets().get(0);
         assertTrue(b.frechet().generatedVsReal() > c.frechet().generatedVsReal(),
                 "blurred " + b.frechet() + " vs copies " + c.frechet());
+        assertTrue(b.kid().ratio() > c.kid().ratio(), "blurred " + b.kid() + " vs copies " + c.kid());
         assertTrue(generatedAll(b).flatPixelShare() < generatedAll(c).flatPixelShare());
         assertTrue(b.nearestTraining().median() > c.nearestTraining().median());
         String again = Files.readString(report.resolve("index.html"));

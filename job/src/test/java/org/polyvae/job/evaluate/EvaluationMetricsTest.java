@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class EvaluationMetricsTest {
     private static final int SIZE = 16;
     private static final Judge JUDGE = new Judge(new byte[0], new int[] {2, 10}, 150, 5);
+    private static final FeatureDistances DISTANCES = new FeatureDistances(10, 20, 1);
 
     /** A two-grain image (left gray a, right gray b) scored as class c with E11 e and the given features. */
     private static Scored image(int trueClass, double trueE11, int predicted, double e11, float[] features, int a,
@@ -52,11 +53,17 @@ class EvaluationMetricsTest {
     void samplesIdenticalToTheHeldOutImagesScoreAsReal() {
         List<Scored> heldOut = reals(1, 40);
         List<Scored> train = reals(2, 40);
-        EvaluationMetrics m = new EvaluationMetrics(JUDGE, 8, 0.9);
+        EvaluationMetrics m = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES);
         Evaluation.SampleSet s = m.sampleSet("raw", "f", asGenerated(heldOut, 0), heldOut, train, new double[40],
                 new double[40], Map.of());
-        assertEquals(0, s.frechet().generatedVsReal(), 1e-6, "identical feature sets");
+        // The samples are the real comparison set: the same distance to the reference, ratio 1.
+        assertEquals(s.frechet().realVsReal(), s.frechet().generatedVsReal(), 1e-9, "identical feature sets");
         assertTrue(s.frechet().realVsReal() > 0.05, "two independent real samples differ");
+        assertEquals(1, s.frechet().ratio(), 1e-9);
+        assertEquals(s.kid().realVsReal(), s.kid().generatedVsReal(), 1e-12, "the same subsets of the reference");
+        assertEquals(40, s.kid().realImages());
+        assertEquals(40, s.kid().referenceImages());
+        assertEquals(20, s.kid().subsetSize());
         assertEquals(s.realClassMix(), s.classMix());
         assertEquals(1.0, s.confidentShare());
         assertEquals(0, s.e11().w1Gpa(), 1e-12);
@@ -67,6 +74,7 @@ class EvaluationMetricsTest {
                 assertEquals(0, row.grayHistogramL1(), 1e-12, row.toString());
                 assertEquals(2, row.grainsPerImage(), 1e-12, "two grains per image");
                 assertEquals(SIZE * SIZE / 2.0, row.meanGrainArea(), 1e-12);
+                assertEquals(0, row.sameGrainDistance(), 1e-12, row.toString());
             } else {
                 assertNull(row.grainAreaW1());
             }
@@ -76,7 +84,7 @@ class EvaluationMetricsTest {
     @Test
     void shiftedE11PredictionsMoveTheWassersteinDistanceByTheShift() {
         List<Scored> heldOut = reals(3, 40);
-        EvaluationMetrics m = new EvaluationMetrics(JUDGE, 8, 0.9);
+        EvaluationMetrics m = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES);
         Evaluation.SampleSet s = m.sampleSet("raw", "f", asGenerated(heldOut, 2.5), heldOut, reals(4, 40),
                 new double[40], new double[40], Map.of());
         assertEquals(2.5, s.e11().w1Gpa(), 1e-9);
@@ -88,7 +96,7 @@ class EvaluationMetricsTest {
     void aClassNoSampleWasAssignedToHasNoFigures() {
         List<Scored> heldOut = reals(5, 20);
         List<Scored> onlySmall = asGenerated(heldOut.stream().filter(x -> x.trueClass() == 0).toList(), 0);
-        Evaluation.SampleSet s = new EvaluationMetrics(JUDGE, 8, 0.9).sampleSet("raw", "f", onlySmall, heldOut,
+        Evaluation.SampleSet s = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).sampleSet("raw", "f", onlySmall, heldOut,
                 reals(6, 10), new double[10], new double[20], Map.of());
         assertEquals(1.0, s.classMix().get("2x2"));
         assertEquals(0.0, s.classMix().get("10x10"));
@@ -112,7 +120,7 @@ class EvaluationMetricsTest {
             requested.put("sample-" + i + ".png", i < 3 ? 2 : 10);
         }
         List<Scored> heldOut = reals(9, 20);
-        Evaluation.SampleSet set = new EvaluationMetrics(JUDGE, 8, 0.9).sampleSet("raw", "f", generated, heldOut,
+        Evaluation.SampleSet set = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).sampleSet("raw", "f", generated, heldOut,
                 reals(10, 6), new double[6], new double[20], requested);
         Evaluation.Conditioning c = set.conditioning();
         assertEquals(4 / 6.0, c.agreement(), 1e-12, "2 of 3 requested 2x2 and 2 of 3 requested 10x10");
@@ -123,12 +131,44 @@ class EvaluationMetricsTest {
         assertEquals("requested", small.source());
         assertEquals(3, small.images());
         assertEquals(0, small.grainAreaW1(), 1e-12, "the same two-grain images as the real 2x2 ones");
-        assertNull(new EvaluationMetrics(JUDGE, 8, 0.9).sampleSet("raw", "f", generated, heldOut, reals(10, 6),
+        assertNull(new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).sampleSet("raw", "f", generated, heldOut, reals(10, 6),
                 new double[6], new double[20], Map.of()).conditioning(), "an unconditional model's samples");
         requested.put("sample-5.png", 5);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new EvaluationMetrics(JUDGE, 8, 0.9).conditioning(generated, heldOut, requested));
+                () -> new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).conditioning(generated, heldOut, requested));
         assertTrue(e.getMessage().contains("sample-5.png") && e.getMessage().contains("5 µm"), e.getMessage());
+    }
+
+    @Test
+    void samplesFarFromTheReferenceScoreAboveRealOnBothRatiosAndLeadTheHeadline() {
+        List<Scored> heldOut = reals(11, 40);
+        List<Scored> shifted = heldOut.stream().map(x -> new Scored(x.name(), -1, Double.NaN, x.probabilities(), x.e11(),
+                new float[] {x.features()[0] + 3, x.features()[1] + 3}, x.gray(), x.size())).toList();
+        Evaluation.SampleSet s = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).sampleSet("raw", "f", shifted, heldOut,
+                reals(12, 60), new double[40], new double[40], Map.of());
+        assertTrue(s.kid().ratio() > 10, s.kid().toString());
+        assertTrue(s.frechet().ratio() > 5, s.frechet().toString());
+        Evaluation.Headline h = EvaluationMetrics.headline(s);
+        assertEquals("raw", h.set());
+        assertEquals(s.kid().ratio(), h.kidRatio());
+        assertNull(h.requestedClassAgreement(), "an unconditional model's samples");
+        assertEquals(List.of("2x2", "10x10"), List.copyOf(h.perClass().keySet()));
+        assertEquals(2, h.perClass().get("2x2").grainsPerImage(), 1e-12);
+        assertEquals(2, h.perClass().get("2x2").dataGrainsPerImage(), 1e-12);
+    }
+
+    @Test
+    void theRealComparisonSetTakesTheReferencesClassMix() {
+        // 30 real images of class 0 and 10 of class 1; the reference is balanced: 10 + 10 of them.
+        List<Scored> real = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            real.add(image(i < 30 ? 0 : 1, 150, 0, 150, new float[] {i}, 0, 0));
+        }
+        List<Scored> taken = FeatureDistances.likeReference(real, reals(13, 20), 100);
+        assertEquals(20, taken.size());
+        assertEquals(10, taken.stream().filter(x -> x.trueClass() == 1).count());
+        assertEquals(6, FeatureDistances.likeReference(real, reals(13, 20), 6).size(), "at most as many as samples");
+        assertEquals(List.of(real.get(0), real.get(10), real.get(20), real.get(30)), FeatureDistances.evenly(real, 4));
     }
 
     @Test
@@ -138,7 +178,7 @@ class EvaluationMetricsTest {
                 image(0, 152, 1, 151, new float[] {0}, 0, 0),
                 image(1, 154, 1, 155, new float[] {0}, 0, 0),
                 image(1, 156, 1, 155, new float[] {0}, 0, 0));
-        Evaluation.JudgeQuality q = new EvaluationMetrics(JUDGE, 8, 0.9).judgeQuality(heldOut, 100, 3, false);
+        Evaluation.JudgeQuality q = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).judgeQuality(heldOut, 100, 3, false);
         assertEquals(0.75, q.accuracy());
         assertArrayEquals(new long[] {1, 1}, q.confusion()[0]);
         assertArrayEquals(new long[] {0, 2}, q.confusion()[1]);

@@ -1,0 +1,263 @@
+package org.polyvae.job.evaluate;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.math3.stat.StatUtils;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.polyvae.config.ConfigError;
+import org.polyvae.config.EvaluateSettings;
+import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.config.SynthSettings;
+import org.polyvae.data.WindowClass;
+import org.polyvae.image.GrayImages;
+import org.polyvae.image.JpegCodec;
+import org.polyvae.job.batches.BatchExport;
+import org.polyvae.job.output.Evaluation;
+import org.polyvae.job.output.OutputLayout;
+import org.polyvae.metrics.GrainStatistics;
+import org.polyvae.synth.GrainProcess;
+import org.polyvae.synth.MicrostructureGenerator;
+
+/**
+ * Does the evaluation tell? It scores sets whose verdict is known against the same reference, with held-out
+ * images as the real comparison set: real images the judge did not train on (half of the evaluation's
+ * reference; the other half is the reference here), the same images blurred by a 1.5-pixel Gaussian and
+ * posterised to 4 grays, fresh Voronoi microstructures of the stand-in
+ * generator at the data's grain density and at half and double it (rendered, JPEG-coded and downscaled as
+ * stage synth and the batch export do), and, when given, generated samples. A judge blind to blur or to
+ * grain size shows up as a small KID ratio on those rows.
+ */
+public final class JudgeCalibration {
+    /** The Gaussian of the blurred row, in pixels of the model resolution. */
+    static final double BLUR_SIGMA = 1.5;
+    /** Gray levels of the posterised row. */
+    static final int POSTERISE_LEVELS = 4;
+
+    private final Judge judge;
+    private final FeatureDistances distances;
+    private final SynthSettings synth;
+    private final int resolution;
+
+    JudgeCalibration(Judge judge, FeatureDistances distances, SynthSettings synth, int resolution) {
+        this.judge = judge;
+        this.distances = distances;
+        this.synth = synth;
+        this.resolution = resolution;
+    }
+
+    /**
+     * One row of the table.
+     *
+     * @param classAgreement share of images the judge files under their class (the class of the image they
+     *                       were made from; NaN for samples without one)
+     */
+    public record Row(String set, int images, Evaluation.Kid kid, Evaluation.Frechet frechet, double classAgreement,
+            double flatPixelShare, double grainsPerImage, double sameGrainDistance) {
+    }
+
+    /**
+     * @param heldOut   held-out real images: the real comparison set
+     * @param reference training-split images the judge did not train on: every other one is the probe that the
+     *                  modifications start from (with the reference's class mix), the rest the reference of
+     *                  the feature distances; all three unseen by the judge and disjoint
+     * @param samples   generated images to place in the table, or an empty list
+     */
+    List<Row> rows(List<Scored> heldOut, List<Scored> reference, List<Scored> samples) throws IOException {
+        List<Scored> ref = new ArrayList<>();
+        List<Scored> probe = new ArrayList<>();
+        for (int i = 0; i < reference.size(); i++) {
+            (i % 2 == 0 ? ref : probe).add(reference.get(i));
+        }
+        probe = FeatureDistances.likeReference(probe, ref, probe.size());
+        if (probe.size() < 4 || heldOut.size() < 4) {
+            throw new IllegalArgumentException("the calibration needs ≥ 8 reference and ≥ 4 held-out images, got "
+                    + reference.size() + " and " + heldOut.size());
+        }
+        List<Row> rows = new ArrayList<>();
+        rows.add(row("real (unseen training-split images)", probe, heldOut, ref));
+        rows.add(row("blurred (Gaussian σ 1.5 px)", relabel(probe, modified(probe, this::blur)), heldOut, ref));
+        rows.add(row("posterised (4 grays)", relabel(probe, modified(probe, JudgeCalibration::posterise)), heldOut,
+                ref));
+        for (double factor : new double[] {1, 0.5, 2}) {
+            rows.add(row(String.format(Locale.ROOT, "Voronoi, grain density ×%s", factor == 1 ? "1 (the data's)"
+                    : factor == 0.5 ? "½" : "2"), voronoi(probe, factor), heldOut, ref));
+        }
+        if (!samples.isEmpty()) {
+            rows.add(row("generated samples (raw)", samples, heldOut, ref));
+        }
+        return rows;
+    }
+
+    private Row row(String set, List<Scored> images, List<Scored> real, List<Scored> reference) {
+        FeatureDistances.Pair d = distances.of(images, real, reference);
+        int labelled = 0;
+        int agree = 0;
+        double[] flat = new double[images.size()];
+        double[] grains = new double[images.size()];
+        int range = EvaluationMetrics.sameGrainRange(resolution);
+        double[] s2 = new double[range + 1];
+        double[] s2Real = new double[range + 1];
+        for (int i = 0; i < images.size(); i++) {
+            Scored s = images.get(i);
+            if (s.trueClass() >= 0) {
+                labelled++;
+                agree += s.predictedClass() == s.trueClass() ? 1 : 0;
+            }
+            flat[i] = GrainStatistics.flatPixelShare(s.gray(), s.size(), GrainStatistics.REFERENCE_FLAT_TOLERANCE);
+            grains[i] = GrainStatistics.countGrains(s.gray(), s.size(), GrainStatistics.REFERENCE_JUMP_THRESHOLD,
+                    GrainStatistics.REFERENCE_MIN_AREA);
+            add(s2, GrainStatistics.sameGrainProbability(s.gray(), s.size(), GrainStatistics.REFERENCE_JUMP_THRESHOLD,
+                    range), images.size());
+        }
+        for (Scored s : real) {
+            add(s2Real, GrainStatistics.sameGrainProbability(s.gray(), s.size(),
+                    GrainStatistics.REFERENCE_JUMP_THRESHOLD, range), real.size());
+        }
+        double distance = 0;
+        for (int r = 1; r <= range; r++) {
+            distance += (s2[r] - s2Real[r]) * (s2[r] - s2Real[r]) / range;
+        }
+        return new Row(set, d.kid().generatedImages(), d.kid(), d.frechet(), labelled == 0 ? Double.NaN : agree / (double) labelled,
+                StatUtils.mean(flat), StatUtils.mean(grains), Math.sqrt(distance));
+    }
+
+    private static void add(double[] sum, double[] v, int n) {
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += v[i] / n;
+        }
+    }
+
+    private interface Modification {
+        float[] apply(float[] pixels);
+    }
+
+    private List<float[]> modified(List<Scored> images, Modification m) {
+        return images.stream().map(s -> m.apply(s.pixels())).toList();
+    }
+
+    /** The modified images scored by the judge, keeping the class and E11 of the image each was made from. */
+    private List<Scored> relabel(List<Scored> from, List<float[]> pixels) throws IOException {
+        List<Scored> scored = JudgeScoring.images(judge, pixels, resolution);
+        List<Scored> out = new ArrayList<>(scored.size());
+        for (int i = 0; i < scored.size(); i++) {
+            Scored s = scored.get(i);
+            out.add(new Scored(from.get(i).name(), from.get(i).trueClass(), from.get(i).trueE11(), s.probabilities(),
+                    s.e11(), s.features(), s.gray(), s.size()));
+        }
+        return out;
+    }
+
+    /** As many stand-in microstructures as probe images, of the same classes, at {@code factor} × the density. */
+    private List<Scored> voronoi(List<Scored> probe, double factor) throws IOException {
+        GrainProcess process = GrainProcess.of(synth);
+        MicrostructureGenerator generator = new MicrostructureGenerator(process.withDensity(process.density() * factor));
+        List<float[]> pixels = new ArrayList<>();
+        List<Scored> classes = new ArrayList<>();
+        for (int i = 0; i < probe.size(); i++) {
+            Scored p = probe.get(i);
+            WindowClass c = WindowClass.ofMicrometres(judge.micrometres()[p.trueClass()]);
+            // Seeds far from stage synth's (which counts from the synth seed upwards): fresh images.
+            byte[] gray = generator.generate(c, synth.seed() ^ 0x5DEECE66DL * (i + 1)).render(synth.imageSize());
+            ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+            JpegCodec.writeGray(gray, synth.imageSize(), (float) synth.jpegQuality(), jpeg);
+            pixels.add(GrayImages.decode(jpeg.toByteArray(), resolution));
+            classes.add(new Scored(p.name(), p.trueClass(), Double.NaN, p.probabilities(), p.e11(), p.features(),
+                    p.gray(), p.size()));
+        }
+        return relabel(classes, pixels);
+    }
+
+    /** Gaussian blur of σ {@value #BLUR_SIGMA} px, separable, kernel to 3σ, borders clamped. */
+    float[] blur(float[] px) {
+        int radius = (int) Math.ceil(3 * BLUR_SIGMA);
+        double[] k = new double[2 * radius + 1];
+        double sum = 0;
+        for (int i = -radius; i <= radius; i++) {
+            k[i + radius] = Math.exp(-i * i / (2 * BLUR_SIGMA * BLUR_SIGMA));
+            sum += k[i + radius];
+        }
+        for (int i = 0; i < k.length; i++) {
+            k[i] /= sum;
+        }
+        int n = resolution;
+        float[] rows = new float[px.length];
+        float[] out = new float[px.length];
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) {
+                double v = 0;
+                for (int i = -radius; i <= radius; i++) {
+                    v += k[i + radius] * px[r * n + Math.min(n - 1, Math.max(0, c + i))];
+                }
+                rows[r * n + c] = (float) v;
+            }
+        }
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) {
+                double v = 0;
+                for (int i = -radius; i <= radius; i++) {
+                    v += k[i + radius] * rows[Math.min(n - 1, Math.max(0, r + i)) * n + c];
+                }
+                out[r * n + c] = (float) v;
+            }
+        }
+        return out;
+    }
+
+    /** Each pixel to the nearest of {@value #POSTERISE_LEVELS} equally spaced grays. */
+    static float[] posterise(float[] px) {
+        float[] out = new float[px.length];
+        for (int i = 0; i < px.length; i++) {
+            out[i] = Math.round(Math.min(1f, Math.max(0f, px[i])) * (POSTERISE_LEVELS - 1)) / (float) (POSTERISE_LEVELS - 1);
+        }
+        return out;
+    }
+
+    /** The rows as a Markdown table. */
+    public static String markdown(List<Row> rows) {
+        StringBuilder b = new StringBuilder("| set | images | KID ratio | KID (×10³) | Fréchet ratio | class agreement "
+                + "| flat pixels | grains/image | S2 distance |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f ± %.2f | %.2f | %s | %.3f | %.1f | %.3f |%n",
+                    r.set(), r.images(), r.kid().ratio(), 1e3 * r.kid().generatedVsReal(),
+                    1e3 * r.kid().generatedStandardError(), r.frechet().ratio(),
+                    Double.isNaN(r.classAgreement()) ? "–" : String.format(Locale.ROOT, "%.2f", r.classAgreement()),
+                    r.flatPixelShare(), r.grainsPerImage(), r.sameGrainDistance()));
+        }
+        Row first = rows.get(0);
+        b.append(String.format(Locale.ROOT, "%nSizes: %d images per set (the real comparison set: held-out images) "
+                        + "against a reference of %d training-split images the judge did not train on; real-vs-real KID %.2f ± %.2f ×10⁻³ (%d subsets of %d).%n", first.kid().realImages(),
+                first.kid().referenceImages(), 1e3 * first.kid().realVsReal(), 1e3 * first.kid().realStandardError(),
+                first.kid().subsets(), first.kid().subsetSize()));
+        return b.toString();
+    }
+
+    /**
+     * The calibration of a configuration's judge (trained, or reused when saved): the held-out split, the
+     * reference of stage evaluate and, when present, the raw samples in {@code polyvae.evaluate.samples}.
+     */
+    public static List<Row> run(PolyvaeConfig config, JavaSparkContext sc) throws IOException {
+        EvaluateSettings s = config.evaluate();
+        OutputLayout layout = new OutputLayout(config);
+        BatchExport.Batches batches = new BatchExport(config.data(), config.train(), layout).ensure(sc);
+        if (batches.validation().isEmpty()) {
+            throw new ConfigError("judge calibration: no held-out images; raise polyvae.train.validation-fraction (now "
+                    + config.train().validationFraction() + ")");
+        }
+        JudgeTrainer.Trained trained = new JudgeTrainer(config, layout).ensure(sc, batches);
+        Judge judge = trained.judge();
+        List<Scored> heldOut = JudgeScoring.batchFiles(sc, judge, batches.validation());
+        List<Scored> reference = JudgeScoring.batchFiles(sc, judge, trained.split().reference());
+        Path dir = new Path(s.samples());
+        FileSystem fs = dir.getFileSystem(sc.hadoopConfiguration());
+        List<String> files = EvaluateStage.samplePngs(fs, dir);
+        List<Scored> samples = files.size() < 2 ? List.of()
+                : JudgeScoring.imageFiles(sc, judge, files, config.data().resolution());
+        return new JudgeCalibration(judge, new FeatureDistances(s.kidSubsets(), s.kidSubsetSize(), s.seed()),
+                config.synth(), config.data().resolution()).rows(heldOut, reference, samples);
+    }
+}
