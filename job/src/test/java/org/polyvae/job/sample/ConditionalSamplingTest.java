@@ -56,7 +56,7 @@ class ConditionalSamplingTest {
                 "polyvae.synth.image-size=32", "polyvae.synth.label-resolution=8", "polyvae.data.resolution=16",
                 "polyvae.data.classes=[2, 5, 10]", "polyvae.model.conditional=true",
                 "polyvae.model.encoder-channels=[8, 16]", "polyvae.model.learning-rate=0.01", "polyvae.train.epochs=6",
-                "polyvae.train.batch-size=8",
+                "polyvae.train.batch-size=8", "polyvae.train.workers=1",
                 "polyvae.train.validation-fraction=0.25", "polyvae.sample.dir=" + tmp.resolve(samples).toUri(),
                 "polyvae.sample.count=12", "polyvae.evaluate.channels=[8, 16]", "polyvae.evaluate.feature-width=16",
                 "polyvae.evaluate.epochs=2", "polyvae.explore.traversal-dims=2", "polyvae.explore.traversal-steps=3"));
@@ -138,6 +138,10 @@ class ConditionalSamplingTest {
                 "polyvae.sample.tessellate-min-area=24").sample()).minArea(64, 2), "0 = always tessellate-min-area");
     }
 
+    private static int codeLength() {
+        return config("samples").model().codeLength();
+    }
+
     /**
      * The class input steers the decoder the way the window does. The same z's decoded as 2 µm and as 10 µm
      * give different images, and z moves the image more at 2 µm: there a few large grains fill the image and
@@ -145,10 +149,6 @@ class ConditionalSamplingTest {
      * texture whatever z. A sampler that ignores the class gives equal images; a model trained without
      * (or with wrong) classes does not order the two.
      */
-    private static int codeLength() {
-        return config("samples").model().codeLength();
-    }
-
     @Test
     void theClassInputChangesTheSamplesTheWayTheWindowDoes() throws IOException {
         byte[] decoder = Files.readAllBytes(tmp.resolve("out/model/decoder.zip"));
@@ -166,7 +166,9 @@ class ConditionalSamplingTest {
         String values = String.format(java.util.Locale.ROOT, "mean |2 µm − 10 µm| %.2f gray; z-driven sd 2 µm %.2f, 10 µm %.2f",
                 difference, zSmall, zLarge);
         assertTrue(difference > 2, values);
-        assertTrue(zSmall > 2 * zLarge, values);
+        // Trained runs give 1.9x to 5x (training is not bitwise repeatable); a model trained with the class
+        // held constant gives about 1.3x.
+        assertTrue(zSmall > 1.5 * zLarge, values);
     }
 
     /** Gray sd across samples at each pixel, averaged over pixels: how much z changes the decoded image. */
