@@ -26,6 +26,7 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
@@ -40,8 +41,10 @@ import org.polyvae.data.WindowClass;
  *   posterior ─ z (ReparameterizationVertex) ─ dec-map ─ dec-up-0 … dec-up-(L-1) ─ dec-out ─ reconstruction
  *   posterior ─ kl (LossLayer, KlDivergenceLoss)
  * </pre>
- * Outputs: "reconstruction" (sigmoid, Bernoulli cross-entropy summed over each image's pixels) and "kl"
- * (β·KL per example); the graph's score is their sum averaged over the minibatch: the negative ELBO.
+ * Outputs: "reconstruction" (per {@code polyvae.model.likelihood}: sigmoid with Bernoulli cross-entropy, or a
+ * softmax over K gray levels with the categorical cross-entropy, summed over each image's pixels; targets from
+ * {@link VaeBatches}) and "kl" (β·KL per example); the graph's score is their sum averaged over the
+ * minibatch: the negative ELBO.
  * Every decoder layer's name starts with "dec-", so {@link Decoders} can copy them into the standalone
  * decoder graph (z → image) built by {@link #decoder}.
  * <p>
@@ -57,6 +60,11 @@ public final class VaeArchitecture {
     public static final String RECONSTRUCTION = "reconstruction";
     public static final String KL = "kl";
     public static final String DECODER_PREFIX = "dec-";
+    /**
+     * The standalone decoder's output with the categorical likelihood: the decoded gray image
+     * ({@link GrayLevelVertex}) after the per-pixel level probabilities.
+     */
+    public static final String GRAY = "gray";
     /** The conditional VAE's second input: the window class, one-hot in {@link WindowClass} order. */
     public static final String CLASS = "class";
     public static final int CLASSES = WindowClass.values().length;
@@ -130,13 +138,20 @@ public final class VaeArchitecture {
     }
 
     /**
-     * The decoder alone: input z (code length) and, when conditional, the class; output the reconstruction;
-     * same layer names as in the VAE.
+     * The decoder alone: input z (code length) and, when conditional, the class; same layer names as in the
+     * VAE. Its one output is a [n, 1, res, res] gray image in [0, 1] whatever the likelihood: the
+     * reconstruction (the expected gray) with the Bernoulli one, the most likely gray level
+     * ({@link GrayLevelVertex}) with the categorical one.
      */
     public ComputationGraphConfiguration decoder() {
         GraphBuilder g = base().graphBuilder().addInputs(inputs(Z));
         addDecoder(g, Z);
-        return g.setOutputs(RECONSTRUCTION).setInputTypes(inputTypes(InputType.feedForward(s.codeLength()))).build();
+        String out = RECONSTRUCTION;
+        if (categorical()) {
+            g.addVertex(GRAY, new GrayLevelVertex(s.grayLevels()), RECONSTRUCTION);
+            out = GRAY;
+        }
+        return g.setOutputs(out).setInputTypes(inputTypes(InputType.feedForward(s.codeLength()))).build();
     }
 
     private String[] inputs(String first) {
@@ -205,9 +220,9 @@ public final class VaeArchitecture {
                 prev = name;
             } else if (shuffle) {
                 // Convolve at the low resolution with 4× the channels, then rearrange them into 2×2 pixels.
-                // The last level produces the image itself (1 channel, pre-sigmoid), so no full-resolution
-                // convolution is left anywhere in the decoder.
-                g.addLayer(name, conv(3, 1, 4 * (last ? 1 : out), !last), prev);
+                // The last level produces the image itself (its logits: 1 or K channels), so no
+                // full-resolution convolution is left anywhere in the decoder.
+                g.addLayer(name, conv(3, 1, 4 * (last ? s.reconstructionChannels() : out), !last), prev);
                 g.addVertex("dec-shuffle-" + i, new DepthToSpaceVertex(2), name);
                 prev = "dec-shuffle-" + i;
             } else {
@@ -217,12 +232,18 @@ public final class VaeArchitecture {
             }
         }
         if (!shuffle) {
-            g.addLayer("dec-out", conv(3, 1, 1, false), prev);
+            g.addLayer("dec-out", conv(3, 1, s.reconstructionChannels(), false), prev);
             prev = "dec-out";
         }
-        // Sigmoid inside the loss layer: LossBinaryXENT then uses the stable (output − label) gradient.
-        g.addLayer(RECONSTRUCTION, new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID)
-                .build(), prev);
+        // The activation inside the loss layer: LossBinaryXENT (sigmoid) and LossMCXENT (softmax) then use the
+        // stable (output − label) gradient. CnnLossLayer applies the softmax across the channels of each pixel.
+        g.addLayer(RECONSTRUCTION, categorical()
+                ? new CnnLossLayer.Builder(new LossMCXENT()).activation(Activation.SOFTMAX).build()
+                : new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build(), prev);
+    }
+
+    private boolean categorical() {
+        return s.likelihood() == ModelSettings.Likelihood.CATEGORICAL;
     }
 
     /**
