@@ -13,6 +13,7 @@ import java.util.List;
  *                          {@link org.polyvae.data.WindowClass}) is a second input of encoder and decoder
  * @param likelihood        p(x | z): see {@link Likelihood}
  * @param grayLevels        gray levels K of the categorical likelihood
+ * @param classPrior        a conditional model's prior is N(m_c, I) with a learned mean per class instead of N(0, I)
  */
 public record ModelSettings(
         int resolution,
@@ -34,7 +35,8 @@ public record ModelSettings(
         Convolution convolution,
         boolean conditional,
         Likelihood likelihood,
-        int grayLevels) implements Serializable {
+        int grayLevels,
+        boolean classPrior) implements Serializable {
 
     /** polyvae.model.likelihood: the decoder's distribution over each pixel's gray value. */
     public enum Likelihood implements OptionValue {
@@ -100,6 +102,10 @@ public record ModelSettings(
             throw new ConfigError(s.key("encoder-channels") + " has " + channels.size() + " stride-2 levels, so "
                     + "polyvae.data.resolution = " + resolution + " must be a multiple of " + (1 << channels.size()));
         }
+        if (s.bool("class-prior") && !s.bool("conditional")) {
+            throw new ConfigError(s.key("class-prior") + " = true needs " + s.key("conditional") + " = true (a prior "
+                    + "mean per class needs the class as an input)");
+        }
         return new ModelSettings(resolution, List.copyOf(channels),
                 s.intIn("kernel-size", 2, 7),
                 s.intIn("dense-width", 0, 8192),
@@ -118,7 +124,8 @@ public record ModelSettings(
                 s.option("convolution", Convolution.class),
                 s.bool("conditional"),
                 s.option("likelihood", Likelihood.class),
-                s.intIn("gray-levels", 2, 256));
+                s.intIn("gray-levels", 2, 256),
+                s.bool("class-prior"));
     }
 
     /** Side of the smallest feature map (after every stride-2 encoder level). */

@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -65,6 +66,11 @@ public final class VaeArchitecture {
      * ({@link GrayLevelVertex}) after the per-pixel level probabilities.
      */
     public static final String GRAY = "gray";
+    /**
+     * With {@code polyvae.model.class-prior}: the prior's mean code m_c of the input class (a bias-free dense
+     * layer on the one-hot, starting at 0); a decoder layer, so the standalone decoder adds it to its input.
+     */
+    public static final String PRIOR_MEAN = "dec-prior-mean";
     /** The conditional VAE's second input: the window class, one-hot in {@link WindowClass} order. */
     public static final String CLASS = "class";
     public static final int CLASSES = WindowClass.values().length;
@@ -129,8 +135,26 @@ public final class VaeArchitecture {
             posterior = POSTERIOR;
         }
         g.addVertex(Z, new ReparameterizationVertex(), posterior);
+        String klInput = posterior;
+        if (s.classPrior()) {
+            // KL(N(mu, σ²) || N(m_c, I)) = KL(N(mu − m_c, σ²) || N(0, I)): the KL loss sees the centred means.
+            String muFlat = "mu";
+            String logvarFlat = "logvar";
+            if (!dense()) {
+                muFlat = "mu-flat";
+                logvarFlat = "logvar-flat";
+                g.addVertex(muFlat, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(h, h, s.latentChannels())),
+                        "mu");
+                g.addVertex(logvarFlat, new PreprocessorVertex(
+                        new CnnToFeedForwardPreProcessor(h, h, s.latentChannels())), "logvar");
+            }
+            g.addLayer(PRIOR_MEAN, priorMean(), CLASS);
+            g.addVertex("mu-centred", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), muFlat, PRIOR_MEAN);
+            g.addVertex("kl-posterior", new MergeVertex(), "mu-centred", logvarFlat);
+            klInput = "kl-posterior";
+        }
         g.addLayer(KL, new LossLayer.Builder(new KlDivergenceLoss(s.beta())).activation(Activation.IDENTITY).build(),
-                posterior);
+                klInput);
         addDecoder(g, Z);
         return g.setOutputs(RECONSTRUCTION, KL)
                 .setInputTypes(inputTypes(InputType.convolutional(s.resolution(), s.resolution(), 1)))
@@ -145,7 +169,14 @@ public final class VaeArchitecture {
      */
     public ComputationGraphConfiguration decoder() {
         GraphBuilder g = base().graphBuilder().addInputs(inputs(Z));
-        addDecoder(g, Z);
+        if (s.classPrior()) {
+            // The input is the offset from the class's prior mean: z = m_c + offset.
+            g.addLayer(PRIOR_MEAN, priorMean(), CLASS);
+            g.addVertex("dec-z-from-prior", new ElementWiseVertex(ElementWiseVertex.Op.Add), Z, PRIOR_MEAN);
+            addDecoder(g, "dec-z-from-prior");
+        } else {
+            addDecoder(g, Z);
+        }
         String out = RECONSTRUCTION;
         if (categorical()) {
             g.addVertex(GRAY, new GrayLevelVertex(s.grayLevels()), RECONSTRUCTION);
@@ -240,6 +271,11 @@ public final class VaeArchitecture {
         g.addLayer(RECONSTRUCTION, categorical()
                 ? new CnnLossLayer.Builder(new LossMCXENT()).activation(Activation.SOFTMAX).build()
                 : new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build(), prev);
+    }
+
+    private DenseLayer priorMean() {
+        return new DenseLayer.Builder().nOut(s.codeLength()).activation(Activation.IDENTITY).hasBias(false)
+                .weightInit(WeightInit.ZERO).build();
     }
 
     private boolean categorical() {
