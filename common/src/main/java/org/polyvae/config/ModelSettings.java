@@ -11,6 +11,9 @@ import java.util.List;
  * @param lrDecay           learning rate multiplier per epoch (1 = constant)
  * @param conditional       a class-conditional VAE: the window class (one-hot over every
  *                          {@link org.polyvae.data.WindowClass}) is a second input of encoder and decoder
+ * @param likelihood        p(x | z): see {@link Likelihood}
+ * @param grayLevels        gray levels K of the categorical likelihood
+ * @param classPrior        a conditional model's prior is N(m_c, I) with a learned mean per class instead of N(0, I)
  */
 public record ModelSettings(
         int resolution,
@@ -30,7 +33,18 @@ public record ModelSettings(
         long seed,
         Decoder decoder,
         Convolution convolution,
-        boolean conditional) implements Serializable {
+        boolean conditional,
+        Likelihood likelihood,
+        int grayLevels,
+        boolean classPrior) implements Serializable {
+
+    /** polyvae.model.likelihood: the decoder's distribution over each pixel's gray value. */
+    public enum Likelihood implements OptionValue {
+        /** A sigmoid per pixel, Bernoulli cross-entropy against the gray value in [0, 1]. */
+        BERNOULLI,
+        /** A softmax per pixel over grayLevels quantised grays; decoded to the most likely level. */
+        CATEGORICAL
+    }
 
     /** polyvae.model.latent: the shape of the latent code z. */
     public enum Latent implements OptionValue {
@@ -88,6 +102,10 @@ public record ModelSettings(
             throw new ConfigError(s.key("encoder-channels") + " has " + channels.size() + " stride-2 levels, so "
                     + "polyvae.data.resolution = " + resolution + " must be a multiple of " + (1 << channels.size()));
         }
+        if (s.bool("class-prior") && !s.bool("conditional")) {
+            throw new ConfigError(s.key("class-prior") + " = true needs " + s.key("conditional") + " = true (a prior "
+                    + "mean per class needs the class as an input)");
+        }
         return new ModelSettings(resolution, List.copyOf(channels),
                 s.intIn("kernel-size", 2, 7),
                 s.intIn("dense-width", 0, 8192),
@@ -104,12 +122,20 @@ public record ModelSettings(
                 s.longValue("seed"),
                 s.option("decoder", Decoder.class),
                 s.option("convolution", Convolution.class),
-                s.bool("conditional"));
+                s.bool("conditional"),
+                s.option("likelihood", Likelihood.class),
+                s.intIn("gray-levels", 2, 256),
+                s.bool("class-prior"));
     }
 
     /** Side of the smallest feature map (after every stride-2 encoder level). */
     public int bottleneckSize() {
         return resolution >> encoderChannels.size();
+    }
+
+    /** Channels of the decoder's output per pixel: 1 (Bernoulli) or one per gray level (categorical). */
+    public int reconstructionChannels() {
+        return likelihood == Likelihood.CATEGORICAL ? grayLevels : 1;
     }
 
     /** Length of the latent code z. */

@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -26,6 +27,7 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
@@ -40,8 +42,10 @@ import org.polyvae.data.WindowClass;
  *   posterior ─ z (ReparameterizationVertex) ─ dec-map ─ dec-up-0 … dec-up-(L-1) ─ dec-out ─ reconstruction
  *   posterior ─ kl (LossLayer, KlDivergenceLoss)
  * </pre>
- * Outputs: "reconstruction" (sigmoid, Bernoulli cross-entropy summed over each image's pixels) and "kl"
- * (β·KL per example); the graph's score is their sum averaged over the minibatch: the negative ELBO.
+ * Outputs: "reconstruction" (per {@code polyvae.model.likelihood}: sigmoid with Bernoulli cross-entropy, or a
+ * softmax over K gray levels with the categorical cross-entropy, summed over each image's pixels; targets from
+ * {@link VaeBatches}) and "kl" (β·KL per example); the graph's score is their sum averaged over the
+ * minibatch: the negative ELBO.
  * Every decoder layer's name starts with "dec-", so {@link Decoders} can copy them into the standalone
  * decoder graph (z → image) built by {@link #decoder}.
  * <p>
@@ -57,6 +61,16 @@ public final class VaeArchitecture {
     public static final String RECONSTRUCTION = "reconstruction";
     public static final String KL = "kl";
     public static final String DECODER_PREFIX = "dec-";
+    /**
+     * The standalone decoder's output with the categorical likelihood: the decoded gray image
+     * ({@link GrayLevelVertex}) after the per-pixel level probabilities.
+     */
+    public static final String GRAY = "gray";
+    /**
+     * With {@code polyvae.model.class-prior}: the prior's mean code m_c of the input class (a bias-free dense
+     * layer on the one-hot, starting at 0); a decoder layer, so the standalone decoder adds it to its input.
+     */
+    public static final String PRIOR_MEAN = "dec-prior-mean";
     /** The conditional VAE's second input: the window class, one-hot in {@link WindowClass} order. */
     public static final String CLASS = "class";
     public static final int CLASSES = WindowClass.values().length;
@@ -121,8 +135,26 @@ public final class VaeArchitecture {
             posterior = POSTERIOR;
         }
         g.addVertex(Z, new ReparameterizationVertex(), posterior);
+        String klInput = posterior;
+        if (s.classPrior()) {
+            // KL(N(mu, σ²) || N(m_c, I)) = KL(N(mu − m_c, σ²) || N(0, I)): the KL loss sees the centred means.
+            String muFlat = "mu";
+            String logvarFlat = "logvar";
+            if (!dense()) {
+                muFlat = "mu-flat";
+                logvarFlat = "logvar-flat";
+                g.addVertex(muFlat, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(h, h, s.latentChannels())),
+                        "mu");
+                g.addVertex(logvarFlat, new PreprocessorVertex(
+                        new CnnToFeedForwardPreProcessor(h, h, s.latentChannels())), "logvar");
+            }
+            g.addLayer(PRIOR_MEAN, priorMean(), CLASS);
+            g.addVertex("mu-centred", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), muFlat, PRIOR_MEAN);
+            g.addVertex("kl-posterior", new MergeVertex(), "mu-centred", logvarFlat);
+            klInput = "kl-posterior";
+        }
         g.addLayer(KL, new LossLayer.Builder(new KlDivergenceLoss(s.beta())).activation(Activation.IDENTITY).build(),
-                posterior);
+                klInput);
         addDecoder(g, Z);
         return g.setOutputs(RECONSTRUCTION, KL)
                 .setInputTypes(inputTypes(InputType.convolutional(s.resolution(), s.resolution(), 1)))
@@ -130,13 +162,27 @@ public final class VaeArchitecture {
     }
 
     /**
-     * The decoder alone: input z (code length) and, when conditional, the class; output the reconstruction;
-     * same layer names as in the VAE.
+     * The decoder alone: input z (code length) and, when conditional, the class; same layer names as in the
+     * VAE. Its one output is a [n, 1, res, res] gray image in [0, 1] whatever the likelihood: the
+     * reconstruction (the expected gray) with the Bernoulli one, the most likely gray level
+     * ({@link GrayLevelVertex}) with the categorical one.
      */
     public ComputationGraphConfiguration decoder() {
         GraphBuilder g = base().graphBuilder().addInputs(inputs(Z));
-        addDecoder(g, Z);
-        return g.setOutputs(RECONSTRUCTION).setInputTypes(inputTypes(InputType.feedForward(s.codeLength()))).build();
+        if (s.classPrior()) {
+            // The input is the offset from the class's prior mean: z = m_c + offset.
+            g.addLayer(PRIOR_MEAN, priorMean(), CLASS);
+            g.addVertex("dec-z-from-prior", new ElementWiseVertex(ElementWiseVertex.Op.Add), Z, PRIOR_MEAN);
+            addDecoder(g, "dec-z-from-prior");
+        } else {
+            addDecoder(g, Z);
+        }
+        String out = RECONSTRUCTION;
+        if (categorical()) {
+            g.addVertex(GRAY, new GrayLevelVertex(s.grayLevels()), RECONSTRUCTION);
+            out = GRAY;
+        }
+        return g.setOutputs(out).setInputTypes(inputTypes(InputType.feedForward(s.codeLength()))).build();
     }
 
     private String[] inputs(String first) {
@@ -205,9 +251,9 @@ public final class VaeArchitecture {
                 prev = name;
             } else if (shuffle) {
                 // Convolve at the low resolution with 4× the channels, then rearrange them into 2×2 pixels.
-                // The last level produces the image itself (1 channel, pre-sigmoid), so no full-resolution
-                // convolution is left anywhere in the decoder.
-                g.addLayer(name, conv(3, 1, 4 * (last ? 1 : out), !last), prev);
+                // The last level produces the image itself (its logits: 1 or K channels), so no
+                // full-resolution convolution is left anywhere in the decoder.
+                g.addLayer(name, conv(3, 1, 4 * (last ? s.reconstructionChannels() : out), !last), prev);
                 g.addVertex("dec-shuffle-" + i, new DepthToSpaceVertex(2), name);
                 prev = "dec-shuffle-" + i;
             } else {
@@ -217,12 +263,23 @@ public final class VaeArchitecture {
             }
         }
         if (!shuffle) {
-            g.addLayer("dec-out", conv(3, 1, 1, false), prev);
+            g.addLayer("dec-out", conv(3, 1, s.reconstructionChannels(), false), prev);
             prev = "dec-out";
         }
-        // Sigmoid inside the loss layer: LossBinaryXENT then uses the stable (output − label) gradient.
-        g.addLayer(RECONSTRUCTION, new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID)
-                .build(), prev);
+        // The activation inside the loss layer: LossBinaryXENT (sigmoid) and LossMCXENT (softmax) then use the
+        // stable (output − label) gradient. CnnLossLayer applies the softmax across the channels of each pixel.
+        g.addLayer(RECONSTRUCTION, categorical()
+                ? new CnnLossLayer.Builder(new LossMCXENT()).activation(Activation.SOFTMAX).build()
+                : new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build(), prev);
+    }
+
+    private DenseLayer priorMean() {
+        return new DenseLayer.Builder().nOut(s.codeLength()).activation(Activation.IDENTITY).hasBias(false)
+                .weightInit(WeightInit.ZERO).build();
+    }
+
+    private boolean categorical() {
+        return s.likelihood() == ModelSettings.Likelihood.CATEGORICAL;
     }
 
     /**

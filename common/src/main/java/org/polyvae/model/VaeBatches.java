@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.config.ModelSettings;
 import org.polyvae.data.WindowClass;
 
 /** Minibatches in the shape the VAE graph trains on. */
@@ -25,9 +26,49 @@ public final class VaeBatches {
      * {@link #oneHot} of each image's window) is given.
      */
     public static MultiDataSet of(INDArray images, INDArray classes, int codeLength) {
+        return of(images, classes, codeLength, 0);
+    }
+
+    /**
+     * The same for a model's likelihood: with {@code grayLevels} K &gt; 0 (categorical) the reconstruction
+     * target is {@link #levels}(images, K); with 0 (Bernoulli) the images themselves.
+     */
+    public static MultiDataSet of(INDArray images, INDArray classes, int codeLength, int grayLevels) {
         INDArray zeros = Nd4j.zeros(images.dataType(), images.size(0), 2L * codeLength);
         INDArray[] features = classes == null ? new INDArray[] {images} : new INDArray[] {images, classes};
-        return new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {images, zeros});
+        INDArray target = grayLevels > 0 ? levels(images, grayLevels) : images;
+        return new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {target, zeros});
+    }
+
+    /** The targets of a model's settings: {@link #of(INDArray, INDArray, int, int)} with its gray levels. */
+    public static MultiDataSet of(INDArray images, INDArray classes, ModelSettings s) {
+        return of(images, classes, s.codeLength(), targetLevels(s));
+    }
+
+    /** The gray levels of a model's reconstruction target: K for the categorical likelihood, 0 for Bernoulli. */
+    public static int targetLevels(ModelSettings s) {
+        return s.likelihood() == ModelSettings.Likelihood.CATEGORICAL ? s.grayLevels() : 0;
+    }
+
+    /**
+     * [n, K, h, w]: the one-hot gray level of every pixel of [n, 1, h, w] images in [0, 1], level k holding the
+     * grays in [k/K, (k+1)/K) (gray 1 in level K − 1); the decoder's {@link GrayLevelVertex} inverts it up to
+     * the level's centre.
+     */
+    public static INDArray levels(INDArray images, int levels) {
+        long n = images.size(0);
+        int h = (int) images.size(2);
+        int w = (int) images.size(3);
+        int plane = h * w;
+        float[] gray = images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+        float[] oneHot = new float[(int) n * levels * plane];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < plane; p++) {
+                int k = Math.min(levels - 1, Math.max(0, (int) Math.floor(gray[i * plane + p] * levels)));
+                oneHot[(i * levels + k) * plane + p] = 1f;
+            }
+        }
+        return Nd4j.create(oneHot, new long[] {n, levels, h, w}).castTo(images.dataType());
     }
 
     /**

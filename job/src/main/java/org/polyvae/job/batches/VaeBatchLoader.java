@@ -6,12 +6,14 @@ import org.deeplearning4j.core.loader.MultiDataSetLoader;
 import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.polyvae.config.ModelSettings;
 import org.polyvae.model.VaeBatches;
 
 /**
  * Loads one exported batch file (see {@link BatchExport}) as a VAE minibatch: the file's features are the
  * images, its labels the per-image [class µm, E11] that later stages use; the VAE's own targets (the
- * images, and zeros for the KL output) are built here, so the files do not depend on the model. A
+ * images or their one-hot gray levels, and zeros for the KL output) are built here, so the files do not
+ * depend on the model. A
  * conditional VAE's second input, the class one-hot, comes from the labels' first column.
  */
 public final class VaeBatchLoader implements MultiDataSetLoader {
@@ -19,10 +21,23 @@ public final class VaeBatchLoader implements MultiDataSetLoader {
 
     private final int codeLength;
     private final boolean conditional;
+    private final int grayLevels;
 
+    /** For the Bernoulli likelihood: the reconstruction targets are the images. */
     public VaeBatchLoader(int codeLength, boolean conditional) {
+        this(codeLength, conditional, 0);
+    }
+
+    /** @param grayLevels see {@link VaeBatches#of(INDArray, INDArray, int, int)} */
+    public VaeBatchLoader(int codeLength, boolean conditional, int grayLevels) {
         this.codeLength = codeLength;
         this.conditional = conditional;
+        this.grayLevels = grayLevels;
+    }
+
+    /** The loader of a model's settings (code length, conditional, likelihood). */
+    public static VaeBatchLoader of(ModelSettings model) {
+        return new VaeBatchLoader(model.codeLength(), model.conditional(), VaeBatches.targetLevels(model));
     }
 
     @Override
@@ -33,7 +48,7 @@ public final class VaeBatchLoader implements MultiDataSetLoader {
     }
 
     public MultiDataSet toVae(MultiDataSet file) {
-        return VaeBatches.of(file.getFeatures(0), conditional ? classes(file) : null, codeLength);
+        return VaeBatches.of(file.getFeatures(0), conditional ? classes(file) : null, codeLength, grayLevels);
     }
 
     /** The one-hot window class of every image of a batch file (its labels' first column, in µm). */

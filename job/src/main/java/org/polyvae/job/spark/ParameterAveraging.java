@@ -3,7 +3,9 @@ package org.polyvae.job.spark;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -15,7 +17,12 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.schedule.ISchedule;
 import org.polyvae.config.TrainSettings;
 
 /**
@@ -48,9 +55,7 @@ public final class ParameterAveraging {
 
     /**
      * One fitted epoch: the order its batch files were handed out in, DL4J's score, its wall time, and the
-     * learning rate of the network's schedule for it. (DL4J 1.0.0-M2's workers build their network from
-     * {@code ComputationGraphConfiguration.clone()}, which drops the epoch count set here, so a per-epoch
-     * schedule does not reach them: they train at the epoch-1 rate.)
+     * learning rate of the network's schedule for it, which is the rate the workers trained at.
      */
     public record Epoch(int number, List<String> order, double score, double seconds, double learningRate) {
     }
@@ -96,13 +101,60 @@ public final class ParameterAveraging {
             spark.getNetwork().getConfiguration().setEpochCount(epoch - 1);
             double lr = learningRate(spark.getNetwork(), epoch);
             long t0 = System.nanoTime();
-            spark.fitPaths(sc.parallelize(order, Math.min(order.size(), settings.workers())), loader);
+            Map<String, ISchedule> schedules = fixRate(spark.getNetwork(), lr);
+            try {
+                spark.fitPaths(sc.parallelize(order, Math.min(order.size(), settings.workers())), loader);
+            } finally {
+                restoreSchedules(spark.getNetwork(), schedules);
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double score = spark.getScore();
             TrainingDivergedException.check(lossName, score, epoch, advice.apply(epoch));
             listener.fitted(new Epoch(epoch, order, score, seconds, lr), spark.getNetwork());
         }
         return spark.getNetwork();
+    }
+
+    /**
+     * Replaces every layer's learning-rate schedule by the fixed rate {@code lr} and returns the schedules
+     * replaced (by layer name). DL4J 1.0.0-M2's workers build their network from
+     * {@code ComputationGraphConfiguration.clone()}, which drops the epoch count, so a per-epoch schedule
+     * would give them the epoch-1 rate; a fixed rate in the broadcast configuration reaches them as is.
+     */
+    static Map<String, ISchedule> fixRate(ComputationGraph net, double lr) {
+        Map<String, ISchedule> schedules = new LinkedHashMap<>();
+        for (Layer layer : net.getLayers()) {
+            if (layer.conf().getLayer() instanceof BaseLayer b && b.getIUpdater() != null
+                    && b.getIUpdater().hasLearningRate()) {
+                ISchedule schedule = scheduleOf(b.getIUpdater());
+                if (schedule != null) {
+                    schedules.put(b.getLayerName(), schedule);
+                }
+            }
+        }
+        for (String name : schedules.keySet()) {
+            net.setLearningRate(name, lr);
+        }
+        return schedules;
+    }
+
+    /** Puts back the schedules {@link #fixRate} replaced; the updater state is kept. */
+    static void restoreSchedules(ComputationGraph net, Map<String, ISchedule> schedules) {
+        schedules.forEach(net::setLearningRate);
+    }
+
+    /** The learning-rate schedule of a DL4J updater, or null when its rate is fixed. */
+    private static ISchedule scheduleOf(IUpdater u) {
+        if (u instanceof Adam a) {
+            return a.getLearningRateSchedule();
+        } else if (u instanceof RmsProp r) {
+            return r.getLearningRateSchedule();
+        } else if (u instanceof Sgd s) {
+            return s.getLearningRateSchedule();
+        } else if (u instanceof Nesterovs n) {
+            return n.getLearningRateSchedule();
+        }
+        return null;
     }
 
     /** The order of the batch files in an epoch: a shuffle seeded by the seed and the epoch, reproducible on resume. */

@@ -107,7 +107,7 @@ public final class TrainStage {
 
     private ComputationGraph fitEpochs(JavaSparkContext sc, ParameterAveraging averaging, BatchExport.Batches batches,
             Checkpoints checkpoints, TrainMetrics metrics, int first, ExecutorLossMonitor faults) throws IOException {
-        VaeBatchLoader loader = new VaeBatchLoader(model.codeLength(), model.conditional());
+        VaeBatchLoader loader = VaeBatchLoader.of(model);
         LossEvaluator evaluator = new LossEvaluator(loader);
         IntFunction<String> advice = epoch -> divergenceAdvice(epoch > 1 ? checkpoints.file(epoch - 1).toString() : null);
         double[] elapsed = {0};

@@ -120,8 +120,7 @@ class ParameterAveragingTest {
 
     /**
      * One worker averaging after every minibatch is plain sequential training; DL4J's split may hand the
-     * batches out in another order, so the outcome is compared with plain fits in other orders. A constant
-     * rate: the driver's epoch count does not reach DL4J's workers, so a per-epoch schedule would differ.
+     * batches out in another order, so the outcome is compared with plain fits in other orders.
      */
     @Test
     void oneWorkerAveragingEveryBatchMatchesPlainFit() throws IOException {
@@ -155,6 +154,44 @@ class ParameterAveragingTest {
             assertEquals(ParameterAveraging.epochOrder(files, 11, e.number()), e.order());
             assertTrue(Double.isFinite(e.score()) && e.seconds() > 0);
         }
+    }
+
+    /**
+     * The workers train at the schedule's rate of each epoch: Spark training with a decaying rate is plain
+     * fitting with that rate per epoch (one worker averaging after every batch), and differs from a constant
+     * rate; the driver's network keeps its schedule.
+     */
+    @Test
+    void theWorkersTrainAtTheScheduledRateOfEachEpoch() throws IOException {
+        int epochs = 4;
+        ComputationGraph decaying = new ParameterAveraging(sc, network(0.5), oneWorkerEveryBatch()).fitEpochs(1,
+                epochs, files, LOADER, "the loss", epoch -> "advice", (e, net) -> {
+                });
+        ComputationGraph constant = new ParameterAveraging(sc, network(1), oneWorkerEveryBatch()).fitEpochs(1,
+                epochs, files, LOADER, "the loss", epoch -> "advice", (e, net) -> {
+                });
+        assertTrue(decaying.params().distance2(constant.params()) > 1e-3, "decay 0.5 trained like decay 1");
+
+        // The same epochs fitted in the driver, each at its scheduled rate as a fixed rate.
+        double low = Double.POSITIVE_INFINITY;
+        double high = 0;
+        for (long seed : new long[] {11, 12, 13}) {
+            ComputationGraph plain = network(1);
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                plain.setLearningRate(0.05 * Math.pow(0.5, epoch - 1));
+                for (String f : ParameterAveraging.epochOrder(files, seed, epoch)) {
+                    plain.fit(load(f));
+                }
+            }
+            low = Math.min(low, meanScore(plain));
+            high = Math.max(high, meanScore(plain));
+        }
+        double sparkLoss = meanScore(decaying);
+        assertTrue(sparkLoss > 0.95 * low && sparkLoss < 1.05 * high,
+                "Spark with decay 0.5 " + sparkLoss + ", plain fits at the scheduled rates " + low + ".." + high
+                        + ", Spark at a constant rate " + meanScore(constant));
+        assertEquals(0.05 * 0.125, ParameterAveraging.learningRate(decaying, 4), 1e-12);
+        assertEquals(0.05 * 0.0625, ParameterAveraging.learningRate(decaying, 5), 1e-12);
     }
 
     /** A resumed run starts at its epoch, and each epoch reports the rate of the network's own schedule. */

@@ -1,0 +1,93 @@
+package org.polyvae.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.polyvae.config.ModelSettings;
+import org.polyvae.job.batches.VaeBatchLoader;
+import org.polyvae.job.output.TrainedModel;
+import org.polyvae.metrics.GrainStatistics;
+import org.polyvae.model.VaeArchitecture;
+import org.polyvae.model.VaeBatches;
+
+/**
+ * Where a trained model's blur comes from: per class, the flat-pixel share and grains per image of the
+ * held-out images, of their reconstructions (the decoded posterior means) and of prior samples
+ * (z ~ N(0, T² I), the requested class). Sharp reconstructions but blurry samples point at the prior;
+ * blurry reconstructions at the likelihood and the decoder. Prints a Markdown table.
+ * <pre>  ReconstructionBenchmark OUTPUT_DIR [TEMPERATURE]</pre>
+ * OUTPUT_DIR is a pipeline run's polyvae.output.dir (model/ and batches/validation/ in it).
+ */
+public final class ReconstructionBenchmark {
+    private ReconstructionBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path out = Path.of(args[0]);
+        double temperature = args.length > 1 ? Double.parseDouble(args[1]) : 1.0;
+        TrainedModel model = TrainedModel.load(FileSystem.getLocal(new Configuration()),
+                new org.apache.hadoop.fs.Path(out.resolve("model").toUri()));
+        ModelSettings s = model.settings();
+        ComputationGraph vae = model.vae();
+        ComputationGraph decoder = model.decoder();
+        boolean conditional = VaeArchitecture.isConditional(vae);
+        Map<Integer, double[]> sums = new TreeMap<>();
+        Nd4j.getRandom().setSeed(1);
+        try (Stream<Path> files = Files.list(out.resolve("batches/validation"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".bin")).sorted().toList()) {
+                MultiDataSet file;
+                try (InputStream in = Files.newInputStream(f)) {
+                    file = VaeBatchLoader.read(in, f.toString());
+                }
+                INDArray x = file.getFeatures(0);
+                int[] um = file.getLabels(0).getColumn(0).toIntVector();
+                INDArray c = VaeBatches.oneHot(um);
+                INDArray post = vae.feedForward(conditional ? new INDArray[] {x, c} : new INDArray[] {x}, false)
+                        .get(VaeArchitecture.POSTERIOR);
+                INDArray mu = post.get(NDArrayIndex.all(), NDArrayIndex.interval(0, s.codeLength())).dup();
+                INDArray z = Nd4j.randn(DataType.FLOAT, x.size(0), s.codeLength()).muli(temperature);
+                INDArray recon = decode(decoder, mu, c, conditional);
+                INDArray prior = decode(decoder, z, c, conditional);
+                for (int i = 0; i < um.length; i++) {
+                    double[] acc = sums.computeIfAbsent(um[i], k -> new double[7]);
+                    acc[0]++;
+                    add(acc, 1, x, i);
+                    add(acc, 3, recon, i);
+                    add(acc, 5, prior, i);
+                }
+            }
+        }
+        System.out.println("| class µm | images | flat share: data / reconstruction / prior sample "
+                + "| grains per image: data / reconstruction / prior sample |");
+        System.out.println("|---|---|---|---|");
+        sums.forEach((um, a) -> System.out.println(String.format(Locale.ROOT,
+                "| %d | %.0f | %.3f / %.3f / %.3f | %.1f / %.1f / %.1f |", um, a[0], a[1] / a[0], a[3] / a[0],
+                a[5] / a[0], a[2] / a[0], a[4] / a[0], a[6] / a[0])));
+    }
+
+    private static INDArray decode(ComputationGraph decoder, INDArray z, INDArray c, boolean conditional) {
+        return (conditional ? decoder.output(false, z, c) : decoder.output(false, z))[0];
+    }
+
+    /** Adds image i's flat share to acc[at] and its grain count to acc[at + 1] (the reference measurement). */
+    private static void add(double[] acc, int at, INDArray images, int i) {
+        int size = (int) images.size(2);
+        float[] gray = images.get(NDArrayIndex.point(i)).dup('c').castTo(DataType.FLOAT).data().asFloat();
+        acc[at] += GrainStatistics.flatPixelShare(gray, size, GrainStatistics.REFERENCE_FLAT_TOLERANCE);
+        acc[at + 1] += GrainStatistics.countGrains(gray, size, GrainStatistics.REFERENCE_JUMP_THRESHOLD,
+                GrainStatistics.REFERENCE_MIN_AREA);
+    }
+}
