@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.polyvae.config.DataSettings;
 import org.polyvae.config.ModelSettings;
+import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.WindowClass;
 import org.polyvae.io.HadoopFiles;
 
@@ -59,8 +60,11 @@ public final class TrainedModel {
         }
         String text = HadoopFiles.readString(fs, configFile);
         try {
+            // A model trained before a key existed lacks it; every model key's default is the behaviour the
+            // code had before the key was added, so the defaults fill such gaps and nothing else.
             Config trained = ConfigFactory.parseString(text,
-                    ConfigParseOptions.defaults().setOriginDescription(fs.makeQualified(configFile).toString()));
+                    ConfigParseOptions.defaults().setOriginDescription(fs.makeQualified(configFile).toString()))
+                    .withFallback(PolyvaeConfig.defaultsOnly().config());
             List<Integer> classes = DataSettings.from(trained).classes().stream().map(WindowClass::micrometres)
                     .sorted().toList();
             return new TrainedModel(fs, qualified, text, ModelSettings.from(trained), classes);
