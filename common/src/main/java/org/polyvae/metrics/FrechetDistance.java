@@ -21,8 +21,8 @@ public final class FrechetDistance {
      * @return the Fréchet distance d (not squared)
      */
     public static double between(double[][] a, double[][] b) {
-        check(a, "first");
-        check(b, "second");
+        checkFeatures(a, "first");
+        checkFeatures(b, "second");
         if (a[0].length != b[0].length) {
             throw new IllegalArgumentException("feature dimensions differ: " + a[0].length + " vs " + b[0].length);
         }
@@ -77,7 +77,8 @@ public final class FrechetDistance {
         return new Covariance(new Array2DRowRealMatrix(x, false), true).getCovarianceMatrix();
     }
 
-    private static void check(double[][] x, String which) {
+    /** At least two feature vectors of one length, or an error naming the set. */
+    static void checkFeatures(double[][] x, String which) {
         if (x == null || x.length < 2) {
             throw new IllegalArgumentException("the " + which + " set needs at least 2 feature vectors, got "
                     + (x == null ? 0 : x.length));

@@ -36,8 +36,8 @@ public final class KernelInceptionDistance {
      * same within y, minus twice the mean kernel across.
      */
     public static double mmd2(double[][] x, double[][] y) {
-        check(x, "first");
-        check(y, "second");
+        FrechetDistance.checkFeatures(x, "first");
+        FrechetDistance.checkFeatures(y, "second");
         if (x[0].length != y[0].length) {
             throw new IllegalArgumentException("feature dimensions differ: " + x[0].length + " vs " + y[0].length);
         }
@@ -50,8 +50,8 @@ public final class KernelInceptionDistance {
      * from {@code seed}.
      */
     public static Estimate between(double[][] a, double[][] b, int subsets, int subsetSize, long seed) {
-        check(a, "first");
-        check(b, "second");
+        FrechetDistance.checkFeatures(a, "first");
+        FrechetDistance.checkFeatures(b, "second");
         if (subsets < 1 || subsetSize < 2) {
             throw new IllegalArgumentException("KID needs ≥ 1 subset of ≥ 2 vectors, got " + subsets + " of "
                     + subsetSize);
@@ -101,17 +101,5 @@ public final class KernelInceptionDistance {
             }
         }
         return sum / ((double) x.length * y.length);
-    }
-
-    private static void check(double[][] x, String which) {
-        if (x == null || x.length < 2) {
-            throw new IllegalArgumentException("the " + which + " set needs at least 2 feature vectors, got "
-                    + (x == null ? 0 : x.length));
-        }
-        for (double[] row : x) {
-            if (row.length != x[0].length) {
-                throw new IllegalArgumentException("the " + which + " set has rows of different lengths");
-            }
-        }
     }
 }

@@ -123,35 +123,7 @@ class CategoricalLikelihoodTest {
             MultiDataSet mds = VaeBatches.of(x, conditional
                     ? VaeBatches.oneHot(new int[] {5}).castTo(DataType.DOUBLE) : null, s);
             mds.setLabels(1, mds.getLabels(1).castTo(DataType.DOUBLE));
-            g.setInputs(mds.getFeatures());
-            g.setLabels(mds.getLabels());
-            Nd4j.getRandom().setSeed(11);
-            g.computeGradientAndScore();
-            INDArray grad = g.gradient().gradient().dup();
-            INDArray params = g.params();
-            java.util.Random pick = new java.util.Random(5);
-            int checked = 0;
-            for (int k = 0; k < 40; k++) {
-                long i = pick.nextInt((int) params.length());
-                double analytic = grad.getDouble(i);
-                double original = params.getDouble(i);
-                double h = 1e-6;
-                params.putScalar(i, original + h);
-                Nd4j.getRandom().setSeed(11);
-                double plus = g.score(mds, true);
-                params.putScalar(i, original - h);
-                Nd4j.getRandom().setSeed(11);
-                double minus = g.score(mds, true);
-                params.putScalar(i, original);
-                double numeric = (plus - minus) / (2 * h);
-                if (Math.abs(numeric) + Math.abs(analytic) < 1e-6) {
-                    continue;
-                }
-                checked++;
-                double rel = Math.abs(numeric - analytic) / Math.max(Math.abs(numeric), Math.abs(analytic));
-                assertTrue(rel < 1e-3, variant + " param " + i + ": analytic " + analytic + " numeric " + numeric);
-            }
-            assertTrue(checked > 20, variant + ": checked " + checked);
+            GradientCheck.assertMatchesFiniteDifferences(g, mds, variant, 40, GradientCheck.anyParameter(g));
         }
     }
 

@@ -98,51 +98,13 @@ class ClassPriorTest {
             INDArray x = VaeArchitectureTest.images(2, 3).castTo(DataType.DOUBLE);
             MultiDataSet mds = VaeBatches.of(x, classes(), s);
             mds.setLabels(1, mds.getLabels(1).castTo(DataType.DOUBLE));
-            g.setInputs(mds.getFeatures());
-            g.setLabels(mds.getLabels());
-            Nd4j.getRandom().setSeed(11);
-            g.computeGradientAndScore();
-            INDArray grad = g.gradient().gradient().dup();
-            INDArray params = g.params();
             long[] priorRange = range(g);
             java.util.Random pick = new java.util.Random(5);
-            int checked = 0;
-            for (int k = 0; k < 50; k++) {
-                // Half of the checks on the prior means.
-                long i = k % 2 == 0 ? priorRange[0] + pick.nextInt((int) (priorRange[1] - priorRange[0]))
-                        : pick.nextInt((int) params.length());
-                // DL4J's gradient is summed over the minibatch (the updater divides it), the score averaged.
-                double analytic = grad.getDouble(i) / x.size(0);
-                double original = params.getDouble(i);
-                double h = 1e-6;
-                params.putScalar(i, original + h);
-                Nd4j.getRandom().setSeed(11);
-                double plus = g.score(mds, true);
-                params.putScalar(i, original - h);
-                Nd4j.getRandom().setSeed(11);
-                double minus = g.score(mds, true);
-                params.putScalar(i, original);
-                double numeric = (plus - minus) / (2 * h);
-                if (Math.abs(numeric) + Math.abs(analytic) < 1e-6) {
-                    continue;
-                }
-                checked++;
-                double rel = Math.abs(numeric - analytic) / Math.max(Math.abs(numeric), Math.abs(analytic));
-                assertTrue(rel < 1e-3, latent + " " + layerOf(g, i) + " param " + i + ": analytic " + analytic + " numeric " + numeric);
-            }
-            assertTrue(checked > 20, latent + ": checked " + checked);
+            // Half of the checks on the prior means.
+            GradientCheck.assertMatchesFiniteDifferences(g, mds, latent, 50, k -> k % 2 == 0
+                    ? priorRange[0] + pick.nextInt((int) (priorRange[1] - priorRange[0]))
+                    : pick.nextInt((int) g.params().length()));
         }
-    }
-
-    private static String layerOf(ComputationGraph g, long i) {
-        long offset = 0;
-        for (org.deeplearning4j.nn.api.Layer l : g.getLayers()) {
-            if (i < offset + l.numParams()) {
-                return l.conf().getLayer().getLayerName();
-            }
-            offset += l.numParams();
-        }
-        return "?";
     }
 
     /** [first, end) of the prior-mean layer's parameters in the graph's flattened parameter vector. */
