@@ -45,7 +45,9 @@ record FeatureDistances(int kidSubsets, int kidSubsetSize, long seed) {
      * The largest subset of the real images (at most {@code cap}, each class's first ones, in the given order) whose class mix is
      * the reference's. A small held-out split's mix drifts from the data's by chance (0.29 / 0.34 / 0.18 /
      * 0.19 on the default dataset), and KID counts a different class mix as a different distribution: the
-     * real-vs-real scale would then measure the split's luck. Images without a class (-1) are taken as they are.
+     * real-vs-real scale would then measure the split's luck. Images without a class (-1) are taken as they are,
+     * and so are all of them when the matched subset would have fewer than 2 (a class of the reference missing
+     * from a tiny held-out split).
      */
     static List<Scored> likeReference(List<Scored> real, List<Scored> reference, int cap) {
         int classes = 1 + Math.max(real.stream().mapToInt(Scored::trueClass).max().orElse(-1),
@@ -76,7 +78,9 @@ record FeatureDistances(int kidSubsets, int kidSubsetSize, long seed) {
                 out.add(x);
             }
         }
-        return out;
+        // A held-out split too small to hold every class of the reference cannot match its mix: then the
+        // real images as they are, rather than none.
+        return out.size() >= 2 ? out : evenly(real, Math.min(cap, real.size()));
     }
 
     /** {@code n} of the images at evenly spaced positions: samples may be stored in blocks by class. */

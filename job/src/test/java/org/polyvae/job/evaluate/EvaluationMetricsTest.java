@@ -169,6 +169,9 @@ class EvaluationMetricsTest {
         assertEquals(10, taken.stream().filter(x -> x.trueClass() == 1).count());
         assertEquals(6, FeatureDistances.likeReference(real, reals(13, 20), 6).size(), "at most as many as samples");
         assertEquals(List.of(real.get(0), real.get(10), real.get(20), real.get(30)), FeatureDistances.evenly(real, 4));
+        List<Scored> onlyClass0 = real.subList(0, 7);
+        assertEquals(onlyClass0, FeatureDistances.likeReference(onlyClass0, reals(13, 20), 100),
+                "a tiny held-out split without class 1: its images as they are, not none");
     }
 
     @Test
