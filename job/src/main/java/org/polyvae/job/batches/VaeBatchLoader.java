@@ -23,13 +23,8 @@ public final class VaeBatchLoader implements MultiDataSetLoader {
     private final boolean conditional;
     private final int grayLevels;
 
-    /** For the Bernoulli likelihood: the reconstruction targets are the images. */
-    public VaeBatchLoader(int codeLength, boolean conditional) {
-        this(codeLength, conditional, 0);
-    }
-
     /** @param grayLevels see {@link VaeBatches#of(INDArray, INDArray, int, int)} */
-    public VaeBatchLoader(int codeLength, boolean conditional, int grayLevels) {
+    private VaeBatchLoader(int codeLength, boolean conditional, int grayLevels) {
         this.codeLength = codeLength;
         this.conditional = conditional;
         this.grayLevels = grayLevels;
