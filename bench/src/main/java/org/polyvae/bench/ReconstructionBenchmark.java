@@ -20,6 +20,7 @@ import org.polyvae.config.ModelSettings;
 import org.polyvae.job.batches.VaeBatchLoader;
 import org.polyvae.job.output.TrainedModel;
 import org.polyvae.metrics.GrainStatistics;
+import org.polyvae.model.LatentPrior;
 import org.polyvae.model.VaeArchitecture;
 import org.polyvae.model.VaeBatches;
 
@@ -44,6 +45,32 @@ public final class ReconstructionBenchmark {
         ComputationGraph vae = model.vae();
         ComputationGraph decoder = model.decoder();
         boolean conditional = VaeArchitecture.isConditional(vae);
+        Map<Integer, LatentPrior.Codes> codes = new TreeMap<>();
+        try (Stream<Path> files = Files.list(out.resolve("batches/train"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".bin")).sorted().toList()) {
+                MultiDataSet file;
+                try (InputStream in = Files.newInputStream(f)) {
+                    file = VaeBatchLoader.read(in, f.toString());
+                }
+                INDArray x = file.getFeatures(0);
+                int[] um = file.getLabels(0).getColumn(0).toIntVector();
+                INDArray c = VaeBatches.oneHot(um);
+                float[][] post = vae.feedForward(conditional ? new INDArray[] {x, c} : new INDArray[] {x}, false)
+                        .get(VaeArchitecture.POSTERIOR).castTo(DataType.FLOAT).toFloatMatrix();
+                for (int i = 0; i < um.length; i++) {
+                    int d = s.codeLength();
+                    codes.computeIfAbsent(conditional ? um[i] : LatentPrior.ALL_CLASSES, LatentPrior.Codes::new)
+                            .add(java.util.Arrays.copyOfRange(post[i], 0, d),
+                                    java.util.Arrays.copyOfRange(post[i], d, 2 * d));
+                }
+            }
+        }
+        LatentPrior learned = LatentPrior.fit(new java.util.ArrayList<>(codes.values()));
+        for (LatentPrior.Component comp : learned.components()) {
+            System.out.printf(Locale.ROOT, "prior %d µm: %d images, shrinkage %.3f%n", comp.micrometres(),
+                    comp.images(), comp.shrinkage());
+        }
+        java.util.Random rng = new java.util.Random(1);
         Map<Integer, double[]> sums = new TreeMap<>();
         Nd4j.getRandom().setSeed(1);
         try (Stream<Path> files = Files.list(out.resolve("batches/validation"))) {
@@ -61,21 +88,31 @@ public final class ReconstructionBenchmark {
                 INDArray z = Nd4j.randn(DataType.FLOAT, x.size(0), s.codeLength()).muli(temperature);
                 INDArray recon = decode(decoder, mu, c, conditional);
                 INDArray prior = decode(decoder, z, c, conditional);
+                float[][] lz = new float[um.length][];
                 for (int i = 0; i < um.length; i++) {
-                    double[] acc = sums.computeIfAbsent(um[i], k -> new double[7]);
+                    double[] v = learned.sample(um[i], rng, temperature);
+                    lz[i] = new float[v.length];
+                    for (int j = 0; j < v.length; j++) {
+                        lz[i][j] = (float) v[j];
+                    }
+                }
+                INDArray learnedSamples = decode(decoder, Nd4j.create(lz), c, conditional);
+                for (int i = 0; i < um.length; i++) {
+                    double[] acc = sums.computeIfAbsent(um[i], k -> new double[9]);
                     acc[0]++;
                     add(acc, 1, x, i);
                     add(acc, 3, recon, i);
                     add(acc, 5, prior, i);
+                    add(acc, 7, learnedSamples, i);
                 }
             }
         }
-        System.out.println("| class µm | images | flat share: data / reconstruction / prior sample "
-                + "| grains per image: data / reconstruction / prior sample |");
+        System.out.println("| class µm | images | flat share: data / reconstruction / N(0, I) sample / learned-prior "
+                + "sample | grains per image: data / reconstruction / N(0, I) sample / learned-prior sample |");
         System.out.println("|---|---|---|---|");
         sums.forEach((um, a) -> System.out.println(String.format(Locale.ROOT,
-                "| %d | %.0f | %.3f / %.3f / %.3f | %.1f / %.1f / %.1f |", um, a[0], a[1] / a[0], a[3] / a[0],
-                a[5] / a[0], a[2] / a[0], a[4] / a[0], a[6] / a[0])));
+                "| %d | %.0f | %.3f / %.3f / %.3f / %.3f | %.1f / %.1f / %.1f / %.1f |", um, a[0], a[1] / a[0],
+                a[3] / a[0], a[5] / a[0], a[7] / a[0], a[2] / a[0], a[4] / a[0], a[6] / a[0], a[8] / a[0])));
     }
 
     private static INDArray decode(ComputationGraph decoder, INDArray z, INDArray c, boolean conditional) {
