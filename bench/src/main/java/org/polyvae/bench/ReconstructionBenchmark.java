@@ -19,6 +19,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.polyvae.config.ModelSettings;
 import org.polyvae.job.batches.VaeBatchLoader;
 import org.polyvae.job.output.TrainedModel;
+import org.polyvae.image.ContactSheet;
+import org.polyvae.image.GrayImages;
 import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.model.LatentPrior;
 import org.polyvae.model.VaeArchitecture;
@@ -28,7 +30,8 @@ import org.polyvae.model.VaeBatches;
  * Where a trained model's blur comes from: per class, the flat-pixel share and grains per image of the
  * held-out images, of their reconstructions (the decoded posterior means) and of prior samples
  * (z ~ N(0, T² I), the requested class). Sharp reconstructions but blurry samples point at the prior;
- * blurry reconstructions at the likelihood and the decoder. Prints a Markdown table.
+ * blurry reconstructions at the likelihood and the decoder. Prints a Markdown table and writes
+ * OUTPUT_DIR/reconstructions.png (per class: held-out images, reconstructions and both kinds of draws).
  * <pre>  ReconstructionBenchmark OUTPUT_DIR [TEMPERATURE]</pre>
  * OUTPUT_DIR is a pipeline run's polyvae.output.dir (model/ and batches/validation/ in it).
  */
@@ -72,6 +75,7 @@ public final class ReconstructionBenchmark {
         }
         java.util.Random rng = new java.util.Random(1);
         Map<Integer, double[]> sums = new TreeMap<>();
+        Map<Integer, java.util.List<ContactSheet.Tile>> sheet = new TreeMap<>();
         Nd4j.getRandom().setSeed(1);
         try (Stream<Path> files = Files.list(out.resolve("batches/validation"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".bin")).sorted().toList()) {
@@ -104,6 +108,13 @@ public final class ReconstructionBenchmark {
                     add(acc, 3, recon, i);
                     add(acc, 5, prior, i);
                     add(acc, 7, learnedSamples, i);
+                    java.util.List<ContactSheet.Tile> tiles = sheet.computeIfAbsent(um[i], k -> new java.util.ArrayList<>());
+                    if (tiles.size() < 4 * SHEET_ROWS) {
+                        tiles.add(tile(x, i, um[i] + " µm data"));
+                        tiles.add(tile(recon, i, "reconstruction"));
+                        tiles.add(tile(prior, i, "N(0, I)"));
+                        tiles.add(tile(learnedSamples, i, "learned prior"));
+                    }
                 }
             }
         }
@@ -113,6 +124,24 @@ public final class ReconstructionBenchmark {
         sums.forEach((um, a) -> System.out.println(String.format(Locale.ROOT,
                 "| %d | %.0f | %.3f / %.3f / %.3f / %.3f | %.1f / %.1f / %.1f / %.1f |", um, a[0], a[1] / a[0],
                 a[3] / a[0], a[5] / a[0], a[7] / a[0], a[2] / a[0], a[4] / a[0], a[6] / a[0], a[8] / a[0])));
+        Path png = out.resolve("reconstructions.png");
+        java.util.List<ContactSheet.Tile> all = sheet.values().stream().flatMap(java.util.List::stream).toList();
+        try (java.io.OutputStream os = Files.newOutputStream(png)) {
+            ContactSheet.writePng(ContactSheet.render(all, 8, 128), os);
+        }
+        System.out.println("contact sheet (per class: data, reconstruction, N(0, I) draw, learned-prior draw): " + png);
+    }
+
+    private static final int SHEET_ROWS = 3;
+
+    private static ContactSheet.Tile tile(INDArray images, int i, String caption) {
+        int size = (int) images.size(2);
+        float[] gray = images.get(NDArrayIndex.point(i)).dup('c').castTo(DataType.FLOAT).data().asFloat();
+        byte[] b = new byte[gray.length];
+        for (int k = 0; k < b.length; k++) {
+            b[k] = GrayImages.toByte(gray[k]);
+        }
+        return new ContactSheet.Tile(ContactSheet.gray(b, size), caption);
     }
 
     private static INDArray decode(ComputationGraph decoder, INDArray z, INDArray c, boolean conditional) {

@@ -11,6 +11,7 @@ import java.util.List;
  */
 public record SampleSettings(
         int count,
+        Prior prior,
         double temperature,
         long seed,
         String dir,
@@ -26,6 +27,14 @@ public record SampleSettings(
         int imagesPerTask,
         List<Integer> classes) implements Serializable {
 
+    /** polyvae.sample.prior: where the latent codes of new samples are drawn from. */
+    public enum Prior implements OptionValue {
+        /** The Gaussian per class fitted to the training images' codes (model/prior.bin). */
+        LEARNED,
+        /** N(0, I), the prior the VAE's KL term assumes. */
+        STANDARD
+    }
+
     /** polyvae.sample.tessellate-method: how the gray regions of a decoded sample become grains. */
     public enum TessellateMethod implements OptionValue {
         /** Each region filled with its mean gray. */
@@ -38,6 +47,7 @@ public record SampleSettings(
         Settings s = new Settings(config, "polyvae.sample");
         return new SampleSettings(
                 s.intIn("count", 1, 100_000_000),
+                s.option("prior", Prior.class),
                 s.doubleAbove("temperature", 0.0, 10.0),
                 s.longValue("seed"),
                 s.nonEmptyString("dir"),

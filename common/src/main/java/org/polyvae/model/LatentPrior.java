@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,14 +31,15 @@ import org.apache.commons.math3.linear.RealMatrix;
  * (Chen, Wiesel, Eldar and Hero 2010), which needs only the sample covariance and the count.
  * An unconditional model has one component, for {@link #ALL_CLASSES}.
  */
-public final class LatentPrior {
+public final class LatentPrior implements Serializable {
+    private static final long serialVersionUID = 1L;
     /** The component key of an unconditional model's single Gaussian. */
     public static final int ALL_CLASSES = 0;
     private static final long MAGIC = 0x5056505249303153L; // "PVPRI01S"
 
     /** One class's Gaussian: N(mean, covariance), sampled through the lower Cholesky factor. */
     public record Component(int micrometres, int images, double shrinkage, double[] mean, double[][] covariance,
-                            double[][] cholesky) {
+                            double[][] cholesky) implements Serializable {
     }
 
     private final List<Component> components;

@@ -1,5 +1,6 @@
 package org.polyvae.job.explore;
 
+import org.polyvae.job.latent.EncodedImage;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,11 +21,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.config.ExploreSettings;
 import org.polyvae.image.ContactSheet;
 import org.polyvae.image.GrayImages;
+import org.polyvae.metrics.GrainStatistics;
+import org.polyvae.model.LatentPrior;
 import org.polyvae.model.VaeBatches;
 
 /**
- * The explore stage's figures, as PNG bytes: decoded grids (traversals, manifold, interpolations, the class
- * figure) and the scatter of posterior means. For a class-conditional decoder every grid is decoded at a
+ * The explore stage's figures, as PNG bytes: decoded grids (traversals and manifold of the global variables,
+ * interpolations, the class figure) and the scatter of the dataset on the top two global variables. For a class-conditional decoder every grid is decoded at a
  * class input; {@code c == null} means an unconditional one.
  */
 final class ExploreFigures {
@@ -43,65 +46,105 @@ final class ExploreFigures {
         return VaeBatches.oneHot(new int[] {micrometres}).toFloatVector();
     }
 
-    /** One row per window class of the data, the same prior draws z (seeded) in every row. */
-    byte[] classGrid(int codeLength, List<EncodedImage> encoded, long seed) throws IOException {
+    /**
+     * One row per class of the learned prior, the same standard-normal draws u (seeded) in every row, each
+     * mapped through that class's Gaussian (z = m_c + L_c·u): what the class changes, prior and decoder input
+     * together.
+     */
+    byte[] classGrid(LatentPrior prior, long seed) throws IOException {
         Random r = new Random(seed);
-        List<float[]> draws = new ArrayList<>();
+        List<double[]> draws = new ArrayList<>();
         for (int k = 0; k < CLASS_GRID_DRAWS; k++) {
-            float[] z = new float[codeLength];
-            for (int j = 0; j < codeLength; j++) {
-                z[j] = (float) r.nextGaussian();
+            double[] u = new double[prior.codeLength()];
+            for (int j = 0; j < u.length; j++) {
+                u[j] = r.nextGaussian();
             }
-            draws.add(z);
+            draws.add(u);
         }
         List<float[]> zs = new ArrayList<>();
         List<float[]> cs = new ArrayList<>();
         List<String> captions = new ArrayList<>();
-        for (int um : classes(encoded)) {
+        for (LatentPrior.Component c : prior.components()) {
             for (int k = 0; k < draws.size(); k++) {
-                zs.add(draws.get(k));
-                cs.add(oneHot(um));
-                captions.add(um + " µm, z" + k);
+                zs.add(toFloat(LatentPrior.map(c, draws.get(k), 1.0)));
+                cs.add(oneHot(c.micrometres()));
+                captions.add(c.micrometres() + " µm, u" + k);
             }
         }
-        return decodeGrid(zs, cs, captions, CLASS_GRID_DRAWS);
+        return grid(decode(zs, cs), captions, CLASS_GRID_DRAWS);
     }
 
-    /** One row per most-active variable: z = base except z_j from -range to +range. */
-    byte[] traversals(LatentAnalysis a, float[] base, float[] c) throws IOException {
-        int rows = Math.min(s.traversalDims(), a.kl.length);
+    /**
+     * Decoded traversals and what they change: row k moves global variable g_k from −range to +range about
+     * {@code base}; per row, the Pearson r of g_k with the decoded images' grains per image, mean grain area
+     * (px) and mean gray, and those measures at both ends of the row.
+     */
+    record Traversals(byte[] png, double[][] r, double[][] from, double[][] to) {
+        static final String[] MEASURES = {"grains per image", "mean grain area (px)", "mean gray"};
+    }
+
+    Traversals traversals(GlobalVariables g, float[] base, float[] c) throws IOException {
+        int rows = Math.min(s.traversalDims(), g.count());
         int steps = s.traversalSteps();
         List<float[]> zs = new ArrayList<>();
         List<String> captions = new ArrayList<>();
+        double[] t = new double[steps];
         for (int r = 0; r < rows; r++) {
             for (int k = 0; k < steps; k++) {
-                float[] z = base.clone();
-                double v = -s.traversalRange() + 2 * s.traversalRange() * k / (steps - 1);
-                z[a.byKl[r]] = (float) v;
-                zs.add(z);
-                captions.add(String.format(Locale.ROOT, "z%d=%+.1f", a.byKl[r], v));
+                t[k] = -s.traversalRange() + 2 * s.traversalRange() * k / (steps - 1);
+                zs.add(g.move(base, r, t[k]));
+                captions.add(String.format(Locale.ROOT, "g%d=%+.1f", r + 1, t[k]));
             }
         }
-        return decodeGrid(zs, repeat(c, zs.size()), captions, steps);
+        byte[][] images = decode(zs, repeat(c, zs.size()));
+        int size = (int) Math.round(Math.sqrt(images[0].length));
+        int m = Traversals.MEASURES.length;
+        double[][] corr = new double[rows][m];
+        double[][] from = new double[rows][m];
+        double[][] to = new double[rows][m];
+        for (int r = 0; r < rows; r++) {
+            double[][] measured = new double[m][steps];
+            for (int k = 0; k < steps; k++) {
+                double[] v = measure(images[r * steps + k], size);
+                for (int q = 0; q < m; q++) {
+                    measured[q][k] = v[q];
+                }
+            }
+            for (int q = 0; q < m; q++) {
+                corr[r][q] = LatentAnalysis.pearson(t, measured[q]);
+                from[r][q] = measured[q][0];
+                to[r][q] = measured[q][steps - 1];
+            }
+        }
+        return new Traversals(grid(images, captions, steps), corr, from, to);
     }
 
-    /** The two most active variables on a grid over [-range, range]², the others at 0. */
-    byte[] manifold(LatentAnalysis a, float[] c) throws IOException {
+    /** Grains per image, their mean area (px) and the mean gray (0-255) of a decoded image. */
+    static double[] measure(byte[] gray, int size) {
+        int[] areas = GrainStatistics.grainAreas(gray, size, GrainStatistics.REFERENCE_JUMP_THRESHOLD,
+                GrainStatistics.REFERENCE_MIN_AREA);
+        double mean = 0;
+        for (byte b : gray) {
+            mean += (b & 0xff);
+        }
+        return new double[] {areas.length, java.util.Arrays.stream(areas).average().orElse(0), mean / gray.length};
+    }
+
+    /** The two most informative global variables on a grid over [-range, range]², the others at 0. */
+    byte[] manifold(GlobalVariables g, float[] c) throws IOException {
         int steps = s.traversalSteps();
-        int x = a.byKl[0];
-        int y = a.byKl[Math.min(1, a.byKl.length - 1)];
         List<float[]> zs = new ArrayList<>();
         List<String> captions = new ArrayList<>();
+        int second = Math.min(1, g.count() - 1);
         for (int r = 0; r < steps; r++) {
             for (int k = 0; k < steps; k++) {
-                float[] z = new float[a.kl.length];
-                z[x] = (float) (-s.traversalRange() + 2 * s.traversalRange() * k / (steps - 1));
-                z[y] = (float) (s.traversalRange() - 2 * s.traversalRange() * r / (steps - 1));
-                zs.add(z);
-                captions.add(String.format(Locale.ROOT, "%+.1f,%+.1f", z[x], z[y]));
+                double x = -s.traversalRange() + 2 * s.traversalRange() * k / (steps - 1);
+                double y = s.traversalRange() - 2 * s.traversalRange() * r / (steps - 1);
+                zs.add(g.move(g.move(g.centre(), 0, x), second, y));
+                captions.add(String.format(Locale.ROOT, "%+.1f,%+.1f", x, y));
             }
         }
-        return decodeGrid(zs, repeat(c, zs.size()), captions, steps);
+        return grid(decode(zs, repeat(c, zs.size())), captions, steps);
     }
 
     /**
@@ -128,15 +171,15 @@ final class ExploreFigures {
                 captions.add(k == 0 ? from + " µm" : k == steps - 1 ? to + " µm" : String.format(Locale.ROOT, "t=%.2f", t));
             }
         }
-        return decodeGrid(zs, cs, captions, steps);
+        return grid(decode(zs, cs), captions, steps);
     }
 
-    /** Posterior means of the two most active variables, coloured by window class. */
-    static byte[] scatter(List<EncodedImage> encoded, LatentAnalysis a) throws IOException {
-        int x = a.byKl[0];
-        int y = a.byKl[Math.min(1, a.byKl.length - 1)];
-        XYChart chart = new XYChartBuilder().width(700).height(550).title("posterior means, two most active variables")
-                .xAxisTitle("mu[" + x + "]").yAxisTitle("mu[" + y + "]").build();
+    /** The dataset's images at their two most informative global variables, coloured by window class. */
+    static byte[] scatter(List<EncodedImage> encoded, GlobalVariables g) throws IOException {
+        int second = Math.min(1, g.count() - 1);
+        XYChart chart = new XYChartBuilder().width(700).height(550)
+                .title("dataset images on the two most informative global variables")
+                .xAxisTitle("g1").yAxisTitle("g" + (second + 1)).build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(4);
         Color[] colors = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728)};
@@ -144,7 +187,8 @@ final class ExploreFigures {
         for (int um : classes(encoded)) {
             List<EncodedImage> cls = encoded.stream().filter(e -> e.micrometres() == um).toList();
             XYSeries series = chart.addSeries(um + "x" + um + " µm",
-                    cls.stream().mapToDouble(e -> e.mu()[x]).toArray(), cls.stream().mapToDouble(e -> e.mu()[y]).toArray());
+                    cls.stream().mapToDouble(e -> g.score(e.mu(), 0)).toArray(),
+                    cls.stream().mapToDouble(e -> g.score(e.mu(), second)).toArray());
             series.setMarkerColor(colors[c++ % colors.length]);
         }
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
@@ -171,24 +215,42 @@ final class ExploreFigures {
         return encoded.stream().filter(e -> e.micrometres() == micrometres).findFirst().orElseThrow();
     }
 
-    /** @param cs the class input of each tile, for a conditional decoder; null for an unconditional one */
-    private byte[] decodeGrid(List<float[]> zs, List<float[]> cs, List<String> captions, int columns)
-            throws IOException {
+    /**
+     * 8-bit images the decoder makes of the codes.
+     *
+     * @param cs the class input of each code, for a conditional decoder; null for an unconditional one
+     */
+    private byte[][] decode(List<float[]> zs, List<float[]> cs) {
         INDArray z = rows(zs);
         INDArray images = (cs == null ? decoder.output(false, z) : decoder.output(false, z, rows(cs)))[0];
-        int size = (int) images.size(2);
+        int pixels = (int) (images.length() / zs.size());
         float[] px = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        List<ContactSheet.Tile> tiles = new ArrayList<>();
-        for (int i = 0; i < zs.size(); i++) {
-            byte[] g = new byte[size * size];
-            for (int p = 0; p < g.length; p++) {
-                g[p] = GrayImages.toByte(px[i * size * size + p]);
+        byte[][] out = new byte[zs.size()][pixels];
+        for (int i = 0; i < out.length; i++) {
+            for (int p = 0; p < pixels; p++) {
+                out[i][p] = GrayImages.toByte(px[i * pixels + p]);
             }
-            tiles.add(new ContactSheet.Tile(ContactSheet.gray(g, size), captions.get(i)));
+        }
+        return out;
+    }
+
+    private static byte[] grid(byte[][] images, List<String> captions, int columns) throws IOException {
+        int size = (int) Math.round(Math.sqrt(images[0].length));
+        List<ContactSheet.Tile> tiles = new ArrayList<>();
+        for (int i = 0; i < images.length; i++) {
+            tiles.add(new ContactSheet.Tile(ContactSheet.gray(images[i], size), captions.get(i)));
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ContactSheet.writePng(ContactSheet.render(tiles, columns, Math.max(64, size)), bytes);
         return bytes.toByteArray();
+    }
+
+    private static float[] toFloat(double[] v) {
+        float[] f = new float[v.length];
+        for (int j = 0; j < v.length; j++) {
+            f[j] = (float) v[j];
+        }
+        return f;
     }
 
     private static INDArray rows(List<float[]> vectors) {

@@ -1,8 +1,11 @@
 package org.polyvae.job.explore;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.polyvae.config.ExploreSettings;
 import org.polyvae.job.report.Block;
 import org.polyvae.job.report.Block.Cell;
@@ -26,6 +29,7 @@ final class ExploreSection {
     static final String INTERPOLATIONS = "interpolations.png";
     static final String SCATTER = "latent-scatter.png";
     static final String CSV = "latents.csv";
+    static final String GLOBAL_CSV = "global-variables.csv";
 
     private ExploreSection() {
     }
@@ -38,7 +42,7 @@ final class ExploreSection {
      * @param architecture     the VAE's summary
      * @param resolvedConfig   model/config.conf as trained
      */
-    static Section of(ExploreSettings s, LatentAnalysis a, int images, long parameters, boolean samples,
+    static Section of(ExploreSettings s, LatentAnalysis a, GlobalVariables g, ExploreFigures.Traversals t, int images, long parameters, boolean samples,
             boolean tessellated, boolean conditional, String architecture, String resolvedConfig) {
         List<Block> b = new ArrayList<>();
         b.add(Paragraph.text(String.format(Locale.ROOT, "%d images encoded; %d parameters; latent code of %d numbers, "
@@ -56,31 +60,44 @@ final class ExploreSection {
         }
         if (conditional) {
             b.add(new Heading(2, "The class condition"));
-            b.add(Paragraph.text("A class-conditional model: each row decodes the same prior draws of z at one window "
-                    + "class, so whatever changes down a column is the condition alone. The figures below are drawn at "
-                    + "the largest window class."));
-            b.add(figure(CLASSES, "the same z at every class"));
+            b.add(Paragraph.text("A class-conditional model: each row maps the same standard-normal draws through "
+                    + "one class's learned prior and decodes them at that class, so whatever changes down a column is "
+                    + "the class alone."));
+            b.add(figure(CLASSES, "the same draws at every class"));
         }
-        b.add(new Heading(2, "Traversals"));
-        b.add(Paragraph.text("Each row varies one of the most active variables from −" + s.traversalRange() + " to +"
-                + s.traversalRange() + ", all others at 0."));
+        b.add(new Heading(2, "Global variables"));
+        b.add(Paragraph.of(Span.text("The learned prior over the code is a Gaussian per class; pooled, it is "
+                + "N(m, Σ). Its principal axes are the model's global variables: z = m + Σ_k g_k·√λ_k·e_k with "
+                + "independent standard-normal g_k, so each g_k moves the whole code map at once, along the "
+                + "direction the training images vary most after the ones before it. Below, for the first "
+                + "variables: the share of the code's variance each carries, the Pearson r of g_k (read off each "
+                + "image's posterior mean) with the image attributes over the dataset, and what moving g_k from −"
+                + s.traversalRange() + " to +" + s.traversalRange() + " does to the decoded images (r along the "
+                + "traversal, and the value at both ends); |r| ≥ " + STRONG + " highlighted. Full table: "),
+                Span.link(GLOBAL_CSV, GLOBAL_CSV), Span.text(".")));
+        b.add(globalTable(g, t));
+        b.add(new Heading(3, "Traversals"));
+        b.add(Paragraph.text("Row k moves g_k from −" + s.traversalRange() + " to +" + s.traversalRange()
+                + ", the others at the prior's mean" + (conditional ? " (decoded at the largest window class)" : "")
+                + "."));
         b.add(figure(TRAVERSALS, "traversals"));
         b.add(Paragraph.text("The same rows around the posterior mean of a real image of the largest window:"));
         b.add(figure(TRAVERSALS_REAL, "traversals around a real image"));
-        b.add(new Heading(2, "Manifold of the two most active variables"));
-        b.add(Paragraph.text("Others at 0; horizontal the most active, vertical the second."));
+        b.add(new Heading(3, "Manifold of the two most informative global variables"));
+        b.add(Paragraph.text("Horizontal g1, vertical g2, the others at 0."));
         b.add(figure(MANIFOLD, "manifold"));
+        b.add(new Heading(3, "The dataset on g1 and g2"));
+        b.add(figure(SCATTER, "scatter"));
+        b.add(new Heading(3, "Disentanglement"));
+        b.add(new Block.Items(disentanglement(s, g)));
         b.add(new Heading(2, "Interpolations between classes"));
         b.add(Paragraph.text("Straight lines between the posterior means of real images of successive window sizes."));
         b.add(figure(INTERPOLATIONS, "interpolations"));
-        b.add(new Heading(2, "Posterior means by class"));
-        b.add(figure(SCATTER, "scatter"));
-        b.add(new Heading(2, "Activity and correlations"));
-        b.add(Paragraph.of(Span.text("Pearson r of each variable's posterior mean with the image attributes over the "
-                + "whole dataset; |r| ≥ " + STRONG + " highlighted. Full table: "), Span.link(CSV, CSV), Span.text(".")));
+        b.add(new Heading(2, "Activity of the code's own variables"));
+        b.add(Paragraph.of(Span.text("KL per image of each variable of the code (how much it carries; near 0 = "
+                + "unused) and the Pearson r of its posterior mean with the image attributes; |r| ≥ " + STRONG
+                + " highlighted. Full table: "), Span.link(CSV, CSV), Span.text(".")));
         b.add(correlations(s, a));
-        b.add(new Heading(3, "Disentanglement"));
-        b.add(new Block.Items(disentanglement(s, a)));
         List<Block> appendix = List.of(new Heading(2, "Architecture"), new Block.Preformatted(architecture),
                 new Heading(2, "Resolved configuration"), new Block.Preformatted(resolvedConfig));
         return new Section("Latent space of the polysilicon VAE", b, appendix);
@@ -110,28 +127,94 @@ final class ExploreSection {
         return new Block.Table(rows);
     }
 
-    /** A variable is disentangled when exactly one attribute has |r| ≥ STRONG with it. */
-    private static List<String> disentanglement(ExploreSettings s, LatentAnalysis a) {
-        List<String> items = new ArrayList<>();
-        for (int j : a.byKl) {
-            if (a.kl[j] <= s.activeThreshold()) {
-                continue;
+    private static Block.Table globalTable(GlobalVariables g, ExploreFigures.Traversals t) {
+        List<List<Cell>> rows = new ArrayList<>();
+        List<Cell> header = new ArrayList<>(List.of(Cell.th("variable"), Cell.th("variance share")));
+        for (String attr : GlobalVariables.ATTRIBUTES) {
+            header.add(Cell.th("r with " + attr));
+        }
+        for (String m : ExploreFigures.Traversals.MEASURES) {
+            header.add(Cell.th("traversal: " + m));
+        }
+        rows.add(header);
+        for (int k = 0; k < t.r().length; k++) {
+            List<Cell> row = new ArrayList<>(List.of(Cell.td("g" + (k + 1)),
+                    Cell.td(String.format(Locale.ROOT, "%.3f", g.explained(k)))));
+            for (double c : g.correlation[k]) {
+                row.add(Cell.td(String.format(Locale.ROOT, "%+.2f", c), Math.abs(c) >= STRONG));
             }
+            for (int m = 0; m < t.r()[k].length; m++) {
+                row.add(Cell.td(String.format(Locale.ROOT, "r %+.2f (%.1f → %.1f)", t.r()[k][m], t.from()[k][m],
+                        t.to()[k][m]), Math.abs(t.r()[k][m]) >= STRONG));
+            }
+            rows.add(row);
+        }
+        return new Block.Table(rows);
+    }
+
+    /** global-variables.csv: every global variable with its variance share, r with the attributes and, for the traversed ones, r along its traversal. */
+    static void writeGlobalCsv(Appendable out, GlobalVariables g, ExploreFigures.Traversals t) throws IOException {
+        List<String> header = new ArrayList<>(List.of("variable", "variance", "variance_share", "r_window_size",
+                "r_e11", "r_grains", "r_mean_grain_area", "r_mean_gray", "traversal_r_grains",
+                "traversal_r_mean_grain_area", "traversal_r_mean_gray"));
+        CSVFormat format = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').setHeader(header.toArray(String[]::new))
+                .build();
+        try (CSVPrinter csv = new CSVPrinter(out, format)) {
+            for (int k = 0; k < g.count(); k++) {
+                List<String> row = new ArrayList<>(List.of("g" + (k + 1), String.format(Locale.ROOT, "%.6g", g.variance[k]),
+                        String.format(Locale.ROOT, "%.5f", g.explained(k))));
+                for (double c : g.correlation[k]) {
+                    row.add(String.format(Locale.ROOT, "%.4f", c));
+                }
+                for (int m = 0; m < ExploreFigures.Traversals.MEASURES.length; m++) {
+                    row.add(k < t.r().length ? String.format(Locale.ROOT, "%.4f", t.r()[k][m]) : "");
+                }
+                csv.printRecord(row);
+            }
+        }
+    }
+
+    /**
+     * One line for the log: how many of the traversed global variables follow at least two of grains per
+     * image, mean grain area, E11 and mean gray with |r| ≥ STRONG over the dataset, and the strongest.
+     */
+    static String summary(GlobalVariables g, ExploreFigures.Traversals t) {
+        int rows = t.r().length;
+        StringBuilder best = new StringBuilder();
+        double bestR = -1;
+        for (int k = 0; k < rows; k++) {
+            for (int a = 0; a < GlobalVariables.ATTRIBUTES.length; a++) {
+                if (Math.abs(g.correlation[k][a]) > bestR) {
+                    bestR = Math.abs(g.correlation[k][a]);
+                    best.setLength(0);
+                    best.append(String.format(Locale.ROOT, "g%d with %s r = %+.2f", k + 1, GlobalVariables.ATTRIBUTES[a],
+                            g.correlation[k][a]));
+                }
+            }
+        }
+        return String.format(Locale.ROOT, "global variables: g1 carries %.0f %% of the code's variance; strongest %s",
+                100 * g.explained(0), best);
+    }
+
+    /** A global variable is disentangled when exactly one attribute has |r| ≥ STRONG with it. */
+    private static List<String> disentanglement(ExploreSettings s, GlobalVariables g) {
+        List<String> items = new ArrayList<>();
+        for (int k = 0; k < Math.min(s.traversalDims(), g.count()); k++) {
             int strong = 0;
             int which = -1;
-            for (int k = 0; k < LatentAnalysis.ATTRIBUTES.length; k++) {
-                if (Math.abs(a.correlation[j][k]) >= STRONG) {
+            for (int a = 0; a < GlobalVariables.ATTRIBUTES.length; a++) {
+                if (Math.abs(g.correlation[k][a]) >= STRONG) {
                     strong++;
-                    which = k;
+                    which = a;
                 }
             }
             if (strong == 1) {
-                items.add(String.format(Locale.ROOT, "z%d follows %s only (r = %+.2f)", j, LatentAnalysis.ATTRIBUTES[which],
-                        a.correlation[j][which]));
+                items.add(String.format(Locale.ROOT, "g%d follows %s only (r = %+.2f)", k + 1,
+                        GlobalVariables.ATTRIBUTES[which], g.correlation[k][which]));
             }
         }
         if (items.isEmpty()) {
-            items.add("No active variable follows exactly one attribute with |r| ≥ " + STRONG
+            items.add("No traversed global variable follows exactly one attribute with |r| ≥ " + STRONG
                     + ": none is disentangled by this measure.");
         }
         return items;

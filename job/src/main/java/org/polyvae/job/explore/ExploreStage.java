@@ -1,5 +1,7 @@
 package org.polyvae.job.explore;
 
+import org.polyvae.job.latent.EncodedImage;
+import org.polyvae.job.latent.DatasetEncoder;
 import org.polyvae.config.MissingInputException;
 import static org.polyvae.io.HadoopFiles.readBytes;
 import static org.polyvae.io.HadoopFiles.writeBytes;
@@ -22,19 +24,22 @@ import org.polyvae.job.batches.BatchExport;
 import org.polyvae.job.output.OutputLayout;
 import org.polyvae.job.output.TrainedModel;
 import org.polyvae.job.report.ReportPage;
+import org.polyvae.model.LatentPrior;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage {@code explore}: encodes the exported dataset on the executors, measures each latent variable's
- * activity (KL per image) and its correlation with window size, E11, grains per image and mean gray,
- * draws traversals of the most active variables and a scatter of the top two coloured by class
- * ({@link ExploreFigures}), and writes them with {@code latents.csv} and its report section
- * ({@link ExploreSection}: the tables, architecture, hyperparameters and loss curve) into the report folder,
- * whose {@code index.html} then shows every stage's section present ({@link ReportPage}). For a
- * class-conditional model the traversals and the manifold are drawn at the largest window class, the
- * interpolations blend the class input along with z, and {@code classes.png} decodes the same prior draws
- * at every window class (what the condition alone changes).
+ * Stage {@code explore}: encodes the exported dataset on the executors and explores the code through the
+ * model's global variables ({@link GlobalVariables}: the principal axes of the learned prior, each acting on
+ * the whole image): their correlation with window size, E11, grains per image, mean grain area and mean
+ * gray over the dataset, traversals (with what each row measurably changes in the decoded images), the
+ * manifold of the top two and the dataset scattered on them ({@link ExploreFigures}). It also measures each
+ * code variable's activity (KL per image, {@code latents.csv}) and writes everything with its report
+ * section ({@link ExploreSection}: tables, architecture, hyperparameters and loss curve) into the report
+ * folder, whose {@code index.html} then shows every stage's section present ({@link ReportPage}). For a
+ * class-conditional model the traversals and the manifold are decoded at the largest window class, the
+ * interpolations blend the class input along with z, and {@code classes.png} maps the same draws through
+ * every class's prior (what the class changes).
  */
 public final class ExploreStage {
     private static final Logger LOG = LoggerFactory.getLogger(ExploreStage.class);
@@ -61,26 +66,30 @@ public final class ExploreStage {
         ComputationGraph decoder = model.decoder();
         ComputationGraph vae = model.vae();
 
+        LatentPrior prior = model.prior();
         List<EncodedImage> encoded = DatasetEncoder.encode(sc, vaeZip, batches);
         LatentAnalysis a = new LatentAnalysis(encoded);
+        GlobalVariables g = new GlobalVariables(prior, encoded);
         boolean conditional = model.settings().conditional();
         Path target = layout.report();
         FileSystem rfs = target.getFileSystem(sc.hadoopConfiguration());
+        String summary;
         try (AtomicOutput report = AtomicOutput.begin(rfs, target, true, "polyvae.explore")) {
             Path dir = report.tmp();
             ExploreFigures figures = new ExploreFigures(decoder, s);
             EncodedImage largest = encoded.stream().max(Comparator.comparingInt(EncodedImage::micrometres))
                     .orElseThrow();
             float[] at = conditional ? ExploreFigures.oneHot(largest.micrometres()) : null;
-            writeBytes(rfs, new Path(dir, ExploreSection.TRAVERSALS), figures.traversals(a, new float[a.kl.length], at));
-            writeBytes(rfs, new Path(dir, ExploreSection.TRAVERSALS_REAL), figures.traversals(a, largest.mu().clone(), at));
-            writeBytes(rfs, new Path(dir, ExploreSection.MANIFOLD), figures.manifold(a, at));
+            ExploreFigures.Traversals traversals = figures.traversals(g, g.centre(), at);
+            summary = ExploreSection.summary(g, traversals);
+            writeBytes(rfs, new Path(dir, ExploreSection.TRAVERSALS), traversals.png());
+            writeBytes(rfs, new Path(dir, ExploreSection.TRAVERSALS_REAL), figures.traversals(g, largest.mu(), at).png());
+            writeBytes(rfs, new Path(dir, ExploreSection.MANIFOLD), figures.manifold(g, at));
             writeBytes(rfs, new Path(dir, ExploreSection.INTERPOLATIONS), figures.interpolations(encoded, conditional));
             if (conditional) {
-                writeBytes(rfs, new Path(dir, ExploreSection.CLASSES),
-                        figures.classGrid(a.kl.length, encoded, config.sample().seed()));
+                writeBytes(rfs, new Path(dir, ExploreSection.CLASSES), figures.classGrid(prior, config.sample().seed()));
             }
-            writeBytes(rfs, new Path(dir, ExploreSection.SCATTER), ExploreFigures.scatter(encoded, a));
+            writeBytes(rfs, new Path(dir, ExploreSection.SCATTER), ExploreFigures.scatter(encoded, g));
             writeBytes(rfs, new Path(dir, ExploreSection.LOSS), readBytes(fs, OutputLayout.lossCurve(model.dir())));
             Path samples = OutputLayout.contactSheet(layout.samples());
             boolean haveSamples = fs.exists(samples);
@@ -96,16 +105,20 @@ public final class ExploreStage {
                     StandardCharsets.UTF_8)) {
                 a.writeCsv(csv);
             }
-            ExploreSection.of(s, a, encoded.size(), vae.numParams(), haveSamples, haveTessellated, conditional,
+            try (Writer csv = new OutputStreamWriter(rfs.create(new Path(dir, ExploreSection.GLOBAL_CSV), true),
+                    StandardCharsets.UTF_8)) {
+                ExploreSection.writeGlobalCsv(csv, g, traversals);
+            }
+            ExploreSection.of(s, a, g, traversals, encoded.size(), vae.numParams(), haveSamples, haveTessellated, conditional,
                     vae.summary(), model.configText())
                     .write(rfs, dir);
             // The page goes in with the figures, next to any other stage's section already written.
             ReportPage.publish(sc.hadoopConfiguration(), config, dir);
             report.commit();
         }
-        LOG.info("explore: {} images encoded, {} of {} latent variables active (KL > {} nats); report at {}",
+        LOG.info("explore: {} images encoded, {} of {} latent variables active (KL > {} nats); {}; report at {}",
                 encoded.size(), a.active(s.activeThreshold()), a.kl.length, s.activeThreshold(),
-                rfs.makeQualified(OutputLayout.reportPage(target)));
+                summary, rfs.makeQualified(OutputLayout.reportPage(target)));
         return target;
     }
 }

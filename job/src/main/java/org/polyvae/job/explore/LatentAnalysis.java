@@ -1,5 +1,6 @@
 package org.polyvae.job.explore;
 
+import org.polyvae.job.latent.EncodedImage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

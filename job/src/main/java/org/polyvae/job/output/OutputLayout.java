@@ -8,7 +8,8 @@ import org.polyvae.config.PolyvaeConfig;
 /**
  * Where every stage reads and writes under {@code polyvae.output.dir}, spelled once:
  * <pre>
- * model/             vae.zip, decoder.zip, config.conf (the configuration that trained them), loss.png
+ * model/             vae.zip, decoder.zip, config.conf (the configuration that trained them), prior.bin (the
+ *                    learned prior over the code), loss.png
  * checkpoints/       epoch-NNN.zip and settings.conf of a training run
  * metrics/train.csv  one row per epoch
  * batches/           train/ and validation/ minibatch files, batches.conf (what they were exported from)
@@ -68,6 +69,11 @@ public final class OutputLayout {
     /** The resolved configuration that trained the model. */
     public static Path modelConfig(Path model) {
         return new Path(model, "config.conf");
+    }
+
+    /** The learned prior over the code ({@link org.polyvae.model.LatentPrior}). */
+    public static Path latentPrior(Path model) {
+        return new Path(model, "prior.bin");
     }
 
     public static Path lossCurve(Path model) {

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -18,6 +19,7 @@ import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.WindowClass;
 import org.polyvae.io.HadoopFiles;
+import org.polyvae.model.LatentPrior;
 
 /**
  * The model stage train left in {@code model/}: the VAE, its decoder, and the settings they were built with,
@@ -119,6 +121,23 @@ public final class TrainedModel {
     /** A new copy of the decoder. */
     public ComputationGraph decoder() throws IOException {
         return restore(decoderZip());
+    }
+
+    /**
+     * The learned prior over the code that stage train fitted to the training images' codes.
+     *
+     * @throws MissingInputException when the model has none (trained before polyvae fitted one)
+     */
+    public LatentPrior prior() throws IOException {
+        Path file = OutputLayout.latentPrior(dir);
+        if (!fs.exists(file)) {
+            throw new MissingInputException("the model in " + dir + " has no learned prior (" + file.getName()
+                    + " is missing; it was trained by an older polyvae): train it again, or draw from N(0, I) with "
+                    + "polyvae.sample.prior=standard");
+        }
+        try (InputStream in = fs.open(file)) {
+            return LatentPrior.read(in, fs.makeQualified(file).toString());
+        }
     }
 
     /** A network from its zip (ModelSerializer), without updater state. */

@@ -9,12 +9,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.data.Seeds;
 import org.polyvae.image.GrayImages;
 import org.polyvae.job.output.TrainedModel;
+import org.polyvae.model.LatentPrior;
 import org.polyvae.model.VaeArchitecture;
 import org.polyvae.model.VaeBatches;
 
 /**
  * Draws and decodes samples by global index: sample i's latent vector comes from a java.util.Random seeded
- * with a hash of (seed, i), and samples are decoded in fixed batches of {@link #BATCH} aligned to the
+ * with a hash of (seed, i), through the learned prior of its class when there is one (else N(0, I)), and samples are decoded in fixed batches of {@link #BATCH} aligned to the
  * global index, so the driver and any partitioning of the work produce byte-identical images. A
  * conditional decoder draws sample i as window class {@code classes[i mod classes.length]}.
  */
@@ -26,25 +27,40 @@ final class LatentSampler {
     private final long seed;
     private final double temperature;
     private final int[] classes;
+    private final LatentPrior prior;
 
     /**
      * @param classes window sizes (µm) to draw in turn; must be non-empty for a conditional decoder and empty
      *                for an unconditional one
+     * @param prior   the learned prior to draw z from (scaled by the temperature about its class's mean), or
+     *                null for N(0, temperature² I)
      */
-    LatentSampler(byte[] decoderZip, int codeLength, long seed, double temperature, int[] classes) throws IOException {
-        this(TrainedModel.restore(decoderZip), codeLength, seed, temperature, classes);
+    LatentSampler(byte[] decoderZip, int codeLength, long seed, double temperature, int[] classes, LatentPrior prior)
+            throws IOException {
+        this(TrainedModel.restore(decoderZip), codeLength, seed, temperature, classes, prior);
     }
 
     /** @param codeLength the length of z ({@link org.polyvae.config.ModelSettings#codeLength()} of the model) */
-    LatentSampler(ComputationGraph decoder, int codeLength, long seed, double temperature, int[] classes) {
+    LatentSampler(ComputationGraph decoder, int codeLength, long seed, double temperature, int[] classes,
+            LatentPrior prior) {
         this.decoder = decoder;
         this.codeLength = codeLength;
         this.seed = seed;
         this.temperature = temperature;
         this.classes = classes.clone();
+        this.prior = prior;
         if (VaeArchitecture.isConditional(decoder) == (classes.length == 0)) {
             throw new IllegalArgumentException(classes.length == 0 ? "a conditional decoder needs window classes to draw"
                     : "an unconditional decoder cannot draw requested classes " + java.util.Arrays.toString(classes));
+        }
+        if (prior != null) {
+            if (prior.codeLength() != codeLength) {
+                throw new IllegalArgumentException("the learned prior draws codes of length " + prior.codeLength()
+                        + ", the decoder takes " + codeLength);
+            }
+            for (int um : classes) {
+                prior.component(um);
+            }
         }
     }
 
@@ -63,6 +79,9 @@ final class LatentSampler {
 
     double[] latent(int index) {
         Random r = new Random(Seeds.sample(seed, index));
+        if (prior != null) {
+            return prior.sample(conditional() ? windowClass(index) : LatentPrior.ALL_CLASSES, r, temperature);
+        }
         double[] z = new double[codeLength];
         for (int j = 0; j < codeLength; j++) {
             z[j] = temperature * r.nextGaussian();

@@ -28,12 +28,15 @@ import org.polyvae.job.output.OutputLayout;
 import org.polyvae.job.output.SampleManifest;
 import org.polyvae.job.output.TrainedModel;
 import org.polyvae.metrics.GrainStatistics;
+import org.polyvae.model.LatentPrior;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage {@code sample}: {@code polyvae.sample.count} latent vectors z ~ N(0, temperature² I) decoded by the
- * trained decoder ({@code <output.dir>/model/decoder.zip}) into {@code sample-NNN.png} (raw decoder output,
+ * Stage {@code sample}: {@code polyvae.sample.count} latent vectors decoded by the trained decoder
+ * ({@code <output.dir>/model/decoder.zip}); z is drawn from the learned prior of the sample's class
+ * (model/prior.bin, its spread scaled by the temperature) or, with polyvae.sample.prior=standard, from
+ * N(0, temperature² I), into {@code sample-NNN.png} (raw decoder output,
  * 8-bit gray at the model resolution), optional {@code tessellated/} and {@code view/} copies,
  * {@code manifest.csv} (file, seed, z), contact sheets and {@code statistics.csv} (sharpness and grains per
  * image of the raw and tessellated samples; stage evaluate compares samples with real images). A
@@ -76,11 +79,12 @@ public final class SampleStage {
         int[] classes = classesToDraw(s, model.settings().conditional(), model.classes());
         Path target = layout.samples();
         FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
-        LatentSampler sampler = new LatentSampler(decoder, codeLength, s.seed(), s.temperature(), classes);
+        LatentPrior prior = s.prior() == SampleSettings.Prior.LEARNED ? model.prior() : null;
+        LatentSampler sampler = new LatentSampler(decoder, codeLength, s.seed(), s.temperature(), classes, prior);
         try (AtomicOutput out = AtomicOutput.begin(fs, target, s.overwrite(), "polyvae.sample.overwrite")) {
             List<Written> written = s.count() <= s.driverMax()
                     ? onDriver(sampler, fs, out.tmp())
-                    : onExecutors(sc, zip, codeLength, classes, out.tmp());
+                    : onExecutors(sc, zip, codeLength, classes, prior, out.tmp());
             int size = (int) Math.round(Math.sqrt(written.get(0).raw().length));
             SampleManifest.write(fs, out.tmp(), codeLength, sampler.conditional(), () -> IntStream.range(0, s.count())
                     .mapToObj(i -> new SampleManifest.Row(files.name(i), Seeds.sample(s.seed(), i),
@@ -145,7 +149,8 @@ public final class SampleStage {
         return kept;
     }
 
-    private List<Written> onExecutors(JavaSparkContext sc, byte[] zip, int codeLength, int[] classes, Path dir) {
+    private List<Written> onExecutors(JavaSparkContext sc, byte[] zip, int codeLength, int[] classes,
+            LatentPrior prior, Path dir) {
         int perTask = Math.max(LatentSampler.BATCH, s.imagesPerTask() / LatentSampler.BATCH * LatentSampler.BATCH);
         List<int[]> ranges = new ArrayList<>();
         for (int from = 0; from < s.count(); from += perTask) {
@@ -162,7 +167,7 @@ public final class SampleStage {
             if (!it.hasNext()) {
                 return kept.iterator();
             }
-            LatentSampler sampler = new LatentSampler(decoder.value(), codeLength, seed, temperature, classes);
+            LatentSampler sampler = new LatentSampler(decoder.value(), codeLength, seed, temperature, classes, prior);
             Path d = new Path(dirUri);
             FileSystem fs = d.getFileSystem(conf.value());
             while (it.hasNext()) {

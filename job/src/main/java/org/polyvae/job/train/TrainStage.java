@@ -8,7 +8,9 @@ import org.polyvae.job.spark.TrainingDivergedException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -26,6 +28,8 @@ import org.polyvae.io.HadoopFiles;
 import org.polyvae.job.output.Fingerprints;
 import org.polyvae.job.output.OutputLayout;
 import org.polyvae.model.Decoders;
+import org.polyvae.model.LatentPrior;
+import org.polyvae.job.latent.AggregatePosterior;
 import org.polyvae.model.VaeArchitecture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,7 +105,7 @@ public final class TrainStage {
         } finally {
             sc.sc().removeSparkListener(faults);
         }
-        writeModel(fs, layout.model(), net, arch, metrics);
+        writeModel(sc, fs, layout.model(), net, arch, metrics, batches.train());
         return new Result(List.copyOf(metrics.rows()), net);
     }
 
@@ -160,10 +164,19 @@ public final class TrainStage {
                 .withValue("resolution", ConfigValueFactory.fromAnyRef(config.data().resolution()));
     }
 
-    private void writeModel(FileSystem fs, Path dir, ComputationGraph net, VaeArchitecture arch, TrainMetrics metrics)
-            throws IOException {
+    private void writeModel(JavaSparkContext sc, FileSystem fs, Path dir, ComputationGraph net, VaeArchitecture arch,
+            TrainMetrics metrics, List<String> trainFiles) throws IOException {
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, zip, false);
+        LatentPrior prior = AggregatePosterior.fit(sc, zip.toByteArray(), trainFiles, model.conditional());
+        LOG.info("train: learned prior fitted to the codes of {} training images ({})",
+                prior.components().stream().mapToInt(LatentPrior.Component::images).sum(),
+                prior.components().stream().map(c -> String.format(Locale.ROOT, "%s: %d images, shrinkage %.2f",
+                        c.micrometres() == LatentPrior.ALL_CLASSES ? "all" : c.micrometres() + " µm", c.images(),
+                        c.shrinkage())).collect(Collectors.joining("; ")));
         try (AtomicOutput out = AtomicOutput.begin(fs, dir, true, "polyvae.train")) {
             HadoopFiles.write(fs, OutputLayout.vaeZip(out.tmp()), os -> ModelSerializer.writeModel(net, os, true));
+            HadoopFiles.write(fs, OutputLayout.latentPrior(out.tmp()), prior::write);
             HadoopFiles.write(fs, OutputLayout.decoderZip(out.tmp()),
                     os -> ModelSerializer.writeModel(Decoders.extract(net, arch), os, false));
             // What TrainedModel reads the model's settings from.
@@ -172,6 +185,6 @@ public final class TrainStage {
             HadoopFiles.writeBytes(fs, OutputLayout.lossCurve(out.tmp()), metrics.lossCurvePng());
             out.commit();
         }
-        LOG.info("train: wrote {} (vae.zip, decoder.zip, config.conf, loss.png)", fs.makeQualified(dir));
+        LOG.info("train: wrote {} (vae.zip, decoder.zip, prior.bin, config.conf, loss.png)", fs.makeQualified(dir));
     }
 }

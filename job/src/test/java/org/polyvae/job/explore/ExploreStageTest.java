@@ -1,5 +1,6 @@
 package org.polyvae.job.explore;
 
+import org.polyvae.job.latent.EncodedImage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -76,9 +77,10 @@ class ExploreStageTest {
         expected.forEach((f, size) -> assertArrayEquals(size,
                 new int[] {figures.get(f).getWidth(), figures.get(f).getHeight()}, f));
         for (String section : List.of("<h2>Latent space of the polysilicon VAE</h2>", "<h2>Training</h2>",
-                "<h2>The class condition</h2>", "<h2>Traversals</h2>", "<h2>Manifold of the two most active variables</h2>",
-                "<h2>Interpolations between classes</h2>", "<h2>Posterior means by class</h2>",
-                "<h2>Activity and correlations</h2>", "<h3>Disentanglement</h3>", "<h2>Architecture</h2>",
+                "<h2>The class condition</h2>", "<h2>Global variables</h2>", "<h3>Traversals</h3>",
+                "<h3>Manifold of the two most informative global variables</h3>", "<h3>The dataset on g1 and g2</h3>",
+                "<h3>Disentanglement</h3>", "<h2>Interpolations between classes</h2>",
+                "<h2>Activity of the code's own variables</h2>", "<h2>Architecture</h2>",
                 "<h2>Resolved configuration</h2>")) {
             assertTrue(html.contains(section), section);
         }
@@ -101,6 +103,25 @@ class ExploreStageTest {
                 assertTrue(r >= -1 && r <= 1, row);
             }
         }
+
+        List<String> global = Files.readAllLines(report.resolve("global-variables.csv"));
+        assertEquals(1 + code, global.size(), "one global variable per code dimension");
+        double share = 0;
+        double previous = Double.MAX_VALUE;
+        for (String row : global.subList(1, global.size())) {
+            String[] f = row.split(",", -1);
+            double variance = Double.parseDouble(f[1]);
+            assertTrue(variance >= 0 && variance <= previous, "most variance first: " + row);
+            previous = variance;
+            share += Double.parseDouble(f[2]);
+            for (int k = 3; k < 8; k++) {
+                double r = Double.parseDouble(f[k]);
+                assertTrue(r >= -1 && r <= 1, row);
+            }
+        }
+        assertEquals(1.0, share, 1e-3, "the shares add up to the code's variance");
+        assertTrue(global.get(1).split(",", -1)[8].length() > 0 && global.get(4).split(",", -1)[8].isEmpty(),
+                "traversal columns for the 3 traversed variables only");
     }
 
     /** The size of a contact sheet of {@code columns} × {@code rows} tiles at the figures' tile size. */
@@ -118,8 +139,8 @@ class ExploreStageTest {
         assertEquals(0.0, LatentAnalysis.pearson(new double[] {1, 1, 1}, new double[] {3, 2, 1}), 1e-12);
         // A prior-matching posterior carries no information: KL 0; mu = 1, logvar = 0 gives 0.5 nats.
         LatentAnalysis a = new LatentAnalysis(List.of(
-                new EncodedImage(2, 150, 100, 5, new float[] {0, 1}, new float[] {0, 0}),
-                new EncodedImage(10, 149, 120, 90, new float[] {0, 1}, new float[] {0, 0})));
+                new EncodedImage(2, 150, 100, 5, 800, new float[] {0, 1}, new float[] {0, 0}),
+                new EncodedImage(10, 149, 120, 90, 45, new float[] {0, 1}, new float[] {0, 0})));
         assertEquals(0.0, a.kl[0], 1e-12);
         assertEquals(0.5, a.kl[1], 1e-12);
         assertEquals(1, a.byKl[0]);

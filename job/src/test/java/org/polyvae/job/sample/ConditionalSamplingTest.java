@@ -153,8 +153,8 @@ class ConditionalSamplingTest {
     void theClassInputChangesTheSamplesTheWayTheWindowDoes() throws IOException {
         byte[] decoder = Files.readAllBytes(tmp.resolve("out/model/decoder.zip"));
         int n = LatentSampler.BATCH;
-        byte[][] small = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {2}).decode(0, n);
-        byte[][] large = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {10}).decode(0, n);
+        byte[][] small = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {2}, null).decode(0, n);
+        byte[][] large = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {10}, null).decode(0, n);
         double difference = 0;
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < small[i].length; k++) {

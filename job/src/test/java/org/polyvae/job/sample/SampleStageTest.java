@@ -41,6 +41,7 @@ import org.polyvae.job.output.OutputLayout;
 import org.polyvae.job.output.SampleManifest;
 import org.polyvae.job.output.TrainedModel;
 import org.polyvae.model.Decoders;
+import org.polyvae.model.LatentPrior;
 import org.polyvae.model.VaeArchitecture;
 
 /** Stage sample: count, format, determinism (driver and executors), atomicity, local and HDFS. */
@@ -62,6 +63,47 @@ class SampleStageTest {
         ModelSerializer.writeModel(vae, model.resolve("vae.zip").toFile(), false);
         ModelSerializer.writeModel(Decoders.extract(vae, arch), model.resolve("decoder.zip").toFile(), false);
         Files.writeString(model.resolve("config.conf"), c.renderResolved());
+        try (var out = Files.newOutputStream(model.resolve("prior.bin"))) {
+            prior(c.model().codeLength()).write(out);
+        }
+    }
+
+    /** A learned prior as stage train would fit it: one Gaussian per class, class means apart. */
+    private static LatentPrior prior(int codeLength) {
+        java.util.Random r = new java.util.Random(1);
+        List<LatentPrior.Codes> classes = new ArrayList<>();
+        for (int um : new int[] {2, 3, 5, 10}) {
+            LatentPrior.Codes codes = new LatentPrior.Codes(um);
+            for (int i = 0; i < 30; i++) {
+                float[] mu = new float[codeLength];
+                for (int j = 0; j < codeLength; j++) {
+                    mu[j] = (float) (um / 5.0 - 1 + r.nextGaussian());
+                }
+                codes.add(mu, new float[codeLength]);
+            }
+            classes.add(codes);
+        }
+        return LatentPrior.fit(classes);
+    }
+
+    @Test
+    void aModelWithoutALearnedPriorSamplesFromTheStandardOneOnlyWhenAskedTo() throws IOException {
+        java.nio.file.Path old = tmp.resolve("old-model");
+        java.nio.file.Path model = old.resolve("model");
+        Files.createDirectories(model);
+        for (String f : List.of("vae.zip", "decoder.zip", "config.conf")) {
+            Files.copy(tmp.resolve("out/model").resolve(f), model.resolve(f));
+        }
+        java.nio.file.Path learned = tmp.resolve("from-old-learned");
+        MissingInputException e = assertThrows(MissingInputException.class, () -> new SampleStage(config(
+                learned.toUri().toString(), "polyvae.output.dir=" + old.toUri(), "polyvae.sample.count=3")).run(sc));
+        assertTrue(e.getMessage().contains("prior.bin is missing") && e.getMessage().contains("polyvae.sample.prior=standard"),
+                e.getMessage());
+        assertFalse(Files.exists(learned), "nothing written");
+        java.nio.file.Path standard = tmp.resolve("from-old-standard");
+        new SampleStage(config(standard.toUri().toString(), "polyvae.output.dir=" + old.toUri(), "polyvae.sample.count=3",
+                "polyvae.sample.prior=standard")).run(sc);
+        assertEquals(3, pngs(standard).size());
     }
 
     @AfterAll

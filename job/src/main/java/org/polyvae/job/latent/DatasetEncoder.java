@@ -1,4 +1,4 @@
-package org.polyvae.job.explore;
+package org.polyvae.job.latent;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,15 +18,15 @@ import org.polyvae.model.VaeArchitecture;
 
 /**
  * Encodes every exported batch file (training and validation) on the executors with the trained VAE:
- * per image the posterior mean and log-variance, its class and E11 (carried in the batch files) and two
- * measured features, mean gray and grains per image (as on the reference figure). A conditional VAE is
+ * per image the posterior mean and log-variance, its class and E11 (carried in the batch files) and three
+ * measured features, mean gray, grains per image and their mean area (as on the reference figure). A conditional VAE is
  * given each image's true class, so mu is the code of q(z | x, c).
  */
-final class DatasetEncoder {
+public final class DatasetEncoder {
     private DatasetEncoder() {
     }
 
-    static List<EncodedImage> encode(JavaSparkContext sc, byte[] vaeZip, List<String> batchFiles) {
+    public static List<EncodedImage> encode(JavaSparkContext sc, byte[] vaeZip, List<String> batchFiles) {
         return ModelPartitions.of(sc, vaeZip, DatasetEncoder::restore).mapBatches(batchFiles, DatasetEncoder::encode);
     }
 
@@ -58,9 +58,11 @@ final class DatasetEncoder {
             for (float v : img) {
                 mean += v;
             }
-            int grains = GrainStatistics.countGrains(img, size, GrainStatistics.REFERENCE_JUMP_THRESHOLD,
+            int[] areas = GrainStatistics.grainAreas(img, size, GrainStatistics.REFERENCE_JUMP_THRESHOLD,
                     GrainStatistics.REFERENCE_MIN_AREA);
-            out.add(new EncodedImage(meta.getInt(i, 0), meta.getDouble(i, 1), 255 * mean / img.length, grains,
+            double meanArea = areas.length == 0 ? 0 : java.util.Arrays.stream(areas).average().orElse(0);
+            out.add(new EncodedImage(meta.getInt(i, 0), meta.getDouble(i, 1), 255 * mean / img.length, areas.length,
+                    meanArea,
                     Arrays.copyOfRange(post, i * 2 * d, i * 2 * d + d),
                     Arrays.copyOfRange(post, i * 2 * d + d, (i + 1) * 2 * d)));
         }
