@@ -13,6 +13,7 @@ import java.util.List;
  *                          {@link org.polyvae.data.WindowClass}) is a second input of encoder and decoder
  * @param likelihood        p(x | z): see {@link Likelihood}
  * @param grayLevels        gray levels K of the categorical likelihood
+ * @param grayDecoding      how the categorical decoder's standalone graph makes a gray of each pixel's levels
  * @param classPrior        a conditional model's prior is N(m_c, I) with a learned mean per class instead of N(0, I)
  */
 public record ModelSettings(
@@ -36,13 +37,22 @@ public record ModelSettings(
         boolean conditional,
         Likelihood likelihood,
         int grayLevels,
+        GrayDecoding grayDecoding,
         boolean classPrior) implements Serializable {
+
+    /** polyvae.model.gray-decoding: how the categorical decoder turns each pixel's level probabilities into a gray. */
+    public enum GrayDecoding implements OptionValue {
+        /** The centre of the most likely level: flat grains, but a grain whose gray sits near a level edge flickers between two levels. */
+        MODE,
+        /** The expected gray over the levels: no flicker between levels, but a grain's gray ripples with its probabilities. */
+        MEAN
+    }
 
     /** polyvae.model.likelihood: the decoder's distribution over each pixel's gray value. */
     public enum Likelihood implements OptionValue {
         /** A sigmoid per pixel, Bernoulli cross-entropy against the gray value in [0, 1]. */
         BERNOULLI,
-        /** A softmax per pixel over grayLevels quantised grays; decoded to the most likely level. */
+        /** A softmax per pixel over grayLevels quantised grays; decoded per {@link GrayDecoding}. */
         CATEGORICAL
     }
 
@@ -125,6 +135,7 @@ public record ModelSettings(
                 s.bool("conditional"),
                 s.option("likelihood", Likelihood.class),
                 s.intIn("gray-levels", 2, 256),
+                s.option("gray-decoding", GrayDecoding.class),
                 s.bool("class-prior"));
     }
 

@@ -12,10 +12,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** Runtime side of {@link ReparameterizationVertex}. */
+/**
+ * Runtime side of {@link ReparameterizationVertex}. The noise is drawn from the vertex's own generator,
+ * seeded per step from the network's seed, epoch and iteration, so that training is repeatable: a Spark
+ * worker's ND4J generator is never seeded, and other code on its thread draws from it.
+ */
 final class ReparameterizationVertexImpl extends ParameterFreeVertexImpl {
     /** The noise of the last training forward pass, outside any workspace so backward still sees it. */
     private INDArray eps;
+    private org.nd4j.linalg.api.rng.Random random;
 
     ReparameterizationVertexImpl(ComputationGraph graph, String name, int index, DataType dataType) {
         super(graph, name, index, dataType);
@@ -36,12 +41,26 @@ final class ReparameterizationVertexImpl extends ParameterFreeVertexImpl {
         }
         INDArray logvar = in.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d));
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            eps = Nd4j.randn(in.dataType(), in.size(0), d);
+            eps = Nd4j.randn(Nd4j.createUninitialized(in.dataType(), in.size(0), d), noise());
         }
         try (MemoryWorkspace ignored = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
             INDArray std = Transforms.exp(logvar.mul(0.5), false);
             return out.assign(std.muli(eps).addi(mu));
         }
+    }
+
+    /** The generator, seeded for this step: the same network at the same epoch and iteration draws the same noise. */
+    private org.nd4j.linalg.api.rng.Random noise() {
+        var conf = graph.getConfiguration();
+        long seed = conf.getDefaultConfiguration().getSeed();
+        long step = (long) conf.getEpochCount() << 32 | (conf.getIterationCount() & 0xffffffffL);
+        long mixed = org.polyvae.data.Seeds.mix64(seed ^ 0x9E3779B97F4A7C15L * (step + 1));
+        if (random == null) {
+            random = Nd4j.getRandomFactory().getNewRandomInstance(mixed);
+        } else {
+            random.setSeed(mixed);
+        }
+        return random;
     }
 
     @Override

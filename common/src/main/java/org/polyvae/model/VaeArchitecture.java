@@ -164,8 +164,8 @@ public final class VaeArchitecture {
     /**
      * The decoder alone: input z (code length) and, when conditional, the class; same layer names as in the
      * VAE. Its one output is a [n, 1, res, res] gray image in [0, 1] whatever the likelihood: the
-     * reconstruction (the expected gray) with the Bernoulli one, the most likely gray level
-     * ({@link GrayLevelVertex}) with the categorical one.
+     * reconstruction (the expected gray) with the Bernoulli one, the most likely or the expected gray level
+     * ({@link GrayLevelVertex}, per polyvae.model.gray-decoding) with the categorical one.
      */
     public ComputationGraphConfiguration decoder() {
         GraphBuilder g = base().graphBuilder().addInputs(inputs(Z));
@@ -179,7 +179,8 @@ public final class VaeArchitecture {
         }
         String out = RECONSTRUCTION;
         if (categorical()) {
-            g.addVertex(GRAY, new GrayLevelVertex(s.grayLevels()), RECONSTRUCTION);
+            g.addVertex(GRAY, new GrayLevelVertex(s.grayLevels(), s.grayDecoding() == ModelSettings.GrayDecoding.MEAN),
+                    RECONSTRUCTION);
             out = GRAY;
         }
         return g.setOutputs(out).setInputTypes(inputTypes(InputType.feedForward(s.codeLength()))).build();

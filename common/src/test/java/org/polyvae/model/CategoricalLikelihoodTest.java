@@ -46,10 +46,35 @@ class CategoricalLikelihoodTest {
         assertTrue(Transforms.abs(gray.sub(x)).meanNumber().doubleValue() > 0.01, "quantised, not copied");
     }
 
+    /** Mean decoding: the probability-weighted centre; a pixel split evenly between two levels lies between them. */
+    @Test
+    void meanDecodingIsTheExpectedLevelCentre() {
+        INDArray p = Nd4j.zeros(DataType.FLOAT, 1, K, VaeArchitectureTest.RES, VaeArchitectureTest.RES);
+        p.putScalar(new long[] {0, 2, 0, 0}, 0.5);
+        p.putScalar(new long[] {0, 3, 0, 0}, 0.5);
+        p.putScalar(new long[] {0, 5, 0, 1}, 0.75);
+        p.putScalar(new long[] {0, 1, 0, 1}, 0.25);
+        for (int y = 0; y < VaeArchitectureTest.RES; y++) {
+            for (int x = y == 0 ? 2 : 0; x < VaeArchitectureTest.RES; x++) {
+                p.putScalar(new long[] {0, 7, y, x}, 1);
+            }
+        }
+        INDArray mean = grayOnly(true).output(p)[0];
+        assertEquals(3.0 / K, mean.getDouble(0, 0, 0, 0), 1e-6, "halfway between the centres of levels 2 and 3");
+        assertEquals((0.75 * 5.5 + 0.25 * 1.5) / K, mean.getDouble(0, 0, 0, 1), 1e-6);
+        assertEquals(7.5 / K, mean.getDouble(0, 0, 3, 3), 1e-6, "a certain pixel: its level's centre");
+        INDArray mode = grayOnly(false).output(p)[0];
+        assertEquals(5.5 / K, mode.getDouble(0, 0, 0, 1), 1e-6, "the mode takes the likelier level");
+    }
+
     /** A graph of just the vertex: probabilities [n, K, h, w] in, gray image out. */
     private static ComputationGraph grayOnly() {
+        return grayOnly(false);
+    }
+
+    private static ComputationGraph grayOnly(boolean mean) {
         ComputationGraphConfiguration conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
-                .graphBuilder().addInputs("p").addVertex("gray", new GrayLevelVertex(K), "p").setOutputs("gray")
+                .graphBuilder().addInputs("p").addVertex("gray", new GrayLevelVertex(K, mean), "p").setOutputs("gray")
                 .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(VaeArchitectureTest.RES,
                         VaeArchitectureTest.RES, K))
                 .build();
@@ -131,6 +156,10 @@ class CategoricalLikelihoodTest {
     void theStandaloneDecoderDrawsAGrayImageFromTheLevelsAndSurvivesJson() {
         for (String latent : List.of("dense", "spatial")) {
             ModelSettings s = settings("polyvae.model.latent=" + latent);
+            ModelSettings meanDecoding = settings("polyvae.model.latent=" + latent, "polyvae.model.gray-decoding=mean");
+            ComputationGraphConfiguration meanConf = new VaeArchitecture(meanDecoding).decoder();
+            assertEquals(meanConf, ComputationGraphConfiguration.fromJson(meanConf.toJson()), "mean decoding survives JSON");
+            assertTrue(meanConf.getVertices().get(VaeArchitecture.GRAY).equals(new GrayLevelVertex(K, true)));
             VaeArchitecture arch = new VaeArchitecture(s);
             ComputationGraphConfiguration conf = arch.decoder();
             assertEquals(conf, ComputationGraphConfiguration.fromJson(conf.toJson()));

@@ -150,6 +150,31 @@ class VaeArchitectureTest {
         }
     }
 
+    /**
+     * The noise comes from the network's seed, epoch and iteration, not from the thread's generator: two
+     * copies trained on the same batches end with the same parameters, whatever else drew random numbers in
+     * between, while the noise still changes from step to step.
+     */
+    @Test
+    void trainingIsRepeatableAndTheNoiseChangesEachStep() {
+        ModelSettings s = settings();
+        INDArray x = images(8, 300);
+        MultiDataSet batch = VaeBatches.of(x, s.codeLength());
+        ComputationGraph a = graph(s);
+        ComputationGraph b = graph(s);
+        for (int step = 0; step < 5; step++) {
+            a.fit(batch);
+            Nd4j.getRandom().setSeed(1000 + step);
+            Nd4j.rand(3, 3);
+            b.fit(batch);
+        }
+        assertEquals(a.params(), b.params(), "the same training steps give the same parameters");
+        INDArray z1 = a.feedForward(new INDArray[] {x}, true).get(VaeArchitecture.Z).dup();
+        a.getConfiguration().setIterationCount(a.getConfiguration().getIterationCount() + 1);
+        INDArray z2 = a.feedForward(new INDArray[] {x}, true).get(VaeArchitecture.Z).dup();
+        assertTrue(z1.distance2(z2) > 1e-3, "another step draws other noise");
+    }
+
     @Test
     void trainingLowersTheLoss() {
         ModelSettings s = settings("polyvae.model.learning-rate=0.003");
