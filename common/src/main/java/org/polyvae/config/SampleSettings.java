@@ -7,12 +7,14 @@ import java.util.List;
 /**
  * {@code polyvae.sample.*}: new microstructures from the trained decoder (see conf/application.conf).
  *
- * @param classes window sizes (µm) to draw in turn from a conditional model; empty = the model's own classes
+ * @param e11Target E11 (GPa) to draw the codes toward (the learned prior's Gaussian conditional); null = off
+ * @param classes   window sizes (µm) to draw in turn from a conditional model; empty = the model's own classes
  */
 public record SampleSettings(
         int count,
         Prior prior,
         double temperature,
+        Double e11Target,
         long seed,
         String dir,
         boolean overwrite,
@@ -45,10 +47,11 @@ public record SampleSettings(
 
     public static SampleSettings from(Config config) {
         Settings s = new Settings(config, "polyvae.sample");
-        return new SampleSettings(
+        SampleSettings out = new SampleSettings(
                 s.intIn("count", 1, 100_000_000),
                 s.option("prior", Prior.class),
                 s.doubleAbove("temperature", 0.0, 10.0),
+                s.optionalDoubleIn("e11-target", 50.0, 300.0),
                 s.longValue("seed"),
                 s.nonEmptyString("dir"),
                 s.bool("overwrite"),
@@ -62,5 +65,10 @@ public record SampleSettings(
                 s.intIn("driver-max", 0, 100_000_000),
                 s.intIn("images-per-task", 1, 10_000_000),
                 s.windowSizes("classes"));
+        if (out.e11Target() != null && out.prior() != Prior.LEARNED) {
+            throw new ConfigError("polyvae.sample.e11-target = " + out.e11Target() + " draws from the learned prior's "
+                    + "Gaussian given E11, but polyvae.sample.prior = standard: set prior = learned, or e11-target = null");
+        }
+        return out;
     }
 }

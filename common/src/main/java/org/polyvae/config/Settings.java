@@ -45,6 +45,11 @@ public final class Settings {
         return OptionalInt.of(intIn(name, min, max));
     }
 
+    /** A number in [min, max], or null when the key is set to {@code null} (its documented "unset"). */
+    public Double optionalDoubleIn(String name, double min, double max) {
+        return config.getIsNull(key(name)) ? null : doubleIn(name, min, max);
+    }
+
     public long longValue(String name) {
         String key = key(name);
         return integer(key, "an integer (64-bit)");

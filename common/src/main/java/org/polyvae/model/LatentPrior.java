@@ -30,19 +30,29 @@ import org.apache.commons.math3.linear.RealMatrix;
  * is singular; it is shrunk toward a multiple of the identity by the oracle approximating shrinkage
  * (Chen, Wiesel, Eldar and Hero 2010), which needs only the sample covariance and the count.
  * An unconditional model has one component, for {@link #ALL_CLASSES}.
+ *
+ * <p>Each class's Gaussian is also joint with the images' E11: the fit keeps E11's mean and variance and its
+ * covariance with the code, so a code can be drawn given a requested E11 ({@link #sampleGivenE11}), from
+ * the Gaussian conditional z | E11 = e.
  */
 public final class LatentPrior implements Serializable {
     private static final long serialVersionUID = 1L;
     /** The component key of an unconditional model's single Gaussian. */
     public static final int ALL_CLASSES = 0;
-    private static final long MAGIC = 0x5056505249303153L; // "PVPRI01S"
+    private static final long MAGIC = 0x5056505249303253L; // "PVPRI02S"
 
-    /** One class's Gaussian: N(mean, covariance), sampled through the lower Cholesky factor. */
+    /**
+     * One class's Gaussian: N(mean, covariance), sampled through the lower Cholesky factor; with the mean
+     * and variance of its images' E11 (GPa) and the covariance of E11 with each code dimension.
+     */
     public record Component(int micrometres, int images, double shrinkage, double[] mean, double[][] covariance,
-                            double[][] cholesky) implements Serializable {
+                            double[][] cholesky, double e11Mean, double e11Variance, double[] e11Covariance)
+            implements Serializable {
     }
 
     private final List<Component> components;
+    /** The E11-conditional Gaussians, per class, made when first asked for (not serialised). */
+    private transient java.util.Map<Integer, Component> conditionals;
 
     private LatentPrior(List<Component> components) {
         if (components.isEmpty()) {
@@ -62,14 +72,20 @@ public final class LatentPrior implements Serializable {
     public static final class Codes {
         private final int micrometres;
         private final List<double[]> mu = new ArrayList<>();
+        private final List<Double> e11 = new ArrayList<>();
         private double[] varianceSum;
 
         public Codes(int micrometres) {
             this.micrometres = micrometres;
         }
 
-        /** Adds one image's posterior N(mu, exp(logvar)). */
+        /** Adds one image's posterior N(mu, exp(logvar)) (E11 unknown: taken as 0). */
         public Codes add(float[] mu, float[] logvar) {
+            return add(mu, logvar, 0);
+        }
+
+        /** Adds one image's posterior N(mu, exp(logvar)) and its E11 (GPa). */
+        public Codes add(float[] mu, float[] logvar, double e11) {
             if (mu.length != logvar.length) {
                 throw new IllegalArgumentException("mu has " + mu.length + " dimensions, logvar " + logvar.length);
             }
@@ -85,6 +101,7 @@ public final class LatentPrior implements Serializable {
                 varianceSum[j] += Math.exp(logvar[j]);
             }
             this.mu.add(m);
+            this.e11.add(e11);
             return this;
         }
 
@@ -143,6 +160,17 @@ public final class LatentPrior implements Serializable {
             }
             trace += s[a][a];
         }
+        double e11Mean = c.e11.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        double e11Variance = 0;
+        double[] e11Covariance = new double[d];
+        for (int i = 0; i < n; i++) {
+            double de = c.e11.get(i) - e11Mean;
+            e11Variance += de * de / n;
+            double[] m = c.mu.get(i);
+            for (int j = 0; j < d; j++) {
+                e11Covariance[j] += de * (m[j] - mean[j]) / n;
+            }
+        }
         double rho = oracleShrinkage(n, d, trace, traceOfSquare);
         double target = trace / d;
         double[][] cov = new double[d][d];
@@ -152,7 +180,12 @@ public final class LatentPrior implements Serializable {
             }
             cov[a][a] += rho * target + c.varianceSum[a] / n;
         }
-        return new Component(c.micrometres(), n, rho, mean, cov, cholesky(cov, c.micrometres()));
+        // The code's covariance with E11 is shrunk like the code's own, so that conditioning stays consistent.
+        for (int j = 0; j < d; j++) {
+            e11Covariance[j] *= 1 - rho;
+        }
+        return new Component(c.micrometres(), n, rho, mean, cov, cholesky(cov, c.micrometres()), e11Mean, e11Variance,
+                e11Covariance);
     }
 
     /** The OAS shrinkage intensity toward (tr S / d)·I, in [0, 1]. */
@@ -217,6 +250,97 @@ public final class LatentPrior implements Serializable {
         return map(c, u, temperature);
     }
 
+    /**
+     * z given E11 = {@code e11} (GPa) under class {@code micrometres}'s joint Gaussian: mean
+     * m + c·(e − μ)/σ², covariance Σ − c·cᵀ/σ² (c the code's covariance with E11), its spread scaled by the
+     * temperature.
+     *
+     * @throws IllegalArgumentException when the class's images all had the same E11 (nothing to condition on)
+     */
+    public double[] sampleGivenE11(int micrometres, double e11, Random random, double temperature) {
+        Component c = component(micrometres);
+        if (!(c.e11Variance() > 0)) {
+            throw new IllegalArgumentException("the latent prior of " + (c.micrometres() == ALL_CLASSES ? "all images"
+                    : c.micrometres() + " µm windows") + " has no spread in E11 to condition on (fitted without E11)");
+        }
+        Component given;
+        synchronized (this) {
+            if (conditionals == null) {
+                conditionals = new java.util.HashMap<>();
+            }
+            given = conditionals.computeIfAbsent(c.micrometres(), k -> conditional(c));
+        }
+        int d = c.mean().length;
+        double[] u = new double[d];
+        for (int j = 0; j < d; j++) {
+            u[j] = random.nextGaussian();
+        }
+        double shift = (e11 - c.e11Mean()) / c.e11Variance();
+        double[] z = map(given, u, temperature);
+        for (int j = 0; j < d; j++) {
+            z[j] += shift * c.e11Covariance()[j];
+        }
+        return z;
+    }
+
+    /** The predicted E11 of a code under its class's joint Gaussian: μ + cᵀ Σ⁻¹ (z − m). */
+    public double predictE11(int micrometres, double[] z) {
+        Component c = component(micrometres);
+        // Σ⁻¹ (z − m) by two triangular solves with the Cholesky factor.
+        int d = z.length;
+        double[][] l = c.cholesky();
+        double[] y = new double[d];
+        for (int a = 0; a < d; a++) {
+            double v = z[a] - c.mean()[a];
+            for (int b = 0; b < a; b++) {
+                v -= l[a][b] * y[b];
+            }
+            y[a] = v / l[a][a];
+        }
+        double[] x = new double[d];
+        for (int a = d - 1; a >= 0; a--) {
+            double v = y[a];
+            for (int b = a + 1; b < d; b++) {
+                v -= l[b][a] * x[b];
+            }
+            x[a] = v / l[a][a];
+        }
+        double e = c.e11Mean();
+        for (int j = 0; j < d; j++) {
+            e += c.e11Covariance()[j] * x[j];
+        }
+        return e;
+    }
+
+    /** R² of the linear prediction of E11 from the code within class {@code micrometres}: cᵀ Σ⁻¹ c / σ². */
+    public double e11R2(int micrometres) {
+        Component c = component(micrometres);
+        if (!(c.e11Variance() > 0)) {
+            return 0;
+        }
+        double[] shifted = c.mean().clone();
+        for (int j = 0; j < shifted.length; j++) {
+            shifted[j] += c.e11Covariance()[j];
+        }
+        // cᵀ Σ⁻¹ c = predictE11(m + c) − μ.
+        return (predictE11(micrometres, shifted) - c.e11Mean()) / c.e11Variance();
+    }
+
+    /** The Gaussian of z given E11 (its mean left at the class's: the shift depends on the requested E11). */
+    private static Component conditional(Component c) {
+        int d = c.mean().length;
+        double[][] cov = new double[d][d];
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < d; b++) {
+                cov[a][b] = c.covariance()[a][b] - c.e11Covariance()[a] * c.e11Covariance()[b] / c.e11Variance();
+            }
+            // The conditional covariance is positive definite in exact arithmetic; keep it so numerically.
+            cov[a][a] += 1e-9 * c.covariance()[a][a];
+        }
+        return new Component(c.micrometres(), c.images(), c.shrinkage(), c.mean(), cov,
+                cholesky(cov, c.micrometres()), c.e11Mean(), 0, new double[d]);
+    }
+
     /** mean + temperature · L·u: the code a standard-normal vector u stands for under class c's Gaussian. */
     public static double[] map(Component c, double[] u, double temperature) {
         int d = c.mean().length;
@@ -242,6 +366,11 @@ public final class LatentPrior implements Serializable {
             out.writeInt(c.micrometres());
             out.writeInt(c.images());
             out.writeDouble(c.shrinkage());
+            out.writeDouble(c.e11Mean());
+            out.writeDouble(c.e11Variance());
+            for (double v : c.e11Covariance()) {
+                out.writeDouble(v);
+            }
             for (double v : c.mean()) {
                 out.writeDouble(v);
             }
@@ -262,7 +391,7 @@ public final class LatentPrior implements Serializable {
     public static LatentPrior read(InputStream stream, String source) throws IOException {
         DataInputStream in = new DataInputStream(stream);
         if (in.readLong() != MAGIC) {
-            throw new IOException(source + " is not a latent prior written by polyvae");
+            throw new IOException(source + " is not a latent prior written by this version of polyvae: train again");
         }
         int count = in.readInt();
         int d = in.readInt();
@@ -274,6 +403,12 @@ public final class LatentPrior implements Serializable {
             int um = in.readInt();
             int images = in.readInt();
             double rho = in.readDouble();
+            double e11Mean = in.readDouble();
+            double e11Variance = in.readDouble();
+            double[] e11Covariance = new double[d];
+            for (int j = 0; j < d; j++) {
+                e11Covariance[j] = in.readDouble();
+            }
             double[] mean = new double[d];
             for (int j = 0; j < d; j++) {
                 mean[j] = in.readDouble();
@@ -284,7 +419,8 @@ public final class LatentPrior implements Serializable {
                     row[j] = in.readDouble();
                 }
             }
-            components.add(new Component(um, images, rho, mean, cov, cholesky(cov, um)));
+            components.add(new Component(um, images, rho, mean, cov, cholesky(cov, um), e11Mean, e11Variance,
+                    e11Covariance));
         }
         return new LatentPrior(Collections.unmodifiableList(components));
     }

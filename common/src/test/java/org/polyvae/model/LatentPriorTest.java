@@ -70,6 +70,48 @@ class LatentPriorTest {
         assertEquals(0.25 * c.covariance()[1][1], sq[2] / n, 0.01);
     }
 
+    /**
+     * E11 = 150 + 4·a + noise where mu = (a, 0.8a + 0.5b): asking for E11 = 158 must draw z from the Gaussian
+     * conditional (its first coordinate with mean 4·8/17 and variance 1/17).
+     */
+    @Test
+    void drawsGivenAnE11FollowTheGaussianConditional() {
+        Random r = new Random(11);
+        LatentPrior.Codes c = new LatentPrior.Codes(2);
+        for (int i = 0; i < 20_000; i++) {
+            double a = r.nextGaussian();
+            double b = r.nextGaussian();
+            c.add(new float[] {(float) a, (float) (0.8 * a + 0.5 * b)}, new float[] {-20, -20},
+                    150 + 4 * a + r.nextGaussian());
+        }
+        LatentPrior p = LatentPrior.fit(List.of(c));
+        LatentPrior.Component comp = p.component(2);
+        assertEquals(150, comp.e11Mean(), 0.1);
+        assertEquals(17, comp.e11Variance(), 0.5);
+        // Cov(a, E) = 4, Var(E) = 17: E[a | E = 158] = 4·8/17, Var(a | E) = 1 − 16/17.
+        Random draw = new Random(12);
+        int n = 20_000;
+        double sum = 0;
+        double sq = 0;
+        double predicted = 0;
+        for (int i = 0; i < n; i++) {
+            double[] z = p.sampleGivenE11(2, 158, draw, 1.0);
+            sum += z[0];
+            sq += z[0] * z[0];
+            predicted += p.predictE11(2, z) / n;
+        }
+        double mean = sum / n;
+        assertEquals(32.0 / 17, mean, 0.03);
+        assertEquals(1.0 / 17, sq / n - mean * mean, 0.01);
+        // The regression E[E11 | z] of those codes: the mean plus R² = 16/17 of the requested offset.
+        assertEquals(150 + 8 * 16.0 / 17, predicted, 0.1, "the drawn codes' regression E11");
+        assertEquals(16.0 / 17, p.e11R2(2), 0.01, "the share of E11's variance the code explains");
+        assertEquals(comp.e11Mean(), p.predictE11(2, comp.mean()), 1e-9, "the class mean predicts the mean E11");
+        LatentPrior noE11 = LatentPrior.fit(List.of(codes(3, 100, new double[] {0, 0}, 1, 13)));
+        var e = assertThrows(IllegalArgumentException.class, () -> noE11.sampleGivenE11(3, 150, draw, 1.0));
+        assertTrue(e.getMessage().contains("no spread in E11"), e.getMessage());
+    }
+
     @Test
     void fewerCodesThanDimensionsStillGiveAPositiveDefiniteCovariance() {
         int d = 64;
@@ -119,6 +161,8 @@ class LatentPriorTest {
             assertArrayEquals(p.component(um).covariance()[1], back.component(um).covariance()[1]);
             assertArrayEquals(p.component(um).cholesky()[1], back.component(um).cholesky()[1], 1e-12);
             assertEquals(p.component(um).images(), back.component(um).images());
+            assertEquals(p.component(um).e11Mean(), back.component(um).e11Mean());
+            assertArrayEquals(p.component(um).e11Covariance(), back.component(um).e11Covariance());
         }
         var e = assertThrows(IOException.class,
                 () -> LatentPrior.read(new ByteArrayInputStream(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}), "x.bin"));

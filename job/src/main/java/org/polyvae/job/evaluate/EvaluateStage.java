@@ -52,6 +52,7 @@ public final class EvaluateStage {
         Path samplesDir = new Path(s.samples());
         Map<String, Integer> requested = SampleManifest.requestedClasses(
                 samplesDir.getFileSystem(sc.hadoopConfiguration()), samplesDir);
+        Double e11Target = SampleManifest.e11Target(samplesDir.getFileSystem(sc.hadoopConfiguration()), samplesDir);
         if (config.train().validationFraction() <= 0) {
             throw new ConfigError("evaluate needs held-out real images, but polyvae.train.validation-fraction "
                     + "is 0: set it above 0 (the judge never trains on that split)");
@@ -105,8 +106,13 @@ public final class EvaluateStage {
         for (Map.Entry<String, List<Scored>> e : scored.entrySet()) {
             String folder = new Path(sampleFiles.get(e.getKey()).get(0)).getParent().toString();
             Evaluation.SampleSet set = metrics.sampleSet(e.getKey(), folder, e.getValue(), heldOut, reference,
-                    sampleNn.get(e.getKey()), heldOutNn, requested);
+                    sampleNn.get(e.getKey()), heldOutNn, requested, e11Target);
             sets.add(set);
+            if (e11Target != null) {
+                LOG.info(String.format(Locale.ROOT, "evaluate: %s samples drawn toward E11 = %.1f GPa: the judge reads "
+                        + "%s GPa (held-out real images: %s)", set.set(), e11Target,
+                        set.e11().meanGpaPerRequestedClass(), set.e11().realMeanGpaPerClass()));
+            }
             if (set.conditioning() != null) {
                 LOG.info(String.format(Locale.ROOT, "evaluate: %s samples filed under their requested class: %.3f %s",
                         set.set(), set.conditioning().agreement(), set.conditioning().agreementPerClass()));

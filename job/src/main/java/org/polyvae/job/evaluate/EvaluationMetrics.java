@@ -60,9 +60,11 @@ final class EvaluationMetrics {
      * @param heldOutNn the same for each held-out image
      * @param requested each sample's requested window size (µm) by file name, for a conditional model's
      *                  samples; empty otherwise
+     * @param e11Target the E11 (GPa) the samples were drawn toward, or null
      */
     Evaluation.SampleSet sampleSet(String set, String folder, List<Scored> generated, List<Scored> heldOut,
-            List<Scored> reference, double[] sampleNn, double[] heldOutNn, Map<String, Integer> requested) {
+            List<Scored> reference, double[] sampleNn, double[] heldOutNn, Map<String, Integer> requested,
+            Double e11Target) {
         int n = generated.size();
         Map<String, Double> mix = new LinkedHashMap<>();
         Map<String, Double> realMix = new LinkedHashMap<>();
@@ -81,8 +83,26 @@ final class EvaluationMetrics {
             w1PerClass.put(judge.classToken(c), w1(e11(generated, s -> s.predictedClass() == cc),
                     trueE11(heldOut, s -> s.trueClass() == cc)));
         }
+        Map<String, Double> meanPerRequested = new LinkedHashMap<>();
+        Map<String, Double> realMean = new LinkedHashMap<>();
+        for (int c = 0; c < classes(); c++) {
+            int cc = c;
+            String token = judge.classToken(c);
+            realMean.put(token, mean(trueE11(heldOut, s -> s.trueClass() == cc)));
+            if (!requested.isEmpty()) {
+                int um = judge.micrometres()[c];
+                double[] of = e11(generated, s -> Integer.valueOf(um).equals(requested.get(s.name())));
+                if (of.length > 0) {
+                    meanPerRequested.put(token, mean(of));
+                }
+            }
+        }
+        if (requested.isEmpty()) {
+            meanPerRequested.put("all", mean(e11(generated, s -> true)));
+        }
         Evaluation.E11 e11 = new Evaluation.E11(w1(e11(generated, s -> true), trueE11(heldOut, s -> true)), w1PerClass,
-                Wasserstein1.between(e11(heldOut, s -> true), trueE11(heldOut, s -> true)));
+                Wasserstein1.between(e11(heldOut, s -> true), trueE11(heldOut, s -> true)), e11Target, meanPerRequested,
+                realMean);
 
         FeatureDistances.Pair d = distances.of(generated, heldOut, reference);
 
@@ -237,6 +257,10 @@ final class EvaluationMetrics {
 
     private static double[] e11(List<Scored> images, Predicate<Scored> keep) {
         return images.stream().filter(keep).mapToDouble(Scored::e11).toArray();
+    }
+
+    private static Double mean(double[] v) {
+        return v.length == 0 ? null : java.util.Arrays.stream(v).average().orElseThrow();
     }
 
     private static double[] trueE11(List<Scored> images, Predicate<Scored> keep) {

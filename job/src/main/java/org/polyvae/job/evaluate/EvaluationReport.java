@@ -121,6 +121,12 @@ final class EvaluationReport {
         return new Section(TITLE, b, List.of());
     }
 
+    private static String means(Map<String, Double> byClass) {
+        List<String> parts = new ArrayList<>();
+        byClass.forEach((k, v) -> parts.add(k + " " + (v == null ? "–" : String.format(Locale.ROOT, "%.1f GPa", v))));
+        return String.join(", ", parts);
+    }
+
     private void sampleSet(List<Block> b, Evaluation.SampleSet s, Map<String, CategoryChart> charts) {
         b.add(new Heading(3, label(s.set()) + " samples"));
         b.add(Paragraph.text(String.format(Locale.ROOT, "Predicted E11 vs the held-out images' true E11: W1 %s GPa "
@@ -128,6 +134,14 @@ final class EvaluationReport {
                         + "(held-out real images: %.4f, 5th percentile %.4f).", num(s.e11().w1Gpa(), "%.3f"),
                 s.e11().judgeW1OnHeldOutGpa(), s.nearestTraining().median(), s.nearestTraining().heldOutMedian(),
                 s.nearestTraining().heldOutP5())));
+        Evaluation.E11 judged = s.e11();
+        if (judged.meanGpaPerRequestedClass() != null && !judged.meanGpaPerRequestedClass().isEmpty()) {
+            b.add(Paragraph.text((judged.targetGpa() == null ? "" : String.format(Locale.ROOT,
+                    "Drawn toward E11 = %.1f GPa (polyvae.sample.e11-target). ", judged.targetGpa()))
+                    + "Mean E11 the judge reads off the samples, by requested class: "
+                    + means(judged.meanGpaPerRequestedClass()) + "; the held-out real images' mean true E11: "
+                    + means(judged.realMeanGpaPerClass()) + "."));
+        }
         List<List<Cell>> micro = new ArrayList<>();
         micro.add(headers("source", "class", "images", "share", "grains/image", "mean grain area (px)", "grain-area W1",
                 "flat pixels", "gray histogram L1", "S2 distance", "E11 W1 (GPa)"));

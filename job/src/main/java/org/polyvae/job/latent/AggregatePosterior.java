@@ -24,7 +24,7 @@ public final class AggregatePosterior {
         Map<Integer, LatentPrior.Codes> byClass = new TreeMap<>();
         for (EncodedImage e : codes) {
             int key = conditional ? e.micrometres() : LatentPrior.ALL_CLASSES;
-            byClass.computeIfAbsent(key, LatentPrior.Codes::new).add(e.mu(), e.logvar());
+            byClass.computeIfAbsent(key, LatentPrior.Codes::new).add(e.mu(), e.logvar(), e.e11());
         }
         return LatentPrior.fit(List.copyOf(byClass.values()));
     }

@@ -105,8 +105,13 @@ public record Evaluation(String samples, Headline headline, Reference reference,
      * @param w1GpaPerClass        the same per class: samples by predicted class, real images by true class
      * @param judgeW1OnHeldOutGpa  the scale to read it against: W1 between the E11 the judge predicts for the
      *                             held-out images and their true E11
+     * @param targetGpa            the E11 the samples were drawn toward (polyvae.sample.e11-target), or null
+     * @param meanGpaPerRequestedClass the mean E11 the judge reads off the samples, per requested class (one
+     *                             entry "all" for an unconditional model's)
+     * @param realMeanGpaPerClass  the held-out images' mean true E11 per class, to read those against
      */
-    public record E11(Double w1Gpa, Map<String, Double> w1GpaPerClass, double judgeW1OnHeldOutGpa) {
+    public record E11(Double w1Gpa, Map<String, Double> w1GpaPerClass, double judgeW1OnHeldOutGpa, Double targetGpa,
+            Map<String, Double> meanGpaPerRequestedClass, Map<String, Double> realMeanGpaPerClass) {
     }
 
     /**

@@ -20,12 +20,15 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * A sample folder's {@code manifest.csv}: one row per sample with its file name, seed, window class (a
- * conditional model's samples only, column {@value #CLASS_COLUMN}) and latent vector z. Written by stage
- * sample, read back by stage evaluate to know which class each sample was drawn for.
+ * conditional model's samples only, column {@value #CLASS_COLUMN}), the E11 it was drawn toward (only when
+ * polyvae.sample.e11-target was set, column {@value #E11_TARGET_COLUMN}) and latent vector z. Written by stage
+ * sample, read back by stage evaluate to know which class (and E11) each sample was drawn for.
  */
 public final class SampleManifest {
     /** The column of a conditional sample's requested window size (µm). */
     public static final String CLASS_COLUMN = "class_um";
+    /** The column of the E11 (GPa) the samples were drawn toward. */
+    public static final String E11_TARGET_COLUMN = "e11_target_gpa";
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build();
 
     /**
@@ -43,12 +46,16 @@ public final class SampleManifest {
      * Writes {@code manifest.csv} into {@code dir}, streaming the rows.
      *
      * @param conditional whether the rows have a class (the column is written only then)
+     * @param e11Target   the E11 (GPa) every sample was drawn toward, or null (then no column)
      */
-    public static void write(FileSystem fs, Path dir, int codeLength, boolean conditional, Iterable<Row> rows)
-            throws IOException {
+    public static void write(FileSystem fs, Path dir, int codeLength, boolean conditional, Double e11Target,
+            Iterable<Row> rows) throws IOException {
         List<String> header = new ArrayList<>(List.of("file", "seed"));
         if (conditional) {
             header.add(CLASS_COLUMN);
+        }
+        if (e11Target != null) {
+            header.add(E11_TARGET_COLUMN);
         }
         for (int j = 0; j < codeLength; j++) {
             header.add("z" + j);
@@ -65,11 +72,41 @@ public final class SampleManifest {
                 if (conditional) {
                     cells.add(r.classUm());
                 }
+                if (e11Target != null) {
+                    cells.add(e11Target);
+                }
                 for (double z : r.z()) {
                     cells.add(String.format(Locale.ROOT, "%.6f", z));
                 }
                 csv.printRecord(cells);
             }
+        }
+    }
+
+    /**
+     * The E11 (GPa) the samples in {@code samplesDir} were drawn toward, or null when they were not (or there
+     * is no manifest).
+     */
+    public static Double e11Target(FileSystem fs, Path samplesDir) throws IOException {
+        Path manifest = OutputLayout.sampleManifest(samplesDir);
+        if (!fs.exists(manifest)) {
+            return null;
+        }
+        try (Reader r = new InputStreamReader(fs.open(manifest), StandardCharsets.UTF_8);
+             CSVParser csv = CSVParser.parse(r, FORMAT.builder().setHeader().setSkipHeaderRecord(true).build())) {
+            if (!csv.getHeaderMap().containsKey(E11_TARGET_COLUMN)) {
+                return null;
+            }
+            for (CSVRecord row : csv) {
+                try {
+                    return Double.parseDouble(row.get(E11_TARGET_COLUMN).trim());
+                } catch (RuntimeException e) {
+                    throw new IOException(fs.makeQualified(manifest) + " line " + csv.getCurrentLineNumber()
+                            + ": expected an E11 in GPa in column " + E11_TARGET_COLUMN + ", got '"
+                            + String.join(",", row.toList()) + "'", e);
+                }
+            }
+            return null;
         }
     }
 

@@ -28,27 +28,38 @@ final class LatentSampler {
     private final double temperature;
     private final int[] classes;
     private final LatentPrior prior;
+    private final Double e11Target;
 
     /**
      * @param classes window sizes (µm) to draw in turn; must be non-empty for a conditional decoder and empty
      *                for an unconditional one
      * @param prior   the learned prior to draw z from (scaled by the temperature about its class's mean), or
      *                null for N(0, temperature² I)
+     * @param e11Target E11 (GPa) to draw z given (the learned prior's Gaussian conditional), or null
      */
-    LatentSampler(byte[] decoderZip, int codeLength, long seed, double temperature, int[] classes, LatentPrior prior)
-            throws IOException {
-        this(TrainedModel.restore(decoderZip), codeLength, seed, temperature, classes, prior);
+    LatentSampler(byte[] decoderZip, int codeLength, long seed, double temperature, int[] classes, LatentPrior prior,
+            Double e11Target) throws IOException {
+        this(TrainedModel.restore(decoderZip), codeLength, seed, temperature, classes, prior, e11Target);
+    }
+
+    LatentSampler(ComputationGraph decoder, int codeLength, long seed, double temperature, int[] classes,
+            LatentPrior prior) {
+        this(decoder, codeLength, seed, temperature, classes, prior, null);
     }
 
     /** @param codeLength the length of z ({@link org.polyvae.config.ModelSettings#codeLength()} of the model) */
     LatentSampler(ComputationGraph decoder, int codeLength, long seed, double temperature, int[] classes,
-            LatentPrior prior) {
+            LatentPrior prior, Double e11Target) {
         this.decoder = decoder;
         this.codeLength = codeLength;
         this.seed = seed;
         this.temperature = temperature;
         this.classes = classes.clone();
         this.prior = prior;
+        this.e11Target = e11Target;
+        if (e11Target != null && prior == null) {
+            throw new IllegalArgumentException("drawing toward E11 = " + e11Target + " GPa needs the learned prior");
+        }
         if (VaeArchitecture.isConditional(decoder) == (classes.length == 0)) {
             throw new IllegalArgumentException(classes.length == 0 ? "a conditional decoder needs window classes to draw"
                     : "an unconditional decoder cannot draw requested classes " + java.util.Arrays.toString(classes));
@@ -73,6 +84,11 @@ final class LatentSampler {
         return classes[index % classes.length];
     }
 
+    /** The E11 (GPa) the codes are drawn toward, or null. */
+    Double e11Target() {
+        return e11Target;
+    }
+
     int codeLength() {
         return codeLength;
     }
@@ -80,7 +96,9 @@ final class LatentSampler {
     double[] latent(int index) {
         Random r = new Random(Seeds.sample(seed, index));
         if (prior != null) {
-            return prior.sample(conditional() ? windowClass(index) : LatentPrior.ALL_CLASSES, r, temperature);
+            int um = conditional() ? windowClass(index) : LatentPrior.ALL_CLASSES;
+            return e11Target != null ? prior.sampleGivenE11(um, e11Target, r, temperature)
+                    : prior.sample(um, r, temperature);
         }
         double[] z = new double[codeLength];
         for (int j = 0; j < codeLength; j++) {

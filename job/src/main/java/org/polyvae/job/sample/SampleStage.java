@@ -80,13 +80,15 @@ public final class SampleStage {
         Path target = layout.samples();
         FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
         LatentPrior prior = s.prior() == SampleSettings.Prior.LEARNED ? model.prior() : null;
-        LatentSampler sampler = new LatentSampler(decoder, codeLength, s.seed(), s.temperature(), classes, prior);
+        LatentSampler sampler = new LatentSampler(decoder, codeLength, s.seed(), s.temperature(), classes, prior,
+                s.e11Target());
         try (AtomicOutput out = AtomicOutput.begin(fs, target, s.overwrite(), "polyvae.sample.overwrite")) {
             List<Written> written = s.count() <= s.driverMax()
                     ? onDriver(sampler, fs, out.tmp())
                     : onExecutors(sc, zip, codeLength, classes, prior, out.tmp());
             int size = (int) Math.round(Math.sqrt(written.get(0).raw().length));
-            SampleManifest.write(fs, out.tmp(), codeLength, sampler.conditional(), () -> IntStream.range(0, s.count())
+            SampleManifest.write(fs, out.tmp(), codeLength, sampler.conditional(), s.e11Target(),
+                    () -> IntStream.range(0, s.count())
                     .mapToObj(i -> new SampleManifest.Row(files.name(i), Seeds.sample(s.seed(), i),
                             sampler.conditional() ? sampler.windowClass(i) : null, sampler.latent(i)))
                     .iterator());
@@ -161,13 +163,15 @@ public final class SampleStage {
         String dirUri = dir.toString();
         long seed = s.seed();
         double temperature = s.temperature();
+        Double e11Target = s.e11Target();
         SampleFiles writer = files;
         FlatMapFunction<Iterator<int[]>, Written> work = it -> {
             List<Written> kept = new ArrayList<>();
             if (!it.hasNext()) {
                 return kept.iterator();
             }
-            LatentSampler sampler = new LatentSampler(decoder.value(), codeLength, seed, temperature, classes, prior);
+            LatentSampler sampler = new LatentSampler(decoder.value(), codeLength, seed, temperature, classes, prior,
+                    e11Target);
             Path d = new Path(dirUri);
             FileSystem fs = d.getFileSystem(conf.value());
             while (it.hasNext()) {

@@ -55,7 +55,7 @@ class EvaluationMetricsTest {
         List<Scored> train = reals(2, 40);
         EvaluationMetrics m = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES);
         Evaluation.SampleSet s = m.sampleSet("raw", "f", asGenerated(heldOut, 0), heldOut, train, new double[40],
-                new double[40], Map.of());
+                new double[40], Map.of(), null);
         // The samples are the real comparison set: the same distance to the reference, ratio 1.
         assertEquals(s.frechet().realVsReal(), s.frechet().generatedVsReal(), 1e-9, "identical feature sets");
         assertTrue(s.frechet().realVsReal() > 0.05, "two independent real samples differ");
@@ -86,7 +86,7 @@ class EvaluationMetricsTest {
         List<Scored> heldOut = reals(3, 40);
         EvaluationMetrics m = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES);
         Evaluation.SampleSet s = m.sampleSet("raw", "f", asGenerated(heldOut, 2.5), heldOut, reals(4, 40),
-                new double[40], new double[40], Map.of());
+                new double[40], new double[40], Map.of(), null);
         assertEquals(2.5, s.e11().w1Gpa(), 1e-9);
         assertEquals(2.5, s.e11().w1GpaPerClass().get("2x2"), 1e-9);
         assertEquals(2.5, s.e11().w1GpaPerClass().get("10x10"), 1e-9);
@@ -97,7 +97,7 @@ class EvaluationMetricsTest {
         List<Scored> heldOut = reals(5, 20);
         List<Scored> onlySmall = asGenerated(heldOut.stream().filter(x -> x.trueClass() == 0).toList(), 0);
         Evaluation.SampleSet s = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).sampleSet("raw", "f", onlySmall, heldOut,
-                reals(6, 10), new double[10], new double[20], Map.of());
+                reals(6, 10), new double[10], new double[20], Map.of(), null);
         assertEquals(1.0, s.classMix().get("2x2"));
         assertEquals(0.0, s.classMix().get("10x10"));
         assertNull(s.e11().w1GpaPerClass().get("10x10"));
@@ -121,7 +121,7 @@ class EvaluationMetricsTest {
         }
         List<Scored> heldOut = reals(9, 20);
         Evaluation.SampleSet set = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).sampleSet("raw", "f", generated, heldOut,
-                reals(10, 6), new double[6], new double[20], requested);
+                reals(10, 6), new double[6], new double[20], requested, null);
         Evaluation.Conditioning c = set.conditioning();
         assertEquals(4 / 6.0, c.agreement(), 1e-12, "2 of 3 requested 2x2 and 2 of 3 requested 10x10");
         assertEquals(Map.of("2x2", 2 / 3.0, "10x10", 2 / 3.0), c.agreementPerClass());
@@ -132,7 +132,7 @@ class EvaluationMetricsTest {
         assertEquals(3, small.images());
         assertEquals(0, small.grainAreaW1(), 1e-12, "the same two-grain images as the real 2x2 ones");
         assertNull(new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).sampleSet("raw", "f", generated, heldOut, reals(10, 6),
-                new double[6], new double[20], Map.of()).conditioning(), "an unconditional model's samples");
+                new double[6], new double[20], Map.of(), null).conditioning(), "an unconditional model's samples");
         requested.put("sample-5.png", 5);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).conditioning(generated, heldOut, requested));
@@ -145,7 +145,7 @@ class EvaluationMetricsTest {
         List<Scored> shifted = heldOut.stream().map(x -> new Scored(x.name(), -1, Double.NaN, x.probabilities(), x.e11(),
                 new float[] {x.features()[0] + 3, x.features()[1] + 3}, x.gray(), x.size())).toList();
         Evaluation.SampleSet s = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).sampleSet("raw", "f", shifted, heldOut,
-                reals(12, 60), new double[40], new double[40], Map.of());
+                reals(12, 60), new double[40], new double[40], Map.of(), null);
         assertTrue(s.kid().ratio() > 10, s.kid().toString());
         assertTrue(s.frechet().ratio() > 5, s.frechet().toString());
         Evaluation.Headline h = EvaluationMetrics.headline(s);

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyvae.job.LocalSpark;
+import org.polyvae.config.ConfigError;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.image.ContactSheet;
 import org.polyvae.io.AtomicOutput;
@@ -79,11 +80,46 @@ class SampleStageTest {
                 for (int j = 0; j < codeLength; j++) {
                     mu[j] = (float) (um / 5.0 - 1 + r.nextGaussian());
                 }
-                codes.add(mu, new float[codeLength]);
+                codes.add(mu, new float[codeLength], 150 + 10 * mu[0] + r.nextGaussian());
             }
             classes.add(codes);
         }
         return LatentPrior.fit(classes);
+    }
+
+    /**
+     * polyvae.sample.e11-target draws each class's codes from its Gaussian given E11, records the target in
+     * the manifest for evaluate, and needs the learned prior.
+     */
+    @Test
+    void anE11TargetMovesTheCodesAlongTheirCovarianceWithE11AndIsRecorded() throws IOException {
+        java.nio.file.Path low = tmp.resolve("e11-low");
+        java.nio.file.Path high = tmp.resolve("e11-high");
+        new SampleStage(config(low.toUri().toString(), "polyvae.sample.count=4", "polyvae.sample.e11-target=140"))
+                .run(sc);
+        new SampleStage(config(high.toUri().toString(), "polyvae.sample.count=4", "polyvae.sample.e11-target=160"))
+                .run(sc);
+        org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(sc.hadoopConfiguration());
+        assertEquals(140.0, SampleManifest.e11Target(fs, new org.apache.hadoop.fs.Path(low.toUri())));
+        assertEquals(null, SampleManifest.e11Target(fs, new org.apache.hadoop.fs.Path(tmp.resolve("a").toUri())),
+                "no column without a target");
+        LatentPrior prior = prior(config("unused").model().codeLength());
+        List<String> lowRows = Files.readAllLines(low.resolve("manifest.csv"));
+        List<String> highRows = Files.readAllLines(high.resolve("manifest.csv"));
+        assertTrue(lowRows.get(0).startsWith("file,seed,class_um,e11_target_gpa,z0"), lowRows.get(0));
+        for (int i = 1; i <= 4; i++) {
+            String[] a = lowRows.get(i).split(",");
+            String[] b = highRows.get(i).split(",");
+            int um = Integer.parseInt(a[2]);
+            double[] za = java.util.Arrays.stream(a, 4, a.length).mapToDouble(Double::parseDouble).toArray();
+            double[] zb = java.util.Arrays.stream(b, 4, b.length).mapToDouble(Double::parseDouble).toArray();
+            // Same seed, same u: the two codes differ by (160 − 140)/σ² times the code's covariance with E11.
+            LatentPrior.Component c = prior.component(um);
+            for (int j = 0; j < za.length; j++) {
+                assertEquals(20 / c.e11Variance() * c.e11Covariance()[j], zb[j] - za[j], 1e-4, "sample " + i + " z" + j);
+            }
+        }
+        assertThrows(ConfigError.class, () -> config("x", "polyvae.sample.e11-target=150", "polyvae.sample.prior=standard"));
     }
 
     @Test
