@@ -53,7 +53,9 @@ public record ModelSettings(
         /** A sigmoid per pixel, Bernoulli cross-entropy against the gray value in [0, 1]. */
         BERNOULLI,
         /** A softmax per pixel over grayLevels quantised grays; decoded per {@link GrayDecoding}. */
-        CATEGORICAL
+        CATEGORICAL,
+        /** A Laplace distribution per pixel with a learned location and scale; decoded to its location (the median). */
+        LAPLACE
     }
 
     /** polyvae.model.latent: the shape of the latent code z. */
@@ -144,9 +146,13 @@ public record ModelSettings(
         return resolution >> encoderChannels.size();
     }
 
-    /** Channels of the decoder's output per pixel: 1 (Bernoulli) or one per gray level (categorical). */
+    /** Channels of the decoder's output per pixel: 1 (Bernoulli), one per gray level (categorical), 2 (Laplace). */
     public int reconstructionChannels() {
-        return likelihood == Likelihood.CATEGORICAL ? grayLevels : 1;
+        return switch (likelihood) {
+            case CATEGORICAL -> grayLevels;
+            case LAPLACE -> 2;
+            case BERNOULLI -> 1;
+        };
     }
 
     /** Length of the latent code z. */

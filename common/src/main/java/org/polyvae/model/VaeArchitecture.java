@@ -8,7 +8,9 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
@@ -42,8 +44,9 @@ import org.polyvae.data.WindowClass;
  *   posterior ─ z (ReparameterizationVertex) ─ dec-map ─ dec-up-0 … dec-up-(L-1) ─ dec-out ─ reconstruction
  *   posterior ─ kl (LossLayer, KlDivergenceLoss)
  * </pre>
- * Outputs: "reconstruction" (per {@code polyvae.model.likelihood}: sigmoid with Bernoulli cross-entropy, or a
- * softmax over K gray levels with the categorical cross-entropy, summed over each image's pixels; targets from
+ * Outputs: "reconstruction" (per {@code polyvae.model.likelihood}: sigmoid with Bernoulli cross-entropy, a
+ * softmax over K gray levels with the categorical cross-entropy, or a Laplace location and scale with its
+ * negative log-likelihood ({@link LaplaceLoss}), summed over each image's pixels; targets from
  * {@link VaeBatches}) and "kl" (β·KL per example); the graph's score is their sum averaged over the
  * minibatch: the negative ELBO.
  * Every decoder layer's name starts with "dec-", so {@link Decoders} can copy them into the standalone
@@ -165,7 +168,8 @@ public final class VaeArchitecture {
      * The decoder alone: input z (code length) and, when conditional, the class; same layer names as in the
      * VAE. Its one output is a [n, 1, res, res] gray image in [0, 1] whatever the likelihood: the
      * reconstruction (the expected gray) with the Bernoulli one, the most likely or the expected gray level
-     * ({@link GrayLevelVertex}, per polyvae.model.gray-decoding) with the categorical one.
+     * ({@link GrayLevelVertex}, per polyvae.model.gray-decoding) with the categorical one, the location (the
+     * median) with the Laplace one.
      */
     public ComputationGraphConfiguration decoder() {
         GraphBuilder g = base().graphBuilder().addInputs(inputs(Z));
@@ -181,6 +185,11 @@ public final class VaeArchitecture {
         if (categorical()) {
             g.addVertex(GRAY, new GrayLevelVertex(s.grayLevels(), s.grayDecoding() == ModelSettings.GrayDecoding.MEAN),
                     RECONSTRUCTION);
+            out = GRAY;
+        } else if (s.likelihood() == ModelSettings.Likelihood.LAPLACE) {
+            // The location channel through the sigmoid the loss applies: the most likely gray.
+            g.addVertex("dec-location", new SubsetVertex(0, 0), RECONSTRUCTION);
+            g.addLayer(GRAY, new ActivationLayer.Builder().activation(Activation.SIGMOID).build(), "dec-location");
             out = GRAY;
         }
         return g.setOutputs(out).setInputTypes(inputTypes(InputType.feedForward(s.codeLength()))).build();
@@ -269,9 +278,11 @@ public final class VaeArchitecture {
         }
         // The activation inside the loss layer: LossBinaryXENT (sigmoid) and LossMCXENT (softmax) then use the
         // stable (output − label) gradient. CnnLossLayer applies the softmax across the channels of each pixel.
-        g.addLayer(RECONSTRUCTION, categorical()
-                ? new CnnLossLayer.Builder(new LossMCXENT()).activation(Activation.SOFTMAX).build()
-                : new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build(), prev);
+        g.addLayer(RECONSTRUCTION, switch (s.likelihood()) {
+            case CATEGORICAL -> new CnnLossLayer.Builder(new LossMCXENT()).activation(Activation.SOFTMAX).build();
+            case LAPLACE -> new CnnLossLayer.Builder(new LaplaceLoss()).activation(Activation.IDENTITY).build();
+            case BERNOULLI -> new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build();
+        }, prev);
     }
 
     private DenseLayer priorMean() {

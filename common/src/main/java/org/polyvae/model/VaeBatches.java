@@ -17,6 +17,9 @@ public final class VaeBatches {
      * @return features [images]; labels [images (reconstruction target), zeros(n, 2·codeLength) (the KL
      *         output ignores its labels but DL4J needs an array of the output's shape)]
      */
+    /** The target code of {@link #targetLevels} for the Laplace likelihood. */
+    public static final int LAPLACE_TARGET = -1;
+
     public static MultiDataSet of(INDArray images, int codeLength) {
         return of(images, null, codeLength);
     }
@@ -31,12 +34,14 @@ public final class VaeBatches {
 
     /**
      * The same for a model's likelihood: with {@code grayLevels} K &gt; 0 (categorical) the reconstruction
-     * target is {@link #levels}(images, K); with 0 (Bernoulli) the images themselves.
+     * target is {@link #levels}(images, K); with 0 (Bernoulli) the images themselves; with
+     * {@link #LAPLACE_TARGET} the images beside a zero channel.
      */
     public static MultiDataSet of(INDArray images, INDArray classes, int codeLength, int grayLevels) {
         INDArray zeros = Nd4j.zeros(images.dataType(), images.size(0), 2L * codeLength);
         INDArray[] features = classes == null ? new INDArray[] {images} : new INDArray[] {images, classes};
-        INDArray target = grayLevels > 0 ? levels(images, grayLevels) : images;
+        INDArray target = grayLevels > 0 ? levels(images, grayLevels)
+                : grayLevels == LAPLACE_TARGET ? Nd4j.concat(1, images, Nd4j.zerosLike(images)) : images;
         return new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {target, zeros});
     }
 
@@ -45,9 +50,18 @@ public final class VaeBatches {
         return of(images, classes, s.codeLength(), targetLevels(s));
     }
 
-    /** The gray levels of a model's reconstruction target: K for the categorical likelihood, 0 for Bernoulli. */
+    /**
+     * The gray levels of a model's reconstruction target: K for the categorical likelihood, 0 for Bernoulli
+     * (the images), {@link #LAPLACE_TARGET} for Laplace (the images beside a zero channel: {@link LaplaceLoss}
+     * reads two columns per pixel).
+     */
+
     public static int targetLevels(ModelSettings s) {
-        return s.likelihood() == ModelSettings.Likelihood.CATEGORICAL ? s.grayLevels() : 0;
+        return switch (s.likelihood()) {
+            case CATEGORICAL -> s.grayLevels();
+            case LAPLACE -> LAPLACE_TARGET;
+            case BERNOULLI -> 0;
+        };
     }
 
     /**
