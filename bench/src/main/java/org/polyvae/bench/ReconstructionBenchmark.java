@@ -28,8 +28,8 @@ import org.polyvae.model.VaeBatches;
 
 /**
  * Where a trained model's blur comes from: per class, the flat-pixel share and grains per image of the
- * held-out images, of their reconstructions (the decoded posterior means) and of prior samples
- * (z ~ N(0, T² I), the requested class). Sharp reconstructions but blurry samples point at the prior;
+ * held-out images, of their reconstructions (the decoded posterior means) and of prior samples of the
+ * same class, from N(0, T² I) and from the learned prior stage train fitted (model/prior.bin). Sharp reconstructions but blurry samples point at the prior;
  * blurry reconstructions at the likelihood and the decoder. Prints a Markdown table and writes
  * OUTPUT_DIR/reconstructions.png (per class: held-out images, reconstructions and both kinds of draws).
  * <pre>  ReconstructionBenchmark OUTPUT_DIR [TEMPERATURE]</pre>
@@ -48,27 +48,7 @@ public final class ReconstructionBenchmark {
         ComputationGraph vae = model.vae();
         ComputationGraph decoder = model.decoder();
         boolean conditional = VaeArchitecture.isConditional(vae);
-        Map<Integer, LatentPrior.Codes> codes = new TreeMap<>();
-        try (Stream<Path> files = Files.list(out.resolve("batches/train"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".bin")).sorted().toList()) {
-                MultiDataSet file;
-                try (InputStream in = Files.newInputStream(f)) {
-                    file = VaeBatchLoader.read(in, f.toString());
-                }
-                INDArray x = file.getFeatures(0);
-                int[] um = file.getLabels(0).getColumn(0).toIntVector();
-                INDArray c = VaeBatches.oneHot(um);
-                float[][] post = vae.feedForward(conditional ? new INDArray[] {x, c} : new INDArray[] {x}, false)
-                        .get(VaeArchitecture.POSTERIOR).castTo(DataType.FLOAT).toFloatMatrix();
-                for (int i = 0; i < um.length; i++) {
-                    int d = s.codeLength();
-                    codes.computeIfAbsent(conditional ? um[i] : LatentPrior.ALL_CLASSES, LatentPrior.Codes::new)
-                            .add(java.util.Arrays.copyOfRange(post[i], 0, d),
-                                    java.util.Arrays.copyOfRange(post[i], d, 2 * d));
-                }
-            }
-        }
-        LatentPrior learned = LatentPrior.fit(new java.util.ArrayList<>(codes.values()));
+        LatentPrior learned = model.prior();
         for (LatentPrior.Component comp : learned.components()) {
             System.out.printf(Locale.ROOT, "prior %d µm: %d images, shrinkage %.3f%n", comp.micrometres(),
                     comp.images(), comp.shrinkage());

@@ -1,10 +1,8 @@
 package org.polyvae.model;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -14,7 +12,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * usual meaning. Serialised to JSON by DL4J by class name: keep the no-argument constructor and the
  * beta getter/setter.
  */
-public class KlDivergenceLoss implements ILossFunction {
+public class KlDivergenceLoss extends SummedRowLoss {
     private static final long serialVersionUID = 1L;
 
     private double beta = 1.0;
@@ -50,17 +48,7 @@ public class KlDivergenceLoss implements ILossFunction {
         INDArray logvar = p[1];
         INDArray terms = mu.mul(mu).addi(Transforms.exp(logvar, true)).subi(1).subi(logvar);
         INDArray perExample = terms.sum(true, 1).muli(0.5 * beta);
-        if (mask != null) {
-            perExample.muli(mask.size(1) == 1 ? mask : mask.max(true, 1));
-        }
-        return perExample;
-    }
-
-    @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-            boolean average) {
-        double sum = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
-        return average ? sum / preOutput.size(0) : sum;
+        return masked(perExample, mask);
     }
 
     @Override
@@ -74,17 +62,7 @@ public class KlDivergenceLoss implements ILossFunction {
         dOut.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d))
                 .assign(Transforms.exp(p[1], true).subi(1).muli(0.5 * beta));
         INDArray grad = activationFn.backprop(preOutput.dup(), dOut).getFirst();
-        if (mask != null) {
-            grad.muliColumnVector(mask.size(1) == 1 ? mask : mask.max(true, 1));
-        }
-        return grad;
-    }
-
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
-            IActivation activationFn, INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
+        return masked(grad, mask);
     }
 
     @Override

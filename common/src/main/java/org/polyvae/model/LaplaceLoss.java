@@ -1,10 +1,8 @@
 package org.polyvae.model;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -18,7 +16,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * below half a gray level of 8-bit data would reward copying JPEG noise); the clamp passes no gradient.
  * JSON-serialisable by class name (no fields).
  */
-public class LaplaceLoss implements ILossFunction {
+public class LaplaceLoss extends SummedRowLoss {
     private static final long serialVersionUID = 1L;
     /** ln(1/512): half of one 8-bit gray level. */
     static final double MIN_LOG_SCALE = -6.238;
@@ -39,17 +37,7 @@ public class LaplaceLoss implements ILossFunction {
         INDArray[] p = parts(labels, activationFn.getActivation(preOutput.dup(), true));
         INDArray score = Transforms.abs(p[2].sub(p[0]), false).muli(Transforms.exp(p[1].neg(), false)).addi(p[1])
                 .addi(Math.log(2));
-        if (mask != null) {
-            score.muli(mask.size(1) == 1 ? mask : mask.max(true, 1));
-        }
-        return score;
-    }
-
-    @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-            boolean average) {
-        double sum = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
-        return average ? sum / preOutput.size(0) : sum;
+        return masked(score, mask);
     }
 
     @Override
@@ -68,17 +56,7 @@ public class LaplaceLoss implements ILossFunction {
         dOut.get(NDArrayIndex.all(), NDArrayIndex.point(0)).assign(dA.reshape(dA.length()));
         dOut.get(NDArrayIndex.all(), NDArrayIndex.point(1)).assign(dS.reshape(dS.length()));
         INDArray grad = activationFn.backprop(preOutput.dup(), dOut).getFirst();
-        if (mask != null) {
-            grad.muliColumnVector(mask.size(1) == 1 ? mask : mask.max(true, 1));
-        }
-        return grad;
-    }
-
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
-            IActivation activationFn, INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
+        return masked(grad, mask);
     }
 
     @Override
