@@ -57,9 +57,9 @@ class ConfFilesTest {
 
     @Test
     void laterFilesWin() throws IOException {
-        File beta = CONF.resolve("experiments/beta-0.5.conf").toFile();
+        File beta = CONF.resolve("experiments/beta-2.conf").toFile();
         PolyvaeConfig c = PolyvaeConfig.load(List.of(CONF.resolve("local.conf").toFile(), beta), List.of());
-        assertEquals(0.5, c.model().beta());
+        assertEquals(2.0, c.model().beta());
         assertEquals("data/polysilicon", c.data().dir(), "the base still applies");
         assertEquals(3.0, PolyvaeConfig.load(List.of(beta), List.of("polyvae.model.beta=3")).model().beta(),
                 "command-line overrides beat every file");

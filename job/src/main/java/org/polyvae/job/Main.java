@@ -34,7 +34,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--conf", paramLabel = "FILE",
             description = "HOCON file overriding conf/application.conf; repeat to layer files, later winning "
-                    + "(e.g. --conf conf/local.conf --conf conf/experiments/beta-0.5.conf).")
+                    + "(e.g. --conf conf/local.conf --conf conf/experiments/beta-2.conf).")
     List<File> confs = new ArrayList<>();
 
     @Option(names = "--skip-existing",
