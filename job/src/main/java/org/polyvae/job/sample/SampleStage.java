@@ -159,6 +159,8 @@ public final class SampleStage {
             ranges.add(new int[] {from, Math.min(s.count(), from + perTask)});
         }
         Broadcast<byte[]> decoder = sc.broadcast(zip);
+        // The prior's covariances are megabytes: once per executor, not once per task.
+        Broadcast<LatentPrior> learned = prior == null ? null : sc.broadcast(prior);
         SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
         String dirUri = dir.toString();
         long seed = s.seed();
@@ -170,8 +172,8 @@ public final class SampleStage {
             if (!it.hasNext()) {
                 return kept.iterator();
             }
-            LatentSampler sampler = new LatentSampler(decoder.value(), codeLength, seed, temperature, classes, prior,
-                    e11Target);
+            LatentSampler sampler = new LatentSampler(decoder.value(), codeLength, seed, temperature, classes,
+                    learned == null ? null : learned.value(), e11Target);
             Path d = new Path(dirUri);
             FileSystem fs = d.getFileSystem(conf.value());
             while (it.hasNext()) {
@@ -183,6 +185,9 @@ public final class SampleStage {
         List<Written> kept = new ArrayList<>(sc.parallelize(ranges, ranges.size()).mapPartitions(work).collect());
         kept.sort(java.util.Comparator.comparingInt(Written::sample));
         decoder.destroy();
+        if (learned != null) {
+            learned.destroy();
+        }
         return kept;
     }
 
