@@ -171,9 +171,10 @@ public final class TrainStage {
         LatentPrior prior = AggregatePosterior.fit(sc, zip.toByteArray(), trainFiles, model.conditional());
         LOG.info("train: learned prior fitted to the codes of {} training images ({})",
                 prior.components().stream().mapToInt(LatentPrior.Component::images).sum(),
-                prior.components().stream().map(c -> String.format(Locale.ROOT, "%s: %d images, shrinkage %.2f",
+                prior.components().stream().map(c -> String.format(Locale.ROOT,
+                        "%s: %d images, shrinkage %.2f, E11 R² from the code %.2f",
                         c.micrometres() == LatentPrior.ALL_CLASSES ? "all" : c.micrometres() + " µm", c.images(),
-                        c.shrinkage())).collect(Collectors.joining("; ")));
+                        c.shrinkage(), prior.e11R2(c.micrometres()))).collect(Collectors.joining("; ")));
         try (AtomicOutput out = AtomicOutput.begin(fs, dir, true, "polyvae.train")) {
             HadoopFiles.write(fs, OutputLayout.vaeZip(out.tmp()), os -> ModelSerializer.writeModel(net, os, true));
             HadoopFiles.write(fs, OutputLayout.latentPrior(out.tmp()), prior::write);
