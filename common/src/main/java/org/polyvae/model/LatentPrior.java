@@ -114,11 +114,7 @@ public final class LatentPrior implements Serializable {
         }
     }
 
-    /**
-     * Fits one Gaussian per class.
-     *
-     * @throws IllegalArgumentException when a class has fewer than 2 images (no covariance to estimate)
-     */
+    /** Fits one Gaussian per class (a class of one image gets that image's posterior). */
     public static LatentPrior fit(List<Codes> classes) {
         List<Component> out = new ArrayList<>();
         for (Codes c : classes) {
@@ -130,10 +126,8 @@ public final class LatentPrior implements Serializable {
 
     private static Component component(Codes c) {
         int n = c.count();
-        if (n < 2) {
-            throw new IllegalArgumentException("class " + c.micrometres() + " µm has " + n
-                    + " encoded image(s); the prior needs at least 2 per class");
-        }
+        // A class of one image has no spread of means: the shrinkage is then total, toward a zero target, and
+        // its Gaussian is that image's posterior N(mu, diag σ²), the aggregate posterior of one.
         int d = c.varianceSum.length;
         double[] mean = new double[d];
         for (double[] m : c.mu) {

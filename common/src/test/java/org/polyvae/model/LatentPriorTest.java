@@ -139,14 +139,22 @@ class LatentPriorTest {
     }
 
     @Test
-    void aMissingClassOrTooFewCodesIsNamed() {
+    void aMissingClassIsNamed() {
         LatentPrior p = LatentPrior.fit(List.of(codes(2, 10, new double[] {0, 0}, 1, 7)));
         var e = assertThrows(IllegalArgumentException.class, () -> p.component(10));
         assertTrue(e.getMessage().contains("no Gaussian for 10 µm") && e.getMessage().contains("[2 µm]"),
                 e.getMessage());
-        var few = assertThrows(IllegalArgumentException.class,
-                () -> LatentPrior.fit(List.of(codes(3, 1, new double[] {0, 0}, 1, 8))));
-        assertTrue(few.getMessage().contains("class 3 µm has 1 encoded image"), few.getMessage());
+    }
+
+    @Test
+    void aClassOfOneImageGetsThatImagesPosterior() {
+        LatentPrior.Codes one = new LatentPrior.Codes(3).add(new float[] {1.5f, -2f}, new float[] {(float) Math.log(0.25),
+                (float) Math.log(4)});
+        LatentPrior.Component c = LatentPrior.fit(List.of(one)).component(3);
+        assertArrayEquals(new double[] {1.5, -2}, c.mean(), 1e-6);
+        assertEquals(0.25, c.covariance()[0][0], 1e-6);
+        assertEquals(4, c.covariance()[1][1], 1e-5);
+        assertEquals(0, c.covariance()[0][1], 0);
     }
 
     @Test
