@@ -215,6 +215,11 @@ public final class LatentPrior implements Serializable {
         return components.size() == 1 && components.get(0).micrometres() == ALL_CLASSES;
     }
 
+    /** Whether the prior can draw window size {@code micrometres} (µm): an unconditional one draws any. */
+    public boolean covers(int micrometres) {
+        return unconditional() || components.stream().anyMatch(c -> c.micrometres() == micrometres);
+    }
+
     /**
      * The Gaussian of window size {@code micrometres} (µm), or the single one of an unconditional prior.
      *

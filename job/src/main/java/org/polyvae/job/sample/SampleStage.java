@@ -80,6 +80,13 @@ public final class SampleStage {
         Path target = layout.samples();
         FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
         LatentPrior prior = s.prior() == SampleSettings.Prior.LEARNED ? model.prior() : null;
+        for (int um : classes) {
+            if (prior != null && !prior.covers(um)) {
+                throw new ConfigError("the learned prior in " + model.dir() + " has no Gaussian for " + um + " µm "
+                        + "windows (no training image of that class): leave it out of polyvae.sample.classes, or "
+                        + "draw from N(0, I) with polyvae.sample.prior=standard");
+            }
+        }
         LatentSampler sampler = new LatentSampler(decoder, codeLength, s.seed(), s.temperature(), classes, prior,
                 s.e11Target());
         try (AtomicOutput out = AtomicOutput.begin(fs, target, s.overwrite(), "polyvae.sample.overwrite")) {

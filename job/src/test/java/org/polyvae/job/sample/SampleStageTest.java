@@ -123,6 +123,28 @@ class SampleStageTest {
     }
 
     @Test
+    void aClassTheLearnedPriorLacksIsRefusedBeforeAnythingIsWritten() throws IOException {
+        java.nio.file.Path out = tmp.resolve("prior-without-10");
+        java.nio.file.Path model = out.resolve("model");
+        Files.createDirectories(model);
+        for (String f : List.of("vae.zip", "decoder.zip", "config.conf")) {
+            Files.copy(tmp.resolve("out/model").resolve(f), model.resolve(f));
+        }
+        LatentPrior.Codes two = new LatentPrior.Codes(2);
+        int d = config("unused").model().codeLength();
+        two.add(new float[d], new float[d]).add(new float[d], new float[d]);
+        try (var os = Files.newOutputStream(model.resolve("prior.bin"))) {
+            LatentPrior.fit(List.of(two)).write(os);
+        }
+        java.nio.file.Path samples = tmp.resolve("never-drawn");
+        ConfigError e = assertThrows(ConfigError.class, () -> new SampleStage(config(samples.toUri().toString(),
+                "polyvae.output.dir=" + out.toUri(), "polyvae.sample.count=3")).run(sc));
+        assertTrue(e.getMessage().contains("no Gaussian for 3 µm") && e.getMessage().contains("polyvae.sample.classes"),
+                e.getMessage());
+        assertFalse(Files.exists(samples), "nothing written");
+    }
+
+    @Test
     void aModelWithoutALearnedPriorSamplesFromTheStandardOneOnlyWhenAskedTo() throws IOException {
         java.nio.file.Path old = tmp.resolve("old-model");
         java.nio.file.Path model = old.resolve("model");
