@@ -88,26 +88,8 @@ public final class SampleManifest {
      * is no manifest).
      */
     public static Double e11Target(FileSystem fs, Path samplesDir) throws IOException {
-        Path manifest = OutputLayout.sampleManifest(samplesDir);
-        if (!fs.exists(manifest)) {
-            return null;
-        }
-        try (Reader r = new InputStreamReader(fs.open(manifest), StandardCharsets.UTF_8);
-             CSVParser csv = CSVParser.parse(r, FORMAT.builder().setHeader().setSkipHeaderRecord(true).build())) {
-            if (!csv.getHeaderMap().containsKey(E11_TARGET_COLUMN)) {
-                return null;
-            }
-            for (CSVRecord row : csv) {
-                try {
-                    return Double.parseDouble(row.get(E11_TARGET_COLUMN).trim());
-                } catch (RuntimeException e) {
-                    throw new IOException(fs.makeQualified(manifest) + " line " + csv.getCurrentLineNumber()
-                            + ": expected an E11 in GPa in column " + E11_TARGET_COLUMN + ", got '"
-                            + String.join(",", row.toList()) + "'", e);
-                }
-            }
-            return null;
-        }
+        Map<String, Double> targets = column(fs, samplesDir, E11_TARGET_COLUMN, "an E11 in GPa", Double::parseDouble);
+        return targets.isEmpty() ? null : targets.values().iterator().next();
     }
 
     /**
@@ -115,26 +97,32 @@ public final class SampleManifest {
      * class-conditional model drew them; empty when there is no manifest or it has no class column.
      */
     public static Map<String, Integer> requestedClasses(FileSystem fs, Path samplesDir) throws IOException {
+        return column(fs, samplesDir, CLASS_COLUMN, "a window size (µm)", Integer::parseInt);
+    }
+
+    /** One column of the manifest by file name, parsed; empty when there is no manifest or no such column. */
+    private static <T> Map<String, T> column(FileSystem fs, Path samplesDir, String column, String expected,
+            java.util.function.Function<String, T> parse) throws IOException {
         Path manifest = OutputLayout.sampleManifest(samplesDir);
-        Map<String, Integer> requested = new LinkedHashMap<>();
+        Map<String, T> values = new LinkedHashMap<>();
         if (!fs.exists(manifest)) {
-            return requested;
+            return values;
         }
         try (Reader r = new InputStreamReader(fs.open(manifest), StandardCharsets.UTF_8);
              CSVParser csv = CSVParser.parse(r, FORMAT.builder().setHeader().setSkipHeaderRecord(true).build())) {
-            if (!csv.getHeaderMap().containsKey(CLASS_COLUMN)) {
-                return requested;
+            if (!csv.getHeaderMap().containsKey(column)) {
+                return values;
             }
             for (CSVRecord row : csv) {
                 try {
-                    requested.put(row.get(0), Integer.parseInt(row.get(CLASS_COLUMN).trim()));
+                    values.put(row.get(0), parse.apply(row.get(column).trim()));
                 } catch (RuntimeException e) {
                     throw new IOException(fs.makeQualified(manifest) + " line " + csv.getCurrentLineNumber()
-                            + ": expected a window size (µm) in column " + CLASS_COLUMN + ", got '"
+                            + ": expected " + expected + " in column " + column + ", got '"
                             + String.join(",", row.toList()) + "'", e);
                 }
             }
         }
-        return requested;
+        return values;
     }
 }

@@ -124,12 +124,8 @@ class SampleStageTest {
 
     @Test
     void aClassTheLearnedPriorLacksIsRefusedBeforeAnythingIsWritten() throws IOException {
-        java.nio.file.Path out = tmp.resolve("prior-without-10");
-        java.nio.file.Path model = out.resolve("model");
-        Files.createDirectories(model);
-        for (String f : List.of("vae.zip", "decoder.zip", "config.conf")) {
-            Files.copy(tmp.resolve("out/model").resolve(f), model.resolve(f));
-        }
+        java.nio.file.Path out = tmp.resolve("prior-of-2-only");
+        java.nio.file.Path model = copyModelWithoutPrior(out);
         LatentPrior.Codes two = new LatentPrior.Codes(2);
         int d = config("unused").model().codeLength();
         two.add(new float[d], new float[d]).add(new float[d], new float[d]);
@@ -144,14 +140,19 @@ class SampleStageTest {
         assertFalse(Files.exists(samples), "nothing written");
     }
 
-    @Test
-    void aModelWithoutALearnedPriorSamplesFromTheStandardOneOnlyWhenAskedTo() throws IOException {
-        java.nio.file.Path old = tmp.resolve("old-model");
-        java.nio.file.Path model = old.resolve("model");
-        Files.createDirectories(model);
+    /** The fixture's model (VAE, decoder, config.conf) under {@code outputDir}/model, without prior.bin. */
+    private static java.nio.file.Path copyModelWithoutPrior(java.nio.file.Path outputDir) throws IOException {
+        java.nio.file.Path model = Files.createDirectories(outputDir.resolve("model"));
         for (String f : List.of("vae.zip", "decoder.zip", "config.conf")) {
             Files.copy(tmp.resolve("out/model").resolve(f), model.resolve(f));
         }
+        return model;
+    }
+
+    @Test
+    void aModelWithoutALearnedPriorSamplesFromTheStandardOneOnlyWhenAskedTo() throws IOException {
+        java.nio.file.Path old = tmp.resolve("old-model");
+        copyModelWithoutPrior(old);
         java.nio.file.Path learned = tmp.resolve("from-old-learned");
         MissingInputException e = assertThrows(MissingInputException.class, () -> new SampleStage(config(
                 learned.toUri().toString(), "polyvae.output.dir=" + old.toUri(), "polyvae.sample.count=3")).run(sc));
