@@ -15,7 +15,8 @@ import org.polyvae.model.VaeBatches;
 
 /**
  * Draws and decodes samples by global index: sample i's latent vector comes from a java.util.Random seeded
- * with a hash of (seed, i), through the learned prior of its class when there is one (else N(0, I)), and samples are decoded in fixed batches of {@link #BATCH} aligned to the
+ * with a hash of (seed, i), through the learned prior of its class when there is one (else N(0, I)), and
+ * samples are decoded in fixed batches of {@link #BATCH} aligned to the
  * global index, so the driver and any partitioning of the work produce byte-identical images. A
  * conditional decoder draws sample i as window class {@code classes[i mod classes.length]}.
  */
@@ -40,11 +41,6 @@ final class LatentSampler {
     LatentSampler(byte[] decoderZip, int codeLength, long seed, double temperature, int[] classes, LatentPrior prior,
             Double e11Target) throws IOException {
         this(TrainedModel.restore(decoderZip), codeLength, seed, temperature, classes, prior, e11Target);
-    }
-
-    LatentSampler(ComputationGraph decoder, int codeLength, long seed, double temperature, int[] classes,
-            LatentPrior prior) {
-        this(decoder, codeLength, seed, temperature, classes, prior, null);
     }
 
     /** @param codeLength the length of z ({@link org.polyvae.config.ModelSettings#codeLength()} of the model) */

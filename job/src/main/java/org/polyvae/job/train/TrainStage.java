@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * {@code SparkComputationGraph.fitPaths} pass, the loss split into reconstruction and KL on a sample of
  * training batches and on the whole validation split (on the executors), a row in
  * {@code metrics/train.csv}, a progress line and a checkpoint. At the end {@code model/} holds
- * {@code vae.zip}, {@code decoder.zip}, {@code config.conf} and {@code loss.png}, swapped in whole.
+ * {@code vae.zip}, {@code decoder.zip}, {@code prior.bin}, {@code config.conf} and {@code loss.png}, swapped in whole.
  */
 public final class TrainStage {
     private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
@@ -166,9 +166,11 @@ public final class TrainStage {
 
     private void writeModel(JavaSparkContext sc, FileSystem fs, Path dir, ComputationGraph net, VaeArchitecture arch,
             TrainMetrics metrics, List<String> trainFiles) throws IOException {
+        // Serialised once: the bytes the executors encode the training images with are the vae.zip written below.
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(net, zip, false);
-        LatentPrior prior = AggregatePosterior.fit(sc, zip.toByteArray(), trainFiles, model.conditional());
+        ModelSerializer.writeModel(net, zip, true);
+        byte[] vaeZip = zip.toByteArray();
+        LatentPrior prior = AggregatePosterior.fit(sc, vaeZip, trainFiles, model.conditional());
         LOG.info("train: learned prior fitted to the codes of {} training images ({})",
                 prior.components().stream().mapToInt(LatentPrior.Component::images).sum(),
                 prior.components().stream().map(c -> String.format(Locale.ROOT,
@@ -176,7 +178,7 @@ public final class TrainStage {
                         c.micrometres() == LatentPrior.ALL_CLASSES ? "all" : c.micrometres() + " µm", c.images(),
                         c.shrinkage(), prior.e11R2(c.micrometres()))).collect(Collectors.joining("; ")));
         try (AtomicOutput out = AtomicOutput.begin(fs, dir, true, "polyvae.train")) {
-            HadoopFiles.write(fs, OutputLayout.vaeZip(out.tmp()), os -> ModelSerializer.writeModel(net, os, true));
+            HadoopFiles.writeBytes(fs, OutputLayout.vaeZip(out.tmp()), vaeZip);
             HadoopFiles.write(fs, OutputLayout.latentPrior(out.tmp()), prior::write);
             HadoopFiles.write(fs, OutputLayout.decoderZip(out.tmp()),
                     os -> ModelSerializer.writeModel(Decoders.extract(net, arch), os, false));

@@ -191,7 +191,7 @@ class ConditionalSamplingTest {
         double[] steps = new double[2];
         for (int c = 0; c < 2; c++) {
             LatentSampler sampler = new LatentSampler(model.decoder(), codeLength(), 5, 1.0, new int[] {classes[c]},
-                    model.prior());
+                    model.prior(), null);
             steps[c] = texture(sampler.decode(0, LatentSampler.BATCH));
         }
         double[] data = new double[2];
