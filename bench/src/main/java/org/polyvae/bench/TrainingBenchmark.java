@@ -75,7 +75,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
         List<String> o = new ArrayList<>(List.of("polyvae.data.dir=" + data, "polyvae.output.dir=" + out.toUri(),
                 "polyvae.train.epochs=" + epochs, "polyvae.train.loss-sample-batches=8",
                 "polyvae.model.learning-rate=0.001", "polyvae.model.lr-decay=1.0", "polyvae.model.conditional=false",
-                "polyvae.model.likelihood=bernoulli"));
+                "polyvae.model.likelihood=bernoulli", "polyvae.model.adversarial-weight=0"));
         o.addAll(List.of(extra));
         return PolyvaeConfig.load(List.of(), o);
     }

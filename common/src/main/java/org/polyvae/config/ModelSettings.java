@@ -15,6 +15,8 @@ import java.util.List;
  * @param grayLevels        gray levels K of the categorical likelihood
  * @param grayDecoding      how the categorical decoder's standalone graph makes a gray of each pixel's levels
  * @param classPrior        a conditional model's prior is N(m_c, I) with a learned mean per class instead of N(0, I)
+ * @param adversarialWeight weight λ of the adversarial term's reversed gradient into the decoder; 0 = no
+ *                          discriminator (a plain VAE)
  */
 public record ModelSettings(
         int resolution,
@@ -38,7 +40,8 @@ public record ModelSettings(
         Likelihood likelihood,
         int grayLevels,
         GrayDecoding grayDecoding,
-        boolean classPrior) implements Serializable {
+        boolean classPrior,
+        double adversarialWeight) implements Serializable {
 
     /** polyvae.model.gray-decoding: how the categorical decoder turns each pixel's level probabilities into a gray. */
     public enum GrayDecoding implements OptionValue {
@@ -138,8 +141,29 @@ public record ModelSettings(
                 s.option("likelihood", Likelihood.class),
                 s.intIn("gray-levels", 2, 256),
                 s.option("gray-decoding", GrayDecoding.class),
-                s.bool("class-prior"));
+                s.bool("class-prior"),
+                s.doubleIn("adversarial-weight", 0.0, 1000.0));
     }
+
+    /** Whether the VAE has the adversarial term (a patch discriminator on its decoded images). */
+    public boolean adversarial() {
+        return adversarialWeight > 0;
+    }
+
+    /**
+     * Side of the adversarial term's patch map: the discriminator's {@value #DISCRIMINATOR_STRIDES} same-padded
+     * stride-2 levels applied to the image side.
+     */
+    public int adversarialPatchSide() {
+        int side = resolution;
+        for (int i = 0; i < DISCRIMINATOR_STRIDES; i++) {
+            side = (side + 1) / 2;
+        }
+        return side;
+    }
+
+    /** Stride-2 levels of the adversarial term's patch discriminator. */
+    public static final int DISCRIMINATOR_STRIDES = 3;
 
     /** Side of the smallest feature map (after every stride-2 encoder level). */
     public int bottleneckSize() {

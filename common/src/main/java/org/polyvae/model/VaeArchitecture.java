@@ -48,7 +48,8 @@ import org.polyvae.data.WindowClass;
  * softmax over K gray levels with the categorical cross-entropy, or a Laplace location and scale with its
  * negative log-likelihood ({@link LaplaceLoss}), summed over each image's pixels; targets from
  * {@link VaeBatches}) and "kl" (β·KL per example); the graph's score is their sum averaged over the
- * minibatch: the negative ELBO.
+ * minibatch: the negative ELBO. With {@code polyvae.model.adversarial-weight} &gt; 0 a third output,
+ * "adversarial", adds a patch discriminator's cross-entropy (see {@link #addDiscriminator}).
  * Every decoder layer's name starts with "dec-", so {@link Decoders} can copy them into the standalone
  * decoder graph (z → image) built by {@link #decoder}.
  * <p>
@@ -63,6 +64,12 @@ public final class VaeArchitecture {
     public static final String POSTERIOR = "posterior";
     public static final String RECONSTRUCTION = "reconstruction";
     public static final String KL = "kl";
+    /**
+     * With {@code polyvae.model.adversarial-weight} &gt; 0: the patch discriminator's output, [n, 2, p, p]: per
+     * patch the probability that it is real, of each image's reconstruction (channel 0) and of the image itself
+     * (channel 1); {@link VaeBatches} labels them 0 and 1.
+     */
+    public static final String ADVERSARIAL = "adversarial";
     public static final String DECODER_PREFIX = "dec-";
     /**
      * The standalone decoder's output with the categorical likelihood: the decoded gray image
@@ -158,8 +165,14 @@ public final class VaeArchitecture {
         }
         g.addLayer(KL, new LossLayer.Builder(new KlDivergenceLoss(s.beta())).activation(Activation.IDENTITY).build(),
                 klInput);
-        addDecoder(g, Z);
-        return g.setOutputs(RECONSTRUCTION, KL)
+        String logits = addDecoder(g, Z);
+        if (s.adversarial()) {
+            addDiscriminator(g, logits);
+            g.setOutputs(RECONSTRUCTION, KL, ADVERSARIAL);
+        } else {
+            g.setOutputs(RECONSTRUCTION, KL);
+        }
+        return g
                 .setInputTypes(inputTypes(InputType.convolutional(s.resolution(), s.resolution(), 1)))
                 .build();
     }
@@ -218,7 +231,46 @@ public final class VaeArchitecture {
         return merged;
     }
 
-    private void addDecoder(GraphBuilder g, String z) {
+    /**
+     * The adversarial term: the decoded image (the expected gray of the categorical levels, the sigmoid of the
+     * Bernoulli logit or of the Laplace location) passes a {@link GradientReversalVertex} and, stacked with the
+     * real input images ({@link BatchStackVertex}; each with the tiled class when conditional), a patch
+     * discriminator: {@value ModelSettings#DISCRIMINATOR_STRIDES} stride-2 and one stride-1 3×3 convolution,
+     * then a 1×1 logit per patch (receptive field 31 px), unstacked into two channels per image
+     * ({@link BatchUnstackVertex}), trained by the "adversarial" output to tell real (label 1) from decoded (0). Its layers are named "adv-", so neither the decoder nor the encoder carries them.
+     */
+    private void addDiscriminator(GraphBuilder g, String logits) {
+        String fake = "adv-decoded";
+        switch (s.likelihood()) {
+            case CATEGORICAL -> g.addVertex(fake, new ExpectedGrayVertex(s.grayLevels()), logits);
+            case BERNOULLI -> g.addLayer(fake, new ActivationLayer.Builder().activation(Activation.SIGMOID).build(),
+                    logits);
+            case LAPLACE -> {
+                g.addVertex("adv-location", new SubsetVertex(0, 0), logits);
+                g.addLayer(fake, new ActivationLayer.Builder().activation(Activation.SIGMOID).build(), "adv-location");
+            }
+        }
+        g.addVertex("adv-reversal", new GradientReversalVertex(s.adversarialWeight()), fake);
+        int res = s.resolution();
+        g.addVertex("adv-stack", new BatchStackVertex(), conditioned(g, "adv", "adv-reversal", res),
+                conditioned(g, "adv", INPUT, res));
+        String prev = "adv-stack";
+        int[] channels = {32, 64, 64};
+        for (int i = 0; i < ModelSettings.DISCRIMINATOR_STRIDES; i++) {
+            g.addLayer("adv-" + i, conv(3, 2, channels[Math.min(i, channels.length - 1)], true), prev);
+            prev = "adv-" + i;
+        }
+        g.addLayer("adv-context", conv(3, 1, 64, true), prev);
+        g.addLayer("adv-logit", conv(1, 1, 1, false), "adv-context");
+        // Back to one row per image, [decoded | real] logits in two channels, so the labels keep the
+        // minibatch's rows.
+        g.addVertex("adv-unstack", new BatchUnstackVertex(), "adv-logit");
+        g.addLayer(ADVERSARIAL, new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build(),
+                "adv-unstack");
+    }
+
+    /** Adds the decoder from {@code z} to the reconstruction output; returns the name of its logits' vertex. */
+    private String addDecoder(GraphBuilder g, String z) {
         List<Integer> ch = s.encoderChannels();
         int levels = ch.size();
         int h = s.bottleneckSize();
@@ -276,6 +328,7 @@ public final class VaeArchitecture {
             g.addLayer("dec-out", conv(3, 1, s.reconstructionChannels(), false), prev);
             prev = "dec-out";
         }
+        String logits = prev;
         // The activation inside the loss layer: LossBinaryXENT (sigmoid) and LossMCXENT (softmax) then use the
         // stable (output − label) gradient. CnnLossLayer applies the softmax across the channels of each pixel.
         g.addLayer(RECONSTRUCTION, switch (s.likelihood()) {
@@ -283,6 +336,7 @@ public final class VaeArchitecture {
             case LAPLACE -> new CnnLossLayer.Builder(new LaplaceLoss()).activation(Activation.IDENTITY).build();
             case BERNOULLI -> new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build();
         }, prev);
+        return logits;
     }
 
     private DenseLayer priorMean() {

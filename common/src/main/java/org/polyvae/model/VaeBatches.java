@@ -38,16 +38,35 @@ public final class VaeBatches {
      * {@link #LAPLACE_TARGET} the images beside a zero channel.
      */
     public static MultiDataSet of(INDArray images, INDArray classes, int codeLength, int grayLevels) {
-        INDArray zeros = Nd4j.zeros(images.dataType(), images.size(0), 2L * codeLength);
+        return of(images, classes, codeLength, grayLevels, 0);
+    }
+
+    /**
+     * The same for a VAE with the adversarial term when {@code patchSide} &gt; 0: a third label array
+     * [n, 2, patchSide, patchSide], channel 0 (each image's reconstruction) 0 and channel 1 (the image) 1.
+     */
+    public static MultiDataSet of(INDArray images, INDArray classes, int codeLength, int grayLevels, int patchSide) {
+        long n = images.size(0);
+        INDArray zeros = Nd4j.zeros(images.dataType(), n, 2L * codeLength);
         INDArray[] features = classes == null ? new INDArray[] {images} : new INDArray[] {images, classes};
         INDArray target = grayLevels > 0 ? levels(images, grayLevels)
                 : grayLevels == LAPLACE_TARGET ? Nd4j.concat(1, images, Nd4j.zerosLike(images)) : images;
-        return new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {target, zeros});
+        if (patchSide <= 0) {
+            return new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {target, zeros});
+        }
+        INDArray realness = Nd4j.concat(1, Nd4j.zeros(images.dataType(), n, 1, patchSide, patchSide),
+                Nd4j.ones(images.dataType(), n, 1, patchSide, patchSide));
+        return new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {target, zeros, realness});
     }
 
-    /** The targets of a model's settings: {@link #of(INDArray, INDArray, int, int)} with its gray levels. */
+    /** The targets of a model's settings: gray levels and adversarial labels as its graph has them. */
     public static MultiDataSet of(INDArray images, INDArray classes, ModelSettings s) {
-        return of(images, classes, s.codeLength(), targetLevels(s));
+        return of(images, classes, s.codeLength(), targetLevels(s), patchSide(s));
+    }
+
+    /** The adversarial labels' patch side of a model's settings; 0 when it has no adversarial term. */
+    public static int patchSide(ModelSettings s) {
+        return s.adversarial() ? s.adversarialPatchSide() : 0;
     }
 
     /**

@@ -22,17 +22,20 @@ public final class VaeBatchLoader implements MultiDataSetLoader {
     private final int codeLength;
     private final boolean conditional;
     private final int grayLevels;
+    private final int patchSide;
 
-    /** @param grayLevels see {@link VaeBatches#of(INDArray, INDArray, int, int)} */
-    private VaeBatchLoader(int codeLength, boolean conditional, int grayLevels) {
+    /** @param grayLevels, patchSide see {@link VaeBatches#of(INDArray, INDArray, int, int, int)} */
+    private VaeBatchLoader(int codeLength, boolean conditional, int grayLevels, int patchSide) {
         this.codeLength = codeLength;
         this.conditional = conditional;
         this.grayLevels = grayLevels;
+        this.patchSide = patchSide;
     }
 
-    /** The loader of a model's settings (code length, conditional, likelihood). */
+    /** The loader of a model's settings (code length, conditional, likelihood, adversarial term). */
     public static VaeBatchLoader of(ModelSettings model) {
-        return new VaeBatchLoader(model.codeLength(), model.conditional(), VaeBatches.targetLevels(model));
+        return new VaeBatchLoader(model.codeLength(), model.conditional(), VaeBatches.targetLevels(model),
+                VaeBatches.patchSide(model));
     }
 
     @Override
@@ -43,7 +46,8 @@ public final class VaeBatchLoader implements MultiDataSetLoader {
     }
 
     public MultiDataSet toVae(MultiDataSet file) {
-        return VaeBatches.of(file.getFeatures(0), conditional ? classes(file) : null, codeLength, grayLevels);
+        return VaeBatches.of(file.getFeatures(0), conditional ? classes(file) : null, codeLength, grayLevels,
+                patchSide);
     }
 
     /** The one-hot window class of every image of a batch file (its labels' first column, in µm). */

@@ -15,12 +15,15 @@ import org.polyvae.model.VaeArchitecture;
 
 /**
  * Scores batch files on the executors with the current parameters: the negative ELBO per image split
- * into its reconstruction and KL terms. Uses a training-mode forward pass (z sampled, as in the loss being
+ * into its reconstruction and KL terms (and the adversarial term's discriminator loss, when the model has one). Uses a training-mode forward pass (z sampled, as in the loss being
  * optimised) with the noise seeded by the file name, so the same parameters always give the same figure.
  */
 final class LossEvaluator {
-    /** Per-image means. */
-    record Loss(double reconstruction, double kl, long images) {
+    /**
+     * Per-image means; {@code adversarial} is the discriminator's cross-entropy over the image's and its
+     * reconstruction's patches (NaN without the adversarial term), reported beside the negative ELBO, not in it.
+     */
+    record Loss(double reconstruction, double kl, double adversarial, long images) {
         double total() {
             return reconstruction + kl;
         }
@@ -34,9 +37,10 @@ final class LossEvaluator {
 
     Loss evaluate(JavaSparkContext sc, ComputationGraph net, List<String> paths) {
         if (paths.isEmpty()) {
-            return new Loss(Double.NaN, Double.NaN, 0);
+            return new Loss(Double.NaN, Double.NaN, Double.NaN, 0);
         }
         VaeBatchLoader loader = this.loader;
+        boolean adversarial = net.getConfiguration().getNetworkOutputs().contains(VaeArchitecture.ADVERSARIAL);
         double[] sums = ModelPartitions.of(sc, new Snapshot(net.getConfiguration().toJson(), net.params().dup()),
                 Snapshot::restore).reduceBatches(paths, (vae, path, file) -> {
                     MultiDataSet batch = loader.toVae(file);
@@ -45,9 +49,10 @@ final class LossEvaluator {
                     vae.score(batch, true);
                     // Each output layer keeps its own minibatch-mean score from the call above.
                     return List.of(new double[] {vae.getLayer(VaeArchitecture.RECONSTRUCTION).score() * n,
-                            vae.getLayer(VaeArchitecture.KL).score() * n, n});
-                }, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
-        return new Loss(sums[0] / sums[2], sums[1] / sums[2], (long) sums[2]);
+                            vae.getLayer(VaeArchitecture.KL).score() * n,
+                            adversarial ? vae.getLayer(VaeArchitecture.ADVERSARIAL).score() * n : Double.NaN, n});
+                }, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]});
+        return new Loss(sums[0] / sums[3], sums[1] / sums[3], sums[2] / sums[3], (long) sums[3]);
     }
 
     /** The network as it travels to the executors: its configuration and a copy of its parameters. */

@@ -26,17 +26,26 @@ import org.knowm.xchart.XYChartBuilder;
  */
 public final class TrainMetrics {
     static final String[] COLUMNS = {"epoch", "train_loss", "train_reconstruction", "train_kl", "validation_loss",
-            "validation_reconstruction", "validation_kl", "images_per_second", "seconds", "learning_rate"};
+            "validation_reconstruction", "validation_kl", "images_per_second", "seconds", "learning_rate",
+            "train_adversarial", "validation_adversarial"};
+    /** Files written before the adversarial columns: read with NaN in them. */
+    private static final int COLUMNS_BEFORE_ADVERSARIAL = 10;
     public static final String HEADER = String.join(",", COLUMNS);
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build();
 
+    /**
+     * One epoch. Losses are per image; {@code trainLoss}/{@code valLoss} the negative ELBO, the adversarial
+     * columns the discriminator's cross-entropy (NaN without the adversarial term).
+     */
     public record Row(int epoch, double trainLoss, double trainRecon, double trainKl, double valLoss, double valRecon,
-               double valKl, double imagesPerSecond, double seconds, double learningRate) {
+               double valKl, double imagesPerSecond, double seconds, double learningRate, double trainAdversarial,
+               double valAdversarial) {
         /** The CSV cells, rounded as the file keeps them. */
         List<String> csv() {
             return List.of(String.valueOf(epoch), f("%.6f", trainLoss), f("%.6f", trainRecon), f("%.6f", trainKl),
                     f("%.6f", valLoss), f("%.6f", valRecon), f("%.6f", valKl), f("%.2f", imagesPerSecond),
-                    f("%.2f", seconds), f("%.6g", learningRate));
+                    f("%.2f", seconds), f("%.6g", learningRate), f("%.6f", trainAdversarial),
+                    f("%.6f", valAdversarial));
         }
 
         private static String f(String format, double v) {
@@ -44,15 +53,16 @@ public final class TrainMetrics {
         }
 
         static Row parse(CSVRecord r, String source) {
-            if (r.size() != COLUMNS.length) {
+            if (r.size() != COLUMNS.length && r.size() != COLUMNS_BEFORE_ADVERSARIAL) {
                 throw new IllegalStateException(source + " line " + r.getRecordNumber() + ": expected "
                         + COLUMNS.length + " columns (" + HEADER + "), got: " + String.join(",", r.toList()));
             }
             double[] v = new double[COLUMNS.length];
-            for (int i = 0; i < v.length; i++) {
+            java.util.Arrays.fill(v, Double.NaN);
+            for (int i = 0; i < r.size(); i++) {
                 v[i] = Double.parseDouble(r.get(i));
             }
-            return new Row((int) v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
+            return new Row((int) v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
         }
     }
 

@@ -130,13 +130,17 @@ public final class TrainStage {
             }
             double rate = batches.trainImages() / seconds;
             metrics.add(new TrainMetrics.Row(epoch, tl.total(), tl.reconstruction(), tl.kl(), vl.total(),
-                    vl.reconstruction(), vl.kl(), rate, seconds, fitted.learningRate()));
+                    vl.reconstruction(), vl.kl(), rate, seconds, fitted.learningRate(), tl.adversarial(),
+                    vl.adversarial()));
             checkpoints.save(net, epoch);
             int done = epoch - first + 1;
             double eta = elapsed[0] / done * (train.epochs() - epoch);
-            LOG.info(String.format(Locale.ROOT, "train: epoch %d/%d  loss %.2f (reconstruction %.2f + KL %.2f)  "
+            String discriminator = Double.isNaN(tl.adversarial()) ? ""
+                    : String.format(Locale.ROOT, "  discriminator %.2f", tl.adversarial());
+            LOG.info(String.format(Locale.ROOT, "train: epoch %d/%d  loss %.2f (reconstruction %.2f + KL %.2f)%s  "
                             + "validation %.2f  %.0f images/s  %.1f s  ETA %d:%02d", epoch, train.epochs(), tl.total(),
-                    tl.reconstruction(), tl.kl(), vl.total(), rate, seconds, (long) eta / 60, (long) eta % 60));
+                    tl.reconstruction(), tl.kl(), discriminator, vl.total(), rate, seconds, (long) eta / 60,
+                    (long) eta % 60));
             ExecutorLossMonitor.Faults f = faults.drain();
             if (f.any()) {
                 LOG.warn("train: epoch {} recovered from {} lost executor(s): {} failed task(s) re-run by Spark, {} "

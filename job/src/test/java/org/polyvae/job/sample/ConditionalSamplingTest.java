@@ -58,6 +58,9 @@ class ConditionalSamplingTest {
                 "polyvae.synth.image-size=32", "polyvae.synth.label-resolution=8", "polyvae.data.resolution=16",
                 "polyvae.data.classes=[2, 5, 10]", "polyvae.model.conditional=true",
                 "polyvae.model.encoder-channels=[8, 16]", "polyvae.model.learning-rate=0.01", "polyvae.model.beta=1",
+                // The plain conditional VAE: its sampling machinery is what is tested here (the adversarial
+                // term has its own tests in common and in TrainStageTest).
+                "polyvae.model.adversarial-weight=0",
                 "polyvae.train.epochs=15",
                 "polyvae.train.batch-size=8", "polyvae.train.workers=1",
                 "polyvae.train.validation-fraction=0.25", "polyvae.sample.dir=" + tmp.resolve(samples).toUri(),

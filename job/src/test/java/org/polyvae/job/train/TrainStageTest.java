@@ -126,15 +126,17 @@ class TrainStageTest {
      * worker's parameters and updater state is the identity. The runs differ only in the order DL4J's
      * balanced random split hands out the batches and in the sampled noise, so the stated tolerance is on
      * the outcome: validation loss within 2 % of plain ComputationGraph.fit's after the same epochs (at the
-     * same per-epoch learning rates), for each likelihood's graph.
+     * same per-epoch learning rates), for each likelihood's graph and the adversarial one.
      */
     @Test
     void oneWorkerAveragingEveryStepMatchesPlainFit() throws IOException {
-        for (String likelihood : List.of("bernoulli", "categorical")) {
-            String out = tmp.resolve("single-" + likelihood).toUri().toString();
+        for (String design : List.of("bernoulli", "categorical", "categorical-adversarial")) {
+            String likelihood = design.replace("-adversarial", "");
+            String out = tmp.resolve("single-" + design).toUri().toString();
             PolyvaeConfig cfg = config(data, out, "polyvae.train.epochs=4", "polyvae.train.workers=1",
                     "polyvae.train.averaging-frequency=1", "polyvae.model.likelihood=" + likelihood,
                     "polyvae.model.gray-levels=8",
+                    "polyvae.model.adversarial-weight=" + (design.endsWith("-adversarial") ? 10 : 0),
                     // The plain VAE: the averaging machinery is what is tested (0.3 % apart here; the conditional
                     // model lands 1-2.4 % lower on Spark over three seeds, unexplained; its gradient is checked
                     // in common).
@@ -143,7 +145,7 @@ class TrainStageTest {
 
             ComputationGraph plain = new ComputationGraph(new VaeArchitecture(cfg.model()).vae());
             plain.init();
-            List<String> train = batchFiles(tmp.resolve("single-" + likelihood + "/batches/train"));
+            List<String> train = batchFiles(tmp.resolve("single-" + design + "/batches/train"));
             VaeBatchLoader loader = VaeBatchLoader.of(cfg.model());
             for (int epoch = 1; epoch <= 4; epoch++) {
                 // The updater's per-epoch schedule reads the epoch count, which plain fit(MultiDataSet) never sets.
@@ -153,13 +155,13 @@ class TrainStageTest {
                 }
             }
             LossEvaluator.Loss plainVal = new LossEvaluator(loader).evaluate(sc, plain,
-                    batchFiles(tmp.resolve("single-" + likelihood + "/batches/validation")));
+                    batchFiles(tmp.resolve("single-" + design + "/batches/validation")));
             double sparkVal = spark.rows().get(3).valLoss();
             double initial = spark.rows().get(0).valLoss();
-            assertTrue(sparkVal < initial && plainVal.total() < initial, likelihood);
+            assertTrue(sparkVal < initial && plainVal.total() < initial, design);
             // 2 %: training is not bitwise repeatable (runs of the same setting differ by up to ~1 %), and a
             // broken averaging or schedule lands far outside (ParameterAveragingTest pins the schedule).
-            assertEquals(plainVal.total(), sparkVal, 0.02 * plainVal.total(), likelihood
+            assertEquals(plainVal.total(), sparkVal, 0.02 * plainVal.total(), design
                     + ": validation loss: Spark single worker " + sparkVal + ", plain fit " + plainVal.total());
         }
     }
