@@ -151,19 +151,19 @@ public record ModelSettings(
     }
 
     /**
-     * Side of the adversarial term's patch map: the discriminator's {@value #DISCRIMINATOR_STRIDES} same-padded
-     * stride-2 levels applied to the image side.
+     * Side of the adversarial term's patch map: the discriminator's same-padded stride-2 levels
+     * ({@link #DISCRIMINATOR_CHANNELS}) applied to the image side.
      */
     public int adversarialPatchSide() {
         int side = resolution;
-        for (int i = 0; i < DISCRIMINATOR_STRIDES; i++) {
+        for (int i = 0; i < DISCRIMINATOR_CHANNELS.size(); i++) {
             side = (side + 1) / 2;
         }
         return side;
     }
 
-    /** Stride-2 levels of the adversarial term's patch discriminator. */
-    public static final int DISCRIMINATOR_STRIDES = 3;
+    /** Channels of the adversarial term's patch discriminator, one stride-2 3×3 convolution per entry. */
+    public static final List<Integer> DISCRIMINATOR_CHANNELS = List.of(32, 64, 64);
 
     /** Side of the smallest feature map (after every stride-2 encoder level). */
     public int bottleneckSize() {

@@ -235,9 +235,10 @@ public final class VaeArchitecture {
      * The adversarial term: the decoded image (the expected gray of the categorical levels, the sigmoid of the
      * Bernoulli logit or of the Laplace location) passes a {@link GradientReversalVertex} and, stacked with the
      * real input images ({@link BatchStackVertex}; each with the tiled class when conditional), a patch
-     * discriminator: {@value ModelSettings#DISCRIMINATOR_STRIDES} stride-2 and one stride-1 3×3 convolution,
+     * discriminator: stride-2 3×3 convolutions ({@link ModelSettings#DISCRIMINATOR_CHANNELS}), one stride-1,
      * then a 1×1 logit per patch (receptive field 31 px), unstacked into two channels per image
-     * ({@link BatchUnstackVertex}), trained by the "adversarial" output to tell real (label 1) from decoded (0). Its layers are named "adv-", so neither the decoder nor the encoder carries them.
+     * ({@link BatchUnstackVertex}), trained by the "adversarial" output to tell real (label 1) from decoded
+     * (0). Its layers are named "adv-", so neither the decoder nor the encoder carries them.
      */
     private void addDiscriminator(GraphBuilder g, String logits) {
         String fake = "adv-decoded";
@@ -255,9 +256,9 @@ public final class VaeArchitecture {
         g.addVertex("adv-stack", new BatchStackVertex(), conditioned(g, "adv", "adv-reversal", res),
                 conditioned(g, "adv", INPUT, res));
         String prev = "adv-stack";
-        int[] channels = {32, 64, 64};
-        for (int i = 0; i < ModelSettings.DISCRIMINATOR_STRIDES; i++) {
-            g.addLayer("adv-" + i, conv(3, 2, channels[Math.min(i, channels.length - 1)], true), prev);
+        List<Integer> channels = ModelSettings.DISCRIMINATOR_CHANNELS;
+        for (int i = 0; i < channels.size(); i++) {
+            g.addLayer("adv-" + i, conv(3, 2, channels.get(i), true), prev);
             prev = "adv-" + i;
         }
         g.addLayer("adv-context", conv(3, 1, 64, true), prev);
@@ -328,7 +329,6 @@ public final class VaeArchitecture {
             g.addLayer("dec-out", conv(3, 1, s.reconstructionChannels(), false), prev);
             prev = "dec-out";
         }
-        String logits = prev;
         // The activation inside the loss layer: LossBinaryXENT (sigmoid) and LossMCXENT (softmax) then use the
         // stable (output − label) gradient. CnnLossLayer applies the softmax across the channels of each pixel.
         g.addLayer(RECONSTRUCTION, switch (s.likelihood()) {
@@ -336,7 +336,7 @@ public final class VaeArchitecture {
             case LAPLACE -> new CnnLossLayer.Builder(new LaplaceLoss()).activation(Activation.IDENTITY).build();
             case BERNOULLI -> new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build();
         }, prev);
-        return logits;
+        return prev;
     }
 
     private DenseLayer priorMean() {
