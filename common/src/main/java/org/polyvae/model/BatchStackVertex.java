@@ -1,10 +1,7 @@
 package org.polyvae.model;
 
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * weight sharing between two branches of a graph); {@link BatchUnstackVertex} brings the result back to n
  * rows. No parameters; JSON-serialisable by class name.
  */
-public class BatchStackVertex extends GraphVertex {
+public class BatchStackVertex extends ParameterFreeVertex {
     private static final long serialVersionUID = 1L;
 
     public BatchStackVertex() {
@@ -38,17 +35,7 @@ public class BatchStackVertex extends GraphVertex {
     }
 
     @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 2;
-    }
-
-    @Override
-    public int maxVertexInputs() {
+    protected int inputCount() {
         return 2;
     }
 
@@ -65,13 +52,6 @@ public class BatchStackVertex extends GraphVertex {
                     + java.util.Arrays.toString(inputs));
         }
         return inputs[0];
-    }
-
-    @Override
-    public MemoryReport getMemoryReport(InputType... inputTypes) {
-        InputType out = getOutputType(-1, inputTypes);
-        return new LayerMemoryReport.Builder(null, getClass(), inputTypes[0], out)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * survive what Spark's workers do to minibatches (split and merge them by rows). No parameters;
  * JSON-serialisable by class name.
  */
-public class BatchUnstackVertex extends SingleInputVertex {
+public class BatchUnstackVertex extends ParameterFreeVertex {
     private static final long serialVersionUID = 1L;
 
     public BatchUnstackVertex() {

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * both of those are im2col-bound and dominate training time (bench/train.sh measures it). No
  * parameters; JSON-serialisable by class name (keep the no-argument constructor and the getter/setter).
  */
-public class DepthToSpaceVertex extends SingleInputVertex {
+public class DepthToSpaceVertex extends ParameterFreeVertex {
     private static final long serialVersionUID = 1L;
 
     private int blockSize = 2;

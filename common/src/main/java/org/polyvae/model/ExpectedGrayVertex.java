@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * which passes no gradient on. No parameters; JSON-serialisable by class name (keep the no-argument
  * constructor and the getter/setter).
  */
-public class ExpectedGrayVertex extends SingleInputVertex {
+public class ExpectedGrayVertex extends ParameterFreeVertex {
     private static final long serialVersionUID = 1L;
 
     private int levels = 16;

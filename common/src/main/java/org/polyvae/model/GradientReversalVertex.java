@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * calls fit(), trains a VAE-GAN unchanged. No parameters; JSON-serialisable by class name (keep the
  * no-argument constructor and the getter/setter).
  */
-public class GradientReversalVertex extends SingleInputVertex {
+public class GradientReversalVertex extends ParameterFreeVertex {
     private static final long serialVersionUID = 1L;
 
     private double weight = 1;

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * probabilities. Only the standalone decoder ends with it (no gradient is passed back). No parameters;
  * JSON-serialisable by class name (keep the no-argument constructor and the getters/setters).
  */
-public class GrayLevelVertex extends SingleInputVertex {
+public class GrayLevelVertex extends ParameterFreeVertex {
     private static final long serialVersionUID = 1L;
 
     private int levels = 16;

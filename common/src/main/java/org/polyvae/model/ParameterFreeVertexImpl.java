@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Runtime side of a {@link SingleInputVertex}: no layer, no parameters, the input's mask passed through.
+ * Runtime side of a {@link ParameterFreeVertex}: no layer, no parameters, the input's mask passed through.
  * Subclasses implement doForward and doBackward.
  */
 public abstract class ParameterFreeVertexImpl extends BaseGraphVertex {

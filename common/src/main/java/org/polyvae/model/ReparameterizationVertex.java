@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * draw new noise and get the gradient wrong). No parameters. Configuration class: serialised to JSON
  * by DL4J (by class name) and by Java serialisation; both need the public no-argument constructor.
  */
-public class ReparameterizationVertex extends SingleInputVertex {
+public class ReparameterizationVertex extends ParameterFreeVertex {
     private static final long serialVersionUID = 1L;
 
     public ReparameterizationVertex() {

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J M2 has no layer for this (RepeatVector makes a sequence, not a map). No parameters;
  * JSON-serialisable by class name (keep the no-argument constructor and the getter/setter).
  */
-public class TileToMapVertex extends SingleInputVertex {
+public class TileToMapVertex extends ParameterFreeVertex {
     private static final long serialVersionUID = 1L;
 
     private int size = 1;

@@ -6,13 +6,18 @@ import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 
 /**
- * Configuration side of polyvae's parameter-free graph vertices with one input: no parameters, exactly one
- * input, and a memory report of the output alone (override it when the vertex keeps working memory).
- * Subclasses keep a public no-argument constructor and bean getters/setters: DL4J serialises vertices to
- * JSON by class name.
+ * Configuration side of polyvae's parameter-free graph vertices: no parameters, a fixed number of inputs
+ * ({@link #inputCount()}, one unless overridden), and a memory report of the output alone (override it when
+ * the vertex keeps working memory). Subclasses keep a public no-argument constructor and bean
+ * getters/setters: DL4J serialises vertices to JSON by class name.
  */
-public abstract class SingleInputVertex extends GraphVertex {
+public abstract class ParameterFreeVertex extends GraphVertex {
     private static final long serialVersionUID = 1L;
+
+    /** How many inputs the vertex takes. */
+    protected int inputCount() {
+        return 1;
+    }
 
     @Override
     public long numParams(boolean backprop) {
@@ -21,12 +26,12 @@ public abstract class SingleInputVertex extends GraphVertex {
 
     @Override
     public int minVertexInputs() {
-        return 1;
+        return inputCount();
     }
 
     @Override
     public int maxVertexInputs() {
-        return 1;
+        return inputCount();
     }
 
     @Override
