@@ -22,6 +22,11 @@ import org.apache.hadoop.fs.Path;
 public final class DatasetLayout {
     /** Images per chunk folder written by the synth stage. */
     public static final int CHUNK_SIZE = 1000;
+    /**
+     * The synth stage's provenance file at the dataset root (its settings and per-class figures); readers of
+     * the original layout ignore it, and a real dataset has none.
+     */
+    public static final String SYNTH_PROVENANCE = "polyvae-synth.conf";
 
     private static final Pattern IMAGE_NAME = Pattern.compile("rve-(\\d+)x(\\d+)-reg2-(\\d+)-1\\.jpg");
     private static final Pattern LEADING_NUMBER = Pattern.compile("^(\\d+)");

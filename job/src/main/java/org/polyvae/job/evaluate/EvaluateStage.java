@@ -18,6 +18,7 @@ import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.io.HadoopFiles;
 import org.polyvae.job.output.Evaluation;
+import org.polyvae.job.output.ModelCard;
 import org.polyvae.job.output.OutputLayout;
 import org.polyvae.job.output.SampleManifest;
 import org.polyvae.job.batches.BatchExport;
@@ -200,8 +201,29 @@ public final class EvaluateStage {
             out.commit();
         }
         LOG.info("evaluate: wrote {}", json);
+        addToModelCard(sc, layout, evaluation);
         ReportPage.publish(sc.hadoopConfiguration(), config);
         LOG.info("evaluate: the report {} shows the evaluation", OutputLayout.reportPage(layout.report()));
+    }
+
+    /**
+     * The headline into the model card, when the samples judged are the ones stage sample drew from this output
+     * folder's model (polyvae.evaluate.samples = polyvae.sample.dir); samples from elsewhere leave it alone.
+     */
+    private void addToModelCard(JavaSparkContext sc, OutputLayout layout, Evaluation evaluation) throws IOException {
+        Path model = layout.model();
+        FileSystem fs = model.getFileSystem(sc.hadoopConfiguration());
+        Path card = OutputLayout.modelCard(model);
+        if (!fs.exists(card)) {
+            return;
+        }
+        if (!evaluation.samples().equals(qualified(sc, config.sample().dir()))) {
+            LOG.info("evaluate: {} left as it was: the samples judged ({}) are not polyvae.sample.dir", card,
+                    evaluation.samples());
+            return;
+        }
+        ModelCard.read(fs, card).withEvaluation(evaluation.headline()).writeInto(fs, model);
+        LOG.info("evaluate: added the headline to {}", fs.makeQualified(card));
     }
 
     private static String qualified(JavaSparkContext sc, String dir) throws IOException {

@@ -41,9 +41,10 @@ final class ExploreSection {
      * @param conditional      whether the model is class-conditional (then {@link #CLASSES} exists)
      * @param architecture     the VAE's summary
      * @param resolvedConfig   model/config.conf as trained
+     * @param modelCard        model/model-card.md, or null for a model trained without one
      */
     static Section of(ExploreSettings s, LatentAnalysis a, GlobalVariables g, ExploreFigures.Traversals t, int images, long parameters, boolean samples,
-            boolean tessellated, boolean conditional, String architecture, String resolvedConfig) {
+            boolean tessellated, boolean conditional, String architecture, String resolvedConfig, String modelCard) {
         List<Block> b = new ArrayList<>();
         b.add(Paragraph.text(String.format(Locale.ROOT, "%d images encoded; %d parameters; latent code of %d numbers, "
                 + "%d active (mean KL per image > %s nats).", images, parameters, a.kl.length,
@@ -98,8 +99,13 @@ final class ExploreSection {
                 + "unused) and the Pearson r of its posterior mean with the image attributes; |r| ≥ " + STRONG
                 + " highlighted. Full table: "), Span.link(CSV, CSV), Span.text(".")));
         b.add(correlations(s, a));
-        List<Block> appendix = List.of(new Heading(2, "Architecture"), new Block.Preformatted(architecture),
-                new Heading(2, "Resolved configuration"), new Block.Preformatted(resolvedConfig));
+        List<Block> appendix = new ArrayList<>();
+        if (modelCard != null) {
+            appendix.add(new Heading(2, "Model card (model/model-card.json, as Markdown)"));
+            appendix.add(new Block.Preformatted(modelCard));
+        }
+        appendix.addAll(List.of(new Heading(2, "Architecture"), new Block.Preformatted(architecture),
+                new Heading(2, "Resolved configuration"), new Block.Preformatted(resolvedConfig)));
         return new Section("Latent space of the polysilicon VAE", b, appendix);
     }
 

@@ -110,7 +110,7 @@ public final class ExploreStage {
                 ExploreSection.writeGlobalCsv(csv, g, traversals);
             }
             ExploreSection.of(s, a, g, traversals, encoded.size(), vae.numParams(), haveSamples, haveTessellated, conditional,
-                    vae.summary(), model.configText())
+                    vae.summary(), model.configText(), model.cardMarkdown())
                     .write(rfs, dir);
             // The page goes in with the figures, next to any other stage's section already written.
             ReportPage.publish(sc.hadoopConfiguration(), config, dir);

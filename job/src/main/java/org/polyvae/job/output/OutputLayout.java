@@ -9,7 +9,8 @@ import org.polyvae.config.PolyvaeConfig;
  * Where every stage reads and writes under {@code polyvae.output.dir}, spelled once:
  * <pre>
  * model/             vae.zip, decoder.zip, config.conf (the configuration that trained them), prior.bin (the
- *                    learned prior over the code), loss.png
+ *                    learned prior over the code), loss.png; for use outside polyvae decoder.onnx,
+ *                    encoder.onnx, prior.onnx and model-card.json (+ .md)
  * checkpoints/       epoch-NNN.zip and settings.conf of a training run
  * metrics/train.csv  one row per epoch
  * batches/           train/ and validation/ minibatch files, batches.conf (what they were exported from)
@@ -74,6 +75,31 @@ public final class OutputLayout {
     /** The learned prior over the code ({@link org.polyvae.model.LatentPrior}). */
     public static Path latentPrior(Path model) {
         return new Path(model, "prior.bin");
+    }
+
+    /** The decoder as ONNX: z [, class] → image ({@link org.polyvae.onnx.VaeOnnx}). */
+    public static Path decoderOnnx(Path model) {
+        return new Path(model, "decoder.onnx");
+    }
+
+    /** The encoder as ONNX: image [, class] → mu, logvar. */
+    public static Path encoderOnnx(Path model) {
+        return new Path(model, "encoder.onnx");
+    }
+
+    /** The learned prior as ONNX: eps [, class] → z. */
+    public static Path priorOnnx(Path model) {
+        return new Path(model, "prior.onnx");
+    }
+
+    /** What the model is and was trained on ({@link ModelCard}). */
+    public static Path modelCard(Path model) {
+        return new Path(model, ModelCard.FILE);
+    }
+
+    /** The model card rendered as Markdown. */
+    public static Path modelCardMarkdown(Path model) {
+        return new Path(model, ModelCard.MARKDOWN);
     }
 
     public static Path lossCurve(Path model) {

@@ -97,6 +97,12 @@ public final class TrainedModel {
         return configText;
     }
 
+    /** The model card as Markdown ({@link ModelCard#MARKDOWN}), or null for a model trained without one. */
+    public String cardMarkdown() throws IOException {
+        Path file = OutputLayout.modelCardMarkdown(dir);
+        return fs.exists(file) ? HadoopFiles.readString(fs, file) : null;
+    }
+
     /** The VAE's zip (ModelSerializer), e.g. to broadcast to executors. */
     public synchronized byte[] vaeZip() throws IOException {
         if (vaeZip == null) {

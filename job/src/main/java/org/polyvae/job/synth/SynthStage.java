@@ -43,8 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SynthStage {
     private static final Logger LOG = LoggerFactory.getLogger(SynthStage.class);
-    /** Provenance file at the dataset root; readers of the original layout ignore it. */
-    public static final String PROVENANCE = "polyvae-synth.conf";
     private static final int PREVIEW_PER_CLASS = 6;
 
     private final PolyvaeConfig config;
@@ -113,7 +111,7 @@ public final class SynthStage {
     private void writeProvenance(FileSystem fs, Path root, SynthSummary summary) throws IOException {
         Config provenance = summary.config()
                 .withValue("settings", config.config().withOnlyPath(PolyvaeConfig.ROOT).root());
-        Fingerprints.write(fs, new Path(root, PROVENANCE), "Written by polyvae synth on " + Instant.now() + ": the "
+        Fingerprints.write(fs, new Path(root, DatasetLayout.SYNTH_PROVENANCE), "Written by polyvae synth on " + Instant.now() + ": the "
                 + "settings that made this dataset and its per-class figures. Readers of the original layout ignore "
                 + "this file.", provenance);
     }

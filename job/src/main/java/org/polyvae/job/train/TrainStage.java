@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@code SparkComputationGraph.fitPaths} pass, the loss split into reconstruction and KL on a sample of
  * training batches and on the whole validation split (on the executors), a row in
  * {@code metrics/train.csv}, a progress line and a checkpoint. At the end {@code model/} holds
- * {@code vae.zip}, {@code decoder.zip}, {@code prior.bin}, {@code config.conf} and {@code loss.png}, swapped in whole.
+ * {@code vae.zip}, {@code decoder.zip}, {@code prior.bin}, {@code config.conf} and {@code loss.png}, and for use
+ * outside polyvae the decoder, encoder and prior as ONNX with a model card ({@link ModelExport}), swapped in whole.
  */
 public final class TrainStage {
     private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
@@ -105,7 +106,7 @@ public final class TrainStage {
         } finally {
             sc.sc().removeSparkListener(faults);
         }
-        writeModel(sc, fs, layout.model(), net, arch, metrics, batches.train());
+        writeModel(sc, fs, layout.model(), net, arch, metrics, batches);
         return new Result(List.copyOf(metrics.rows()), net);
     }
 
@@ -169,12 +170,12 @@ public final class TrainStage {
     }
 
     private void writeModel(JavaSparkContext sc, FileSystem fs, Path dir, ComputationGraph net, VaeArchitecture arch,
-            TrainMetrics metrics, List<String> trainFiles) throws IOException {
+            TrainMetrics metrics, BatchExport.Batches batches) throws IOException {
         // Serialised once: the bytes the executors encode the training images with are the vae.zip written below.
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         ModelSerializer.writeModel(net, zip, true);
         byte[] vaeZip = zip.toByteArray();
-        LatentPrior prior = AggregatePosterior.fit(sc, vaeZip, trainFiles, model.conditional());
+        LatentPrior prior = AggregatePosterior.fit(sc, vaeZip, batches.train(), model.conditional());
         LOG.info("train: learned prior fitted to the codes of {} training images ({})",
                 prior.components().stream().mapToInt(LatentPrior.Component::images).sum(),
                 prior.components().stream().map(c -> String.format(Locale.ROOT,
@@ -184,14 +185,16 @@ public final class TrainStage {
         try (AtomicOutput out = AtomicOutput.begin(fs, dir, true, "polyvae.train")) {
             HadoopFiles.writeBytes(fs, OutputLayout.vaeZip(out.tmp()), vaeZip);
             HadoopFiles.write(fs, OutputLayout.latentPrior(out.tmp()), prior::write);
-            HadoopFiles.write(fs, OutputLayout.decoderZip(out.tmp()),
-                    os -> ModelSerializer.writeModel(Decoders.extract(net, arch), os, false));
+            ComputationGraph decoder = Decoders.extract(net, arch);
+            HadoopFiles.write(fs, OutputLayout.decoderZip(out.tmp()), os -> ModelSerializer.writeModel(decoder, os, false));
             // What TrainedModel reads the model's settings from.
             HadoopFiles.writeString(fs, OutputLayout.modelConfig(out.tmp()),
                     "# The resolved configuration that trained this model.\n" + config.renderResolved());
             HadoopFiles.writeBytes(fs, OutputLayout.lossCurve(out.tmp()), metrics.lossCurvePng());
+            ModelExport.write(fs, out.tmp(), config, net, decoder, prior, batches, metrics.rows());
             out.commit();
         }
-        LOG.info("train: wrote {} (vae.zip, decoder.zip, prior.bin, config.conf, loss.png)", fs.makeQualified(dir));
+        LOG.info("train: wrote {} (vae.zip, decoder.zip, prior.bin, config.conf, loss.png; decoder, encoder and prior "
+                + "as ONNX; model-card.json)", fs.makeQualified(dir));
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.data.DatasetLayout;
 import org.polyvae.data.LabeledImage;
 import org.polyvae.data.Seeds;
 import org.polyvae.data.WindowClass;
@@ -82,7 +83,7 @@ class SynthStageTest {
         List<java.nio.file.Path> written = files(root);
         assertTrue(written.stream().noneMatch(p -> p.getFileName().toString().endsWith(".crc")),
                 "no Hadoop checksum side files in the dataset: " + written);
-        assertTrue(Files.isRegularFile(root.resolve(SynthStage.PROVENANCE)));
+        assertTrue(Files.isRegularFile(root.resolve(DatasetLayout.SYNTH_PROVENANCE)));
         assertTrue(Files.isRegularFile(tmp.resolve("out/synth/classes.png")));
         try (Stream<java.nio.file.Path> siblings = Files.list(tmp)) {
             assertTrue(siblings.noneMatch(p -> p.getFileName().toString().contains(".tmp-")), "temporary folder left");
@@ -131,7 +132,7 @@ class SynthStageTest {
         assertEquals(a.stream().map(p -> tmp.resolve("a").relativize(p)).toList(),
                 b.stream().map(p -> tmp.resolve("b").relativize(p)).toList());
         for (int i = 0; i < a.size(); i++) {
-            if (a.get(i).getFileName().toString().equals(SynthStage.PROVENANCE)) {
+            if (a.get(i).getFileName().toString().equals(DatasetLayout.SYNTH_PROVENANCE)) {
                 continue; // records the time and the settings, which differ by design
             }
             assertArrayEquals(Files.readAllBytes(a.get(i)), Files.readAllBytes(b.get(i)), a.get(i).toString());

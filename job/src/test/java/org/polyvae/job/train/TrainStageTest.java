@@ -102,6 +102,93 @@ class TrainStageTest {
         INDArray images = decoder.output(false, z, VaeBatches.oneHot(new int[] {2, 5, 10}))[0];
         assertArrayEquals(new long[] {3, 1, 16, 16}, images.shape());
         assertTrue(images.minNumber().doubleValue() >= 0 && images.maxNumber().doubleValue() <= 1);
+        assertExportedForUseOutsidePolyvae(model, trained, r);
+    }
+
+    /** decoder/encoder/prior.onnx compute what the trained DL4J model does; the card describes the run. */
+    private static void assertExportedForUseOutsidePolyvae(java.nio.file.Path model,
+            org.polyvae.job.output.TrainedModel trained, TrainStage.Result r) throws IOException {
+        int d = trained.settings().codeLength();
+        int[] um = {2, 3, 5, 10, 2, 10};
+        INDArray classes = VaeBatches.oneHot(um);
+        INDArray eps = Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, um.length, d);
+        INDArray z = ort(model.resolve("prior.onnx"), java.util.Map.of("eps", eps, "class", classes)).get("z");
+        org.polyvae.model.LatentPrior prior = trained.prior();
+        for (int i = 0; i < um.length; i++) {
+            double[] expected = org.polyvae.model.LatentPrior.map(prior.component(um[i]), eps.getRow(i).toDoubleVector(), 1);
+            for (int j = 0; j < d; j++) {
+                assertEquals(expected[j], z.getDouble(i, j), 1e-4 * (1 + Math.abs(expected[j])), "prior.onnx z[" + i + "]");
+            }
+        }
+        INDArray dl4j = trained.decoder().output(false, z, classes)[0];
+        INDArray onnx = ort(model.resolve("decoder.onnx"), java.util.Map.of("z", z, "class", classes)).get("image");
+        assertArrayEquals(dl4j.shape(), onnx.shape());
+        // The mode of 32 levels: equal but for a level whose probability ties its neighbour's within rounding.
+        long differ = 0;
+        for (int i = 0; i < dl4j.length(); i++) {
+            differ += Math.abs(dl4j.getDouble(i) - onnx.getDouble(i)) > 1e-4 ? 1 : 0;
+        }
+        assertTrue(differ <= dl4j.length() / 1000, differ + " of " + dl4j.length() + " decoded pixels differ");
+
+        INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, um.length, 1, 16, 16);
+        INDArray posterior = trained.vae().feedForward(new INDArray[] {x, classes}, false).get(VaeArchitecture.POSTERIOR);
+        java.util.Map<String, INDArray> encoded = ort(model.resolve("encoder.onnx"), java.util.Map.of("image", x,
+                "class", classes));
+        for (int i = 0; i < um.length; i++) {
+            for (int j = 0; j < d; j++) {
+                assertEquals(posterior.getDouble(i, j), encoded.get("mu").getDouble(i, j), 1e-4, "encoder.onnx mu");
+                assertEquals(posterior.getDouble(i, d + j), encoded.get("logvar").getDouble(i, j), 1e-4,
+                        "encoder.onnx logvar");
+            }
+        }
+
+        com.fasterxml.jackson.databind.JsonNode card = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(model.resolve("model-card.json").toFile());
+        assertEquals(r.vae().numParams(), card.at("/architecture/vaeParameters").asLong());
+        assertEquals(trained.decoder().numParams(), card.at("/architecture/decoderParameters").asLong());
+        long perClass = 0;
+        for (com.fasterxml.jackson.databind.JsonNode n : card.at("/dataset/trainImagesPerClass")) {
+            perClass += n.asLong();
+        }
+        assertEquals(card.at("/dataset/trainImages").asLong(), perClass);
+        assertEquals(24, card.at("/dataset/synthProvenance/settings/polyvae/synth/count-per-class").asInt(),
+                "the synth provenance of the stand-in dataset");
+        assertEquals(64, card.at("/dataset/trainFilesSha256").asText().length());
+        TrainMetrics.Row last = r.rows().get(r.rows().size() - 1);
+        assertEquals(last.epoch(), card.at("/training/epochs").asInt());
+        assertEquals(last.valLoss(), card.at("/training/finalValidation/negativeElbo").asDouble(), 1e-9);
+        assertEquals(0.01, card.at("/settings/model/learning-rate").asDouble(), 1e-12);
+        assertTrue(card.at("/onnx/error").isNull() && card.at("/onnx/files").size() == 3, card.at("/onnx").toString());
+        assertTrue(card.at("/evaluation").isNull());
+        assertTrue(Files.readString(model.resolve("model-card.md")).contains("decoder.onnx"));
+    }
+
+    private static java.util.Map<String, INDArray> ort(java.nio.file.Path file, java.util.Map<String, INDArray> inputs)
+            throws IOException {
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        java.util.Map<String, ai.onnxruntime.OnnxTensor> feeds = new java.util.HashMap<>();
+        try (ai.onnxruntime.OrtSession session = env.createSession(file.toString(),
+                new ai.onnxruntime.OrtSession.SessionOptions())) {
+            for (java.util.Map.Entry<String, INDArray> e : inputs.entrySet()) {
+                INDArray a = e.getValue().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c');
+                feeds.put(e.getKey(), ai.onnxruntime.OnnxTensor.createTensor(env,
+                        java.nio.FloatBuffer.wrap(a.data().asFloat()), a.shape()));
+            }
+            java.util.Map<String, INDArray> out = new java.util.HashMap<>();
+            try (ai.onnxruntime.OrtSession.Result result = session.run(feeds)) {
+                for (java.util.Map.Entry<String, ai.onnxruntime.OnnxValue> e : result) {
+                    ai.onnxruntime.OnnxTensor t = (ai.onnxruntime.OnnxTensor) e.getValue();
+                    float[] v = new float[t.getFloatBuffer().remaining()];
+                    t.getFloatBuffer().get(v);
+                    out.put(e.getKey(), Nd4j.create(v, t.getInfo().getShape(), 'c'));
+                }
+            }
+            return out;
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IOException("onnxruntime could not run " + file + ": " + e.getMessage(), e);
+        } finally {
+            feeds.values().forEach(ai.onnxruntime.OnnxTensor::close);
+        }
     }
 
     @Test
