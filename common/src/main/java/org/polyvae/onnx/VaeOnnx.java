@@ -133,7 +133,7 @@ public final class VaeOnnx {
     private static void describe(OnnxGraph onnx, ModelSettings s) {
         onnx.metadata("polyvae.code_length", Integer.toString(s.codeLength()));
         onnx.metadata("polyvae.resolution", Integer.toString(s.resolution()));
-        onnx.metadata("polyvae.likelihood", s.likelihood().toString());
+        onnx.metadata("polyvae.likelihood", s.likelihood().configValue());
         if (s.conditional()) {
             onnx.metadata("polyvae.class_order_um", List.of(WindowClass.values()).stream()
                     .map(w -> Integer.toString(w.micrometres())).reduce((a, b) -> a + "," + b).orElseThrow());

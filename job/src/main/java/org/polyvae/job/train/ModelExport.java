@@ -93,7 +93,7 @@ final class ModelExport {
             }
         }
         return new ModelCard.Architecture(vae.numParams(), decoder.numParams(), s.codeLength(), s.resolution(),
-                s.conditional(), s.likelihood().toString(), layers);
+                s.conditional(), s.likelihood().configValue(), layers);
     }
 
     private static Map<String, Object> settings(PolyvaeConfig config) {
