@@ -1,10 +1,6 @@
 package org.polyvae.job.output;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -24,15 +20,7 @@ public record Evaluation(String samples, Headline headline, Reference reference,
         List<SampleSet> sets) {
     public static final String FILE = "evaluation.json";
 
-    /**
-     * Indented JSON; non-finite numbers (a figure without data) are read back as NaN, and fields a later
-     * version adds do not break an older reader.
-     */
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private static final ObjectMapper JSON = OutputJson.MAPPER;
 
     public void write(FileSystem fs, Path file) throws IOException {
         HadoopFiles.writeBytes(fs, file, JSON.writeValueAsBytes(this));

@@ -1,10 +1,6 @@
 package org.polyvae.job.output;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -33,11 +29,7 @@ public record ModelCard(String created, Architecture architecture, Map<String, O
     public static final String FILE = "model-card.json";
     public static final String MARKDOWN = "model-card.md";
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private static final ObjectMapper JSON = OutputJson.MAPPER;
 
     /**
      * @param vaeParameters     the whole training graph's (encoder, decoder and any discriminator)
