@@ -22,6 +22,7 @@ import org.polyvae.job.output.TrainedModel;
 import org.polyvae.image.ContactSheet;
 import org.polyvae.image.GrayImages;
 import org.polyvae.metrics.GrainStatistics;
+import org.polyvae.model.Decoders;
 import org.polyvae.model.LatentPrior;
 import org.polyvae.model.VaeArchitecture;
 import org.polyvae.model.VaeBatches;
@@ -125,7 +126,7 @@ public final class ReconstructionBenchmark {
     }
 
     private static INDArray decode(ComputationGraph decoder, INDArray z, INDArray c, boolean conditional) {
-        return (conditional ? decoder.output(false, z, c) : decoder.output(false, z))[0];
+        return Decoders.decode(decoder, z, conditional ? c : null);
     }
 
     /** Adds image i's flat share to acc[at] and its grain count to acc[at + 1] (the reference measurement). */

@@ -17,6 +17,8 @@ import java.util.List;
  * @param classPrior        a conditional model's prior is N(m_c, I) with a learned mean per class instead of N(0, I)
  * @param adversarialWeight weight λ of the adversarial term's reversed gradient into the decoder; 0 = no
  *                          discriminator (a plain VAE)
+ * @param boundaryHead      the decoder also outputs, per pixel, the probability that it lies on a grain boundary
+ *                          (trained on the data's gray jumps); {@link GrayDecoding#REGION} decodes with it
  */
 public record ModelSettings(
         int resolution,
@@ -41,14 +43,21 @@ public record ModelSettings(
         int grayLevels,
         GrayDecoding grayDecoding,
         boolean classPrior,
-        double adversarialWeight) implements Serializable {
+        double adversarialWeight,
+        boolean boundaryHead) implements Serializable {
 
     /** polyvae.model.gray-decoding: how the categorical decoder turns each pixel's level probabilities into a gray. */
     public enum GrayDecoding implements OptionValue {
         /** The centre of the most likely level: flat grains, but a grain whose gray sits near a level edge flickers between two levels. */
         MODE,
         /** The expected gray over the levels: no flicker between levels, but a grain's gray ripples with its probabilities. */
-        MEAN
+        MEAN,
+        /**
+         * One gray per region: the pixels the boundary head does not mark form 4-connected regions, each takes the
+         * level most likely over all its pixels jointly, and the marked pixels join their likeliest neighbouring
+         * region ({@link org.polyvae.model.RegionDecoding}). Needs the boundary head.
+         */
+        REGION
     }
 
     /** polyvae.model.likelihood: the decoder's distribution over each pixel's gray value. */
@@ -121,6 +130,14 @@ public record ModelSettings(
             throw new ConfigError(s.key("class-prior") + " = true needs " + s.key("conditional") + " = true (a prior "
                     + "mean per class needs the class as an input)");
         }
+        GrayDecoding grayDecoding = s.option("gray-decoding", GrayDecoding.class);
+        // Like the other gray decodings, region applies to the categorical likelihood only.
+        if (grayDecoding == GrayDecoding.REGION && s.option("likelihood", Likelihood.class) == Likelihood.CATEGORICAL
+                && !s.bool("boundary-head")) {
+            throw new ConfigError(s.key("gray-decoding") + " = region needs " + s.key("boundary-head")
+                    + " = true (the regions are the pixels the boundary head does not mark); set "
+                    + s.key("gray-decoding") + " = mode to sample without the head");
+        }
         return new ModelSettings(resolution, List.copyOf(channels),
                 s.intIn("kernel-size", 2, 7),
                 s.intIn("dense-width", 0, 8192),
@@ -140,9 +157,15 @@ public record ModelSettings(
                 s.bool("conditional"),
                 s.option("likelihood", Likelihood.class),
                 s.intIn("gray-levels", 2, 256),
-                s.option("gray-decoding", GrayDecoding.class),
+                grayDecoding,
                 s.bool("class-prior"),
-                s.doubleIn("adversarial-weight", 0.0, 1000.0));
+                s.doubleIn("adversarial-weight", 0.0, 1000.0),
+                s.bool("boundary-head"));
+    }
+
+    /** Whether the sampling decoder decodes one gray per region ({@link GrayDecoding#REGION}, categorical only). */
+    public boolean regionDecoding() {
+        return grayDecoding == GrayDecoding.REGION && likelihood == Likelihood.CATEGORICAL;
     }
 
     /** Whether the VAE has the adversarial term (a patch discriminator on its decoded images). */

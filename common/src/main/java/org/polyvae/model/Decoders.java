@@ -2,6 +2,7 @@ package org.polyvae.model;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The standalone decoder (z → image) of a trained VAE, so sampling never needs the encoder. */
 public final class Decoders {
@@ -25,5 +26,22 @@ public final class Decoders {
             layer.setParams(source.params().dup());
         }
         return decoder;
+    }
+
+    /**
+     * Decodes codes to gray images as the decoder's configuration says: its first output, or, when it also
+     * outputs the level and boundary probabilities (gray-decoding = region), one gray per region
+     * ({@link RegionDecoding}).
+     *
+     * @param z       [n, code length]
+     * @param classes [n, {@link VaeArchitecture#CLASSES}] one-hot for a conditional decoder, null otherwise
+     * @return [n, 1, res, res] grays in [0, 1]
+     */
+    public static INDArray decode(ComputationGraph decoder, INDArray z, INDArray classes) {
+        INDArray[] out = classes == null ? decoder.output(false, z) : decoder.output(false, z, classes);
+        if (decoder.getConfiguration().getNetworkOutputs().contains(VaeArchitecture.BOUNDARY)) {
+            return RegionDecoding.decode(out[1], out[2]);
+        }
+        return out[0];
     }
 }

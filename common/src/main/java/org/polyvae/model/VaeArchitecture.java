@@ -72,6 +72,11 @@ public final class VaeArchitecture {
     public static final String ADVERSARIAL = "adversarial";
     public static final String DECODER_PREFIX = "dec-";
     /**
+     * With {@code polyvae.model.boundary-head}: per pixel, the probability that it lies on a grain boundary,
+     * [n, 1, res, res], trained on {@link VaeBatches#boundaries}; an output of the VAE and of the decoder.
+     */
+    public static final String BOUNDARY = "boundary";
+    /**
      * The standalone decoder's output with the categorical likelihood: the decoded gray image
      * ({@link GrayLevelVertex}) after the per-pixel level probabilities.
      */
@@ -165,13 +170,16 @@ public final class VaeArchitecture {
         }
         g.addLayer(KL, new LossLayer.Builder(new KlDivergenceLoss(s.beta())).activation(Activation.IDENTITY).build(),
                 klInput);
-        String logits = addDecoder(g, Z);
+        String logits = addDecoder(g, Z, s.boundaryHead());
+        List<String> outputs = new java.util.ArrayList<>(List.of(RECONSTRUCTION, KL));
         if (s.adversarial()) {
             addDiscriminator(g, logits);
-            g.setOutputs(RECONSTRUCTION, KL, ADVERSARIAL);
-        } else {
-            g.setOutputs(RECONSTRUCTION, KL);
+            outputs.add(ADVERSARIAL);
         }
+        if (s.boundaryHead()) {
+            outputs.add(BOUNDARY);
+        }
+        g.setOutputs(outputs.toArray(String[]::new));
         return g
                 .setInputTypes(inputTypes(InputType.convolutional(s.resolution(), s.resolution(), 1)))
                 .build();
@@ -182,7 +190,9 @@ public final class VaeArchitecture {
      * VAE. Its one output is a [n, 1, res, res] gray image in [0, 1] whatever the likelihood: the
      * reconstruction (the expected gray) with the Bernoulli one, the most likely or the expected gray level
      * ({@link GrayLevelVertex}, per polyvae.model.gray-decoding) with the categorical one, the location (the
-     * median) with the Laplace one.
+     * median) with the Laplace one. With gray-decoding = region two more outputs follow, for
+     * {@link RegionDecoding}: the level probabilities [n, K, res, res] and the boundary probability
+     * ({@link Decoders#decode} uses them; the first output stays the per-pixel mode).
      */
     public ComputationGraphConfiguration decoder() {
         GraphBuilder g = base().graphBuilder().addInputs(inputs(Z));
@@ -190,15 +200,19 @@ public final class VaeArchitecture {
             // The input is the offset from the class's prior mean: z = m_c + offset.
             g.addLayer(PRIOR_MEAN, priorMean(), CLASS);
             g.addVertex("dec-z-from-prior", new ElementWiseVertex(ElementWiseVertex.Op.Add), Z, PRIOR_MEAN);
-            addDecoder(g, "dec-z-from-prior");
+            addDecoder(g, "dec-z-from-prior", regions());
         } else {
-            addDecoder(g, Z);
+            addDecoder(g, Z, regions());
         }
         String out = RECONSTRUCTION;
         if (categorical()) {
             g.addVertex(GRAY, new GrayLevelVertex(s.grayLevels(), s.grayDecoding() == ModelSettings.GrayDecoding.MEAN),
                     RECONSTRUCTION);
             out = GRAY;
+            if (regions()) {
+                return g.setOutputs(GRAY, RECONSTRUCTION, BOUNDARY)
+                        .setInputTypes(inputTypes(InputType.feedForward(s.codeLength()))).build();
+            }
         } else if (s.likelihood() == ModelSettings.Likelihood.LAPLACE) {
             // The location channel through the sigmoid the loss applies: the most likely gray.
             g.addVertex("dec-location", new SubsetVertex(0, 0), RECONSTRUCTION);
@@ -270,8 +284,11 @@ public final class VaeArchitecture {
                 "adv-unstack");
     }
 
-    /** Adds the decoder from {@code z} to the reconstruction output; returns the name of its logits' vertex. */
-    private String addDecoder(GraphBuilder g, String z) {
+    /**
+     * Adds the decoder from {@code z} to the reconstruction output, and to the boundary output when
+     * {@code boundary}; returns the name of its logits' vertex.
+     */
+    private String addDecoder(GraphBuilder g, String z, boolean boundary) {
         List<Integer> ch = s.encoderChannels();
         int levels = ch.size();
         int h = s.bottleneckSize();
@@ -318,6 +335,12 @@ public final class VaeArchitecture {
                 // full-resolution convolution is left anywhere in the decoder.
                 g.addLayer(name, conv(3, 1, 4 * (last ? s.reconstructionChannels() : out), !last), prev);
                 g.addVertex("dec-shuffle-" + i, new DepthToSpaceVertex(2), name);
+                if (last && boundary) {
+                    // The boundary logit: its own convolution of the same features, shuffled the same way.
+                    g.addLayer("dec-boundary-up", conv(3, 1, 4, false), prev);
+                    g.addVertex("dec-boundary-shuffle", new DepthToSpaceVertex(2), "dec-boundary-up");
+                    addBoundary(g, "dec-boundary-shuffle");
+                }
                 prev = "dec-shuffle-" + i;
             } else {
                 g.addLayer("dec-upsample-" + i, new Upsampling2D.Builder(2).build(), prev);
@@ -327,6 +350,10 @@ public final class VaeArchitecture {
         }
         if (!shuffle) {
             g.addLayer("dec-out", conv(3, 1, s.reconstructionChannels(), false), prev);
+            if (boundary) {
+                g.addLayer("dec-boundary-out", conv(3, 1, 1, false), prev);
+                addBoundary(g, "dec-boundary-out");
+            }
             prev = "dec-out";
         }
         // The activation inside the loss layer: LossBinaryXENT (sigmoid) and LossMCXENT (softmax) then use the
@@ -339,9 +366,20 @@ public final class VaeArchitecture {
         return prev;
     }
 
+    /** The boundary output: a sigmoid per pixel, Bernoulli cross-entropy against {@link VaeBatches#boundaries}. */
+    private void addBoundary(GraphBuilder g, String logit) {
+        g.addLayer(BOUNDARY, new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build(),
+                logit);
+    }
+
     private DenseLayer priorMean() {
         return new DenseLayer.Builder().nOut(s.codeLength()).activation(Activation.IDENTITY).hasBias(false)
                 .weightInit(WeightInit.ZERO).build();
+    }
+
+    /** Whether the standalone decoder decodes by regions (and so carries the boundary head). */
+    private boolean regions() {
+        return s.regionDecoding();
     }
 
     private boolean categorical() {

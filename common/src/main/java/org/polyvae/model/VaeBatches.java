@@ -6,6 +6,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.config.ModelSettings;
 import org.polyvae.data.WindowClass;
+import org.polyvae.metrics.GrainStatistics;
 
 /** Minibatches in the shape the VAE graph trains on. */
 public final class VaeBatches {
@@ -46,22 +47,34 @@ public final class VaeBatches {
      * [n, 2, patchSide, patchSide], channel 0 (each image's reconstruction) 0 and channel 1 (the image) 1.
      */
     public static MultiDataSet of(INDArray images, INDArray classes, int codeLength, int grayLevels, int patchSide) {
+        return of(images, classes, codeLength, grayLevels, patchSide, false);
+    }
+
+    /**
+     * The same for a VAE with the boundary head when {@code boundaryHead}: a last label array, the
+     * {@link #boundaries} of the images.
+     */
+    public static MultiDataSet of(INDArray images, INDArray classes, int codeLength, int grayLevels, int patchSide,
+            boolean boundaryHead) {
         long n = images.size(0);
         INDArray zeros = Nd4j.zeros(images.dataType(), n, 2L * codeLength);
         INDArray[] features = classes == null ? new INDArray[] {images} : new INDArray[] {images, classes};
         INDArray target = grayLevels > 0 ? levels(images, grayLevels)
                 : grayLevels == LAPLACE_TARGET ? Nd4j.concat(1, images, Nd4j.zerosLike(images)) : images;
-        if (patchSide <= 0) {
-            return new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {target, zeros});
+        java.util.List<INDArray> labels = new java.util.ArrayList<>(java.util.List.of(target, zeros));
+        if (patchSide > 0) {
+            labels.add(Nd4j.concat(1, Nd4j.zeros(images.dataType(), n, 1, patchSide, patchSide),
+                    Nd4j.ones(images.dataType(), n, 1, patchSide, patchSide)));
         }
-        INDArray realness = Nd4j.concat(1, Nd4j.zeros(images.dataType(), n, 1, patchSide, patchSide),
-                Nd4j.ones(images.dataType(), n, 1, patchSide, patchSide));
-        return new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {target, zeros, realness});
+        if (boundaryHead) {
+            labels.add(boundaries(images));
+        }
+        return new org.nd4j.linalg.dataset.MultiDataSet(features, labels.toArray(INDArray[]::new));
     }
 
     /** The targets of a model's settings: gray levels and adversarial labels as its graph has them. */
     public static MultiDataSet of(INDArray images, INDArray classes, ModelSettings s) {
-        return of(images, classes, s.codeLength(), targetLevels(s), patchSide(s));
+        return of(images, classes, s.codeLength(), targetLevels(s), patchSide(s), s.boundaryHead());
     }
 
     /** The adversarial labels' patch side of a model's settings; 0 when it has no adversarial term. */
@@ -102,6 +115,41 @@ public final class VaeBatches {
             }
         }
         return Nd4j.create(oneHot, new long[] {n, levels, h, w}).castTo(images.dataType());
+    }
+
+    /**
+     * [n, 1, h, w]: 1 where a pixel of [n, 1, h, w] images in [0, 1] lies on a grain boundary, i.e. its right or
+     * lower neighbour differs by more than {@link GrainStatistics#REFERENCE_JUMP_THRESHOLD} grays, else 0. Of
+     * two 4-neighbours in different grains the left or upper one is always marked, so the unmarked pixels of
+     * different grains never touch: the regions {@link RegionDecoding} draws are the grains.
+     */
+    public static INDArray boundaries(INDArray images) {
+        long n = images.size(0);
+        int h = (int) images.size(2);
+        int w = (int) images.size(3);
+        int plane = h * w;
+        float[] gray = images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+        float[] marked = new float[gray.length];
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r < h; r++) {
+                for (int c = 0; c < w; c++) {
+                    int p = i * plane + r * w + c;
+                    int v = level(gray[p]);
+                    boolean right = c + 1 < w && jump(v, level(gray[p + 1]));
+                    boolean below = r + 1 < h && jump(v, level(gray[p + w]));
+                    marked[p] = right || below ? 1f : 0f;
+                }
+            }
+        }
+        return Nd4j.create(marked, new long[] {n, 1, h, w}).castTo(images.dataType());
+    }
+
+    private static int level(float gray) {
+        return Math.round(255 * Math.min(1f, Math.max(0f, gray)));
+    }
+
+    private static boolean jump(int a, int b) {
+        return Math.abs(a - b) > GrainStatistics.REFERENCE_JUMP_THRESHOLD;
     }
 
     /**

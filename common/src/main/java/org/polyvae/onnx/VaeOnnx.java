@@ -20,6 +20,11 @@ import org.polyvae.model.VaeArchitecture;
  * 10 µm); "image" holds grays in [0, 1] (gray / 255), the decoder's exactly as stage sample decodes it
  * before any post-step; z is the code stage sample draws and the decoder takes, so
  * decoder(prior(eps · T)) is a sample at temperature T. d = {@link ModelSettings#codeLength()}.
+ * <p>
+ * A model that decodes by regions (polyvae.model.gray-decoding = region) has two more decoder outputs,
+ * "level_probabilities" and "boundary", from which {@link org.polyvae.model.RegionDecoding} makes its samples
+ * (connected components and a per-region arg max, which ONNX has no operator for); its "image" is then the
+ * per-pixel mode of the same levels.
  */
 public final class VaeOnnx {
     public static final String EPS = "eps";
@@ -28,6 +33,10 @@ public final class VaeOnnx {
     public static final String IMAGE = "image";
     public static final String MU = "mu";
     public static final String LOGVAR = "logvar";
+    /** decoder.onnx of a region-decoding model: each pixel's level probabilities [batch, K, res, res]. */
+    public static final String LEVEL_PROBABILITIES = "level_probabilities";
+    /** decoder.onnx of a region-decoding model: each pixel's grain-boundary probability [batch, 1, res, res]. */
+    public static final String BOUNDARY = "boundary";
 
     private VaeOnnx() {
     }
@@ -39,8 +48,13 @@ public final class VaeOnnx {
         GraphTranslator t = new GraphTranslator(decoder, onnx);
         t.bind(VaeArchitecture.Z, onnx.input(Z, s.codeLength()));
         bindClass(t, onnx, s);
-        String out = t.translate(decoder.getConfiguration().getNetworkOutputs().get(0));
-        onnx.output(IMAGE, out, 1, s.resolution(), s.resolution());
+        List<String> outputs = decoder.getConfiguration().getNetworkOutputs();
+        onnx.output(IMAGE, t.translate(outputs.get(0)), 1, s.resolution(), s.resolution());
+        if (outputs.contains(VaeArchitecture.BOUNDARY)) {
+            onnx.output(LEVEL_PROBABILITIES, t.translate(VaeArchitecture.RECONSTRUCTION), s.grayLevels(), s.resolution(),
+                    s.resolution());
+            onnx.output(BOUNDARY, t.translate(VaeArchitecture.BOUNDARY), 1, s.resolution(), s.resolution());
+        }
         describe(onnx, s);
         return onnx.toBytes();
     }

@@ -44,9 +44,13 @@ class VaeOnnxTest {
 
     static Stream<String> designs() {
         return Stream.of(
-                // The default model: categorical, spatial code, pixel shuffle, class-conditional, discriminator.
+                // The default model: categorical, spatial code, pixel shuffle, class-conditional, discriminator,
+                // boundary head, region decoding.
                 "",
                 "polyvae.model.gray-decoding=mean",
+                "polyvae.model.gray-decoding=mode",
+                "polyvae.model.boundary-head=false, polyvae.model.gray-decoding=mode",
+                "polyvae.model.decoder=upsample-conv",
                 "polyvae.model.likelihood=bernoulli, polyvae.model.conditional=false, polyvae.model.adversarial-weight=0",
                 "polyvae.model.likelihood=laplace, polyvae.model.activation=swish",
                 "polyvae.model.latent=dense, polyvae.model.decoder=deconv, polyvae.model.convolution=dl4j, "
@@ -98,9 +102,18 @@ class VaeOnnxTest {
         } else {
             expected = decoder.output(false, z)[0];
         }
-        INDArray actual = OnnxRuntime.run(VaeOnnx.decoder(decoder, s), feeds).get(VaeOnnx.IMAGE);
+        Map<String, INDArray> decoded = OnnxRuntime.run(VaeOnnx.decoder(decoder, s), feeds);
+        INDArray actual = decoded.get(VaeOnnx.IMAGE);
         assertArrayEqualsShape(new long[] {n, 1, RES, RES}, actual.shape());
-        if (s.likelihood() == ModelSettings.Likelihood.CATEGORICAL && s.grayDecoding() == ModelSettings.GrayDecoding.MODE) {
+        if (s.regionDecoding()) {
+            INDArray[] heads = s.conditional() ? decoder.output(false, z, classes) : decoder.output(false, z);
+            assertClose(heads[1], decoded.get(VaeOnnx.LEVEL_PROBABILITIES), "level probabilities " + when);
+            assertClose(heads[2], decoded.get(VaeOnnx.BOUNDARY), "boundary probabilities " + when);
+        } else {
+            assertEquals(1, decoded.size(), "decoder.onnx has one output unless it decodes by regions");
+        }
+        if (s.likelihood() == ModelSettings.Likelihood.CATEGORICAL
+                && s.grayDecoding() != ModelSettings.GrayDecoding.MEAN) {
             assertModesAgree(decoder, z, s.conditional() ? classes : null, expected, actual, s.grayLevels(), when);
         } else {
             assertClose(expected, actual, "decoder image " + when);

@@ -19,23 +19,15 @@ import org.polyvae.model.VaeBatches;
 public final class VaeBatchLoader implements MultiDataSetLoader {
     private static final long serialVersionUID = 1L;
 
-    private final int codeLength;
-    private final boolean conditional;
-    private final int grayLevels;
-    private final int patchSide;
+    private final ModelSettings model;
 
-    /** @param grayLevels, patchSide see {@link VaeBatches#of(INDArray, INDArray, int, int, int)} */
-    private VaeBatchLoader(int codeLength, boolean conditional, int grayLevels, int patchSide) {
-        this.codeLength = codeLength;
-        this.conditional = conditional;
-        this.grayLevels = grayLevels;
-        this.patchSide = patchSide;
+    private VaeBatchLoader(ModelSettings model) {
+        this.model = model;
     }
 
-    /** The loader of a model's settings (code length, conditional, likelihood, adversarial term). */
+    /** The loader of a model's settings (code length, conditional, likelihood, adversarial term, boundary head). */
     public static VaeBatchLoader of(ModelSettings model) {
-        return new VaeBatchLoader(model.codeLength(), model.conditional(), VaeBatches.targetLevels(model),
-                VaeBatches.patchSide(model));
+        return new VaeBatchLoader(model);
     }
 
     @Override
@@ -46,8 +38,7 @@ public final class VaeBatchLoader implements MultiDataSetLoader {
     }
 
     public MultiDataSet toVae(MultiDataSet file) {
-        return VaeBatches.of(file.getFeatures(0), conditional ? classes(file) : null, codeLength, grayLevels,
-                patchSide);
+        return VaeBatches.of(file.getFeatures(0), model.conditional() ? classes(file) : null, model);
     }
 
     /** The one-hot window class of every image of a batch file (its labels' first column, in µm). */

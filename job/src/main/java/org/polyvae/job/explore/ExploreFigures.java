@@ -22,6 +22,7 @@ import org.polyvae.config.ExploreSettings;
 import org.polyvae.image.ContactSheet;
 import org.polyvae.image.GrayImages;
 import org.polyvae.metrics.GrainStatistics;
+import org.polyvae.model.Decoders;
 import org.polyvae.model.LatentPrior;
 import org.polyvae.model.VaeBatches;
 
@@ -222,7 +223,7 @@ final class ExploreFigures {
      */
     private byte[][] decode(List<float[]> zs, List<float[]> cs) {
         INDArray z = rows(zs);
-        INDArray images = (cs == null ? decoder.output(false, z) : decoder.output(false, z, rows(cs)))[0];
+        INDArray images = Decoders.decode(decoder, z, cs == null ? null : rows(cs));
         int pixels = (int) (images.length() / zs.size());
         float[] px = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
         byte[][] out = new byte[zs.size()][pixels];

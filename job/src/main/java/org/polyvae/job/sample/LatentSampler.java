@@ -9,6 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.data.Seeds;
 import org.polyvae.image.GrayImages;
 import org.polyvae.job.output.TrainedModel;
+import org.polyvae.model.Decoders;
 import org.polyvae.model.LatentPrior;
 import org.polyvae.model.VaeArchitecture;
 import org.polyvae.model.VaeBatches;
@@ -120,9 +121,9 @@ final class LatentSampler {
             for (int i = 0; i < n; i++) {
                 um[i] = windowClass(from + i);
             }
-            out = decoder.output(false, zs, VaeBatches.oneHot(um))[0];
+            out = Decoders.decode(decoder, zs, VaeBatches.oneHot(um));
         } else {
-            out = decoder.output(false, zs)[0];
+            out = Decoders.decode(decoder, zs, null);
         }
         int pixels = (int) (out.length() / n);
         float[] p = out.castTo(DataType.FLOAT).dup('c').data().asFloat();

@@ -78,7 +78,11 @@ final class ModelExport {
         Map<String, String> files = new LinkedHashMap<>();
         files.put(OutputLayout.priorOnnx(model).getName(), "eps [batch, " + d + "] (standard normal; × temperature)"
                 + (prior.unconditional() ? "" : cls) + " → z [batch, " + d + "]");
-        files.put(OutputLayout.decoderOnnx(model).getName(), "z [batch, " + d + "]" + cls + " → " + image);
+        files.put(OutputLayout.decoderOnnx(model).getName(), "z [batch, " + d + "]" + cls + " → " + image
+                + (s.regionDecoding() ? " (the per-pixel mode), "
+                        + VaeOnnx.LEVEL_PROBABILITIES + " [batch, " + s.grayLevels() + ", " + res + ", " + res + "], "
+                        + VaeOnnx.BOUNDARY + " [batch, 1, " + res + ", " + res + "] (stage sample's regions come from "
+                        + "these two: README, \"One gray per grain\")" : ""));
         files.put(OutputLayout.encoderOnnx(model).getName(), image + cls + " → mu [batch, " + d + "], logvar [batch, "
                 + d + "]");
         return new ModelCard.Onnx(OnnxGraph.OPSET, OnnxGraph.IR_VERSION, files, null);

@@ -61,6 +61,9 @@ class ConditionalSamplingTest {
                 // The plain conditional VAE: its sampling machinery is what is tested here (the adversarial
                 // term has its own tests in common and in TrainStageTest).
                 "polyvae.model.adversarial-weight=0",
+                // Per-pixel decoding: at 16 px a 10 µm grain is smaller than a pixel, a texture that one gray per
+                // region (the default decoding, tested in common and by the default pipeline) does not draw.
+                "polyvae.model.boundary-head=false", "polyvae.model.gray-decoding=mode",
                 "polyvae.train.epochs=15",
                 "polyvae.train.batch-size=8", "polyvae.train.workers=1",
                 "polyvae.train.validation-fraction=0.25", "polyvae.sample.dir=" + tmp.resolve(samples).toUri(),

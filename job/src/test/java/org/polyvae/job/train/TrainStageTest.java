@@ -213,17 +213,19 @@ class TrainStageTest {
      * worker's parameters and updater state is the identity. The runs differ only in the order DL4J's
      * balanced random split hands out the batches and in the sampled noise, so the stated tolerance is on
      * the outcome: validation loss within 2 % of plain ComputationGraph.fit's after the same epochs (at the
-     * same per-epoch learning rates), for each likelihood's graph and the adversarial one.
+     * same per-epoch learning rates), for each likelihood's graph, the adversarial one and the boundary head's.
      */
     @Test
     void oneWorkerAveragingEveryStepMatchesPlainFit() throws IOException {
-        for (String design : List.of("bernoulli", "categorical", "categorical-adversarial")) {
-            String likelihood = design.replace("-adversarial", "");
+        for (String design : List.of("bernoulli", "categorical", "categorical-adversarial", "categorical-boundary")) {
+            String likelihood = design.replace("-adversarial", "").replace("-boundary", "");
             String out = tmp.resolve("single-" + design).toUri().toString();
             PolyvaeConfig cfg = config(data, out, "polyvae.train.epochs=4", "polyvae.train.workers=1",
                     "polyvae.train.averaging-frequency=1", "polyvae.model.likelihood=" + likelihood,
                     "polyvae.model.gray-levels=8",
                     "polyvae.model.adversarial-weight=" + (design.endsWith("-adversarial") ? 10 : 0),
+                    "polyvae.model.boundary-head=" + design.endsWith("-boundary"),
+                    "polyvae.model.gray-decoding=" + (design.endsWith("-boundary") ? "region" : "mode"),
                     // The plain VAE: the averaging machinery is what is tested (0.3 % apart here; the conditional
                     // model lands 1-2.4 % lower on Spark over three seeds, unexplained; its gradient is checked
                     // in common).

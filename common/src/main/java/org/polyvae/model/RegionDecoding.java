@@ -1,0 +1,200 @@
+package org.polyvae.model;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code polyvae.model.gray-decoding = region}: one gray per grain, from the decoder's two heads. A polysilicon
+ * grain is one crystal, so one lattice angle and one gray; a per-pixel mode cannot know that and turns a
+ * grain the decoder is unsure of into ramps and speckle. Here:
+ * <ol>
+ *   <li>two 4-neighbours are in one region when neither is a boundary pixel (boundary probability below
+ *   {@link #BOUNDARY_THRESHOLD}; the head is trained so that neighbouring pixels of two grains are never both
+ *   unmarked, {@link VaeBatches#boundaries}) and their most likely grays differ by at most
+ *   {@link #MAX_STEP_GRAYS}: the boundary head's probabilities are smeared where it is unsure of a boundary's
+ *   position, so a gap in its marks must not merge two grains of clearly different gray;</li>
+ *   <li>each region takes the level that maximises the sum of its pixels' log-probabilities: the most likely
+ *   single level for the whole region under the decoder's own per-pixel distribution;</li>
+ *   <li>the marked pixels join, ring by ring outward from the regions, the neighbouring region whose level
+ *   they find most probable themselves.</li>
+ * </ol>
+ * Nothing is imposed but "one gray per region": where the regions lie and which grays they take both come
+ * from the model. A ramp of one-level steps stays one region and becomes flat; a step of two levels or more
+ * starts another. An image with no unmarked pixel keeps each pixel's own most likely level.
+ */
+public final class RegionDecoding {
+    /** A pixel with at least this boundary probability is a boundary pixel. */
+    public static final double BOUNDARY_THRESHOLD = 0.5;
+    /**
+     * The largest step between two neighbours' most likely grays inside one region: one level at K = 32, below
+     * the 12-gray jump that separates grains in {@link org.polyvae.metrics.GrainStatistics}, so a region never
+     * spans what the grain measurement calls a boundary (README, "One gray per grain", also measures 16).
+     */
+    public static final int MAX_STEP_GRAYS = 8;
+    private static final double LOG_FLOOR = 1e-30;
+
+    private RegionDecoding() {
+    }
+
+    /**
+     * @param probabilities [n, K, h, w] level probabilities per pixel (each pixel's sum 1)
+     * @param boundary      [n, 1, h, w] boundary probability per pixel
+     * @return [n, 1, h, w] grays in [0, 1], each the centre of its region's level
+     */
+    public static INDArray decode(INDArray probabilities, INDArray boundary) {
+        if (probabilities.rank() != 4 || boundary.rank() != 4 || boundary.size(1) != 1
+                || probabilities.size(0) != boundary.size(0) || probabilities.size(2) != boundary.size(2)
+                || probabilities.size(3) != boundary.size(3)) {
+            throw new IllegalArgumentException("expected level probabilities [n, K, h, w] and boundary [n, 1, h, w], got "
+                    + java.util.Arrays.toString(probabilities.shape()) + " and "
+                    + java.util.Arrays.toString(boundary.shape()));
+        }
+        int n = (int) probabilities.size(0);
+        int k = (int) probabilities.size(1);
+        int h = (int) probabilities.size(2);
+        int w = (int) probabilities.size(3);
+        float[] p = probabilities.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] b = boundary.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        int plane = h * w;
+        float[] gray = new float[n * plane];
+        for (int i = 0; i < n; i++) {
+            int[] level = levels(p, i * k * plane, b, i * plane, k, h, w);
+            for (int q = 0; q < plane; q++) {
+                gray[i * plane + q] = (level[q] + 0.5f) / k;
+            }
+        }
+        return Nd4j.create(gray, new long[] {n, 1, h, w}).castTo(probabilities.dataType());
+    }
+
+    /**
+     * The level of every pixel of one image.
+     *
+     * @param p  level probabilities, channel-major from {@code pOffset}: level c of pixel q at pOffset + c·h·w + q
+     * @param b  boundary probabilities from {@code bOffset}
+     */
+    static int[] levels(float[] p, int pOffset, float[] b, int bOffset, int k, int h, int w) {
+        int plane = h * w;
+        int[] region = new int[plane];
+        java.util.Arrays.fill(region, -1);
+        int[] mode = new int[plane];
+        for (int q = 0; q < plane; q++) {
+            mode[q] = mostLikely(p, pOffset, q, plane, k);
+        }
+        int maxStep = Math.max(0, MAX_STEP_GRAYS * k / 256);
+        int regions = label(b, bOffset, mode, maxStep, region, h, w);
+        if (regions == 0) {
+            return mode;
+        }
+        int[] level = new int[plane];
+        double[] logSum = new double[regions * k];
+        for (int q = 0; q < plane; q++) {
+            int r = region[q];
+            if (r >= 0) {
+                for (int c = 0; c < k; c++) {
+                    logSum[r * k + c] += Math.log(Math.max(LOG_FLOOR, p[pOffset + c * plane + q]));
+                }
+            }
+        }
+        int[] regionLevel = new int[regions];
+        for (int r = 0; r < regions; r++) {
+            int best = 0;
+            for (int c = 1; c < k; c++) {
+                if (logSum[r * k + c] > logSum[r * k + best]) {
+                    best = c;
+                }
+            }
+            regionLevel[r] = best;
+        }
+        grow(p, pOffset, region, regionLevel, k, h, w);
+        for (int q = 0; q < plane; q++) {
+            level[q] = regionLevel[region[q]];
+        }
+        return level;
+    }
+
+    /**
+     * Labels the regions 0, 1, …: 4-connected unmarked pixels whose modes differ by at most {@code maxStep}
+     * levels from neighbour to neighbour; returns how many there are.
+     */
+    private static int label(float[] b, int bOffset, int[] mode, int maxStep, int[] region, int h, int w) {
+        int[] stack = new int[h * w];
+        int regions = 0;
+        for (int start = 0; start < h * w; start++) {
+            if (region[start] >= 0 || b[bOffset + start] >= BOUNDARY_THRESHOLD) {
+                continue;
+            }
+            int top = 0;
+            stack[top++] = start;
+            region[start] = regions;
+            while (top > 0) {
+                int q = stack[--top];
+                int r = q / w;
+                int c = q % w;
+                int[] next = {c > 0 ? q - 1 : -1, c < w - 1 ? q + 1 : -1, r > 0 ? q - w : -1, r < h - 1 ? q + w : -1};
+                for (int nb : next) {
+                    if (nb >= 0 && region[nb] < 0 && b[bOffset + nb] < BOUNDARY_THRESHOLD
+                            && Math.abs(mode[nb] - mode[q]) <= maxStep) {
+                        region[nb] = regions;
+                        stack[top++] = nb;
+                    }
+                }
+            }
+            regions++;
+        }
+        return regions;
+    }
+
+    /**
+     * Assigns the boundary pixels ring by ring: each pixel next to an assigned one joins, of its neighbours'
+     * regions, the one whose level it finds most probable; a ring is decided from the previous ring's state,
+     * so the result does not depend on the scan order.
+     */
+    private static void grow(float[] p, int pOffset, int[] region, int[] regionLevel, int k, int h, int w) {
+        int plane = h * w;
+        int[] decided = new int[plane];
+        int[] ring = new int[plane];
+        while (true) {
+            int size = 0;
+            for (int q = 0; q < plane; q++) {
+                if (region[q] >= 0) {
+                    continue;
+                }
+                int r = q / w;
+                int c = q % w;
+                int best = -1;
+                float bestP = -1f;
+                int[] next = {c > 0 ? q - 1 : -1, c < w - 1 ? q + 1 : -1, r > 0 ? q - w : -1, r < h - 1 ? q + w : -1};
+                for (int nb : next) {
+                    if (nb >= 0 && region[nb] >= 0) {
+                        float pr = p[pOffset + regionLevel[region[nb]] * plane + q];
+                        if (pr > bestP) {
+                            bestP = pr;
+                            best = region[nb];
+                        }
+                    }
+                }
+                if (best >= 0) {
+                    ring[size] = q;
+                    decided[size++] = best;
+                }
+            }
+            if (size == 0) {
+                return;
+            }
+            for (int i = 0; i < size; i++) {
+                region[ring[i]] = decided[i];
+            }
+        }
+    }
+
+    private static int mostLikely(float[] p, int pOffset, int q, int plane, int k) {
+        int best = 0;
+        for (int c = 1; c < k; c++) {
+            if (p[pOffset + c * plane + q] > p[pOffset + best * plane + q]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+}

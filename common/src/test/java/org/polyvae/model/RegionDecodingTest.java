@@ -1,0 +1,124 @@
+package org.polyvae.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** gray-decoding = region: one gray per region of unmarked pixels, from the decoder's own probabilities. */
+class RegionDecodingTest {
+    private static final int K = 32;
+    private static final int H = 6;
+    private static final int W = 7;
+
+    /**
+     * Left of a marked column 3 the decoder favours level 2 overall but, pixel by pixel, flickers to 3; right of
+     * it level 6 with flicker to 5. The per-pixel mode speckles; the regions each take one level, and the column
+     * joins the side whose level each of its pixels finds likelier.
+     */
+    @Test
+    void eachRegionTakesItsJointlyMostLikelyLevelAndBoundaryPixelsJoinTheirLikelierNeighbour() {
+        float[] p = new float[K * H * W];
+        float[] b = new float[H * W];
+        Random r = new Random(5);
+        int flickers = 0;
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                int q = y * W + x;
+                boolean left = x < 3;
+                int main = left ? 2 : 6;
+                int other = left ? 3 : 5;
+                boolean flicker = r.nextDouble() < 0.3;
+                flickers += flicker ? 1 : 0;
+                p[main * H * W + q] = flicker ? 0.4f : 0.6f;
+                p[other * H * W + q] = flicker ? 0.5f : 0.3f;
+                p[0 * H * W + q] = 0.1f;
+                if (x == 3) {
+                    b[q] = 0.9f;
+                    // The boundary column: its upper half favours the left region's level, its lower half the right's.
+                    for (int c = 0; c < K; c++) {
+                        p[c * H * W + q] = 0.01f;
+                    }
+                    p[(y < H / 2 ? 2 : 6) * H * W + q] = 0.9f;
+                }
+            }
+        }
+        assertTrue(flickers > 3, "the per-pixel mode must flicker somewhere for the test to mean anything");
+        int[] level = RegionDecoding.levels(p, 0, b, 0, K, H, W);
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                int expected = x < 3 || (x == 3 && y < H / 2) ? 2 : 6;
+                assertEquals(expected, level[y * W + x], "pixel (" + y + ", " + x + ")");
+            }
+        }
+        INDArray gray = RegionDecoding.decode(Nd4j.create(p, new long[] {1, K, H, W}),
+                Nd4j.create(b, new long[] {1, 1, H, W}));
+        assertArrayEquals(new long[] {1, 1, H, W}, gray.shape());
+        assertEquals(2.5 / K, gray.getDouble(0, 0, 0, 0), 1e-6, "the level's centre");
+        assertEquals(6.5 / K, gray.getDouble(0, 0, H - 1, W - 1), 1e-6);
+    }
+
+    /**
+     * No pixel marked, but the modes step by two levels (16 grays at K = 32) between columns 2 and 3: two
+     * regions, not one; steps of one level (8 grays) inside a region do not split it.
+     */
+    @Test
+    void aGapInTheBoundaryMarksDoesNotMergeGrainsOfClearlyDifferentGray() {
+        int k = 32;
+        float[] p = new float[k * H * W];
+        float[] b = new float[H * W];
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                int q = y * W + x;
+                int mode = x < 3 ? 10 + (y % 2) : 13;
+                for (int c = 0; c < k; c++) {
+                    p[c * H * W + q] = 0.1f / k;
+                }
+                p[mode * H * W + q] = 0.5f;
+                p[(x < 3 ? 11 : 13) * H * W + q] += 0.4f;
+            }
+        }
+        int[] level = RegionDecoding.levels(p, 0, b, 0, k, H, W);
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                assertEquals(x < 3 ? 11 : 13, level[y * W + x], "pixel (" + y + ", " + x + ")");
+            }
+        }
+        assertEquals(1, RegionDecoding.MAX_STEP_GRAYS * k / 256, "the test's steps are about one level");
+    }
+
+    /** A whole image of boundary: no region to join, each pixel keeps its own most likely level. */
+    @Test
+    void withoutRegionsEveryPixelKeepsItsMode() {
+        Nd4j.getRandom().setSeed(2);
+        INDArray p = Nd4j.rand(DataType.FLOAT, 2, K, H, W);
+        INDArray gray = RegionDecoding.decode(p, Nd4j.ones(DataType.FLOAT, 2, 1, H, W));
+        INDArray mode = Nd4j.argMax(p, 1).castTo(DataType.FLOAT).addi(0.5).divi(K).reshape(2, 1, H, W);
+        assertEquals(mode, gray);
+    }
+
+    /** Images are decoded independently: the second image of a batch gives what it gives alone. */
+    @Test
+    void imagesOfABatchAreIndependent() {
+        Nd4j.getRandom().setSeed(4);
+        INDArray p = Nd4j.rand(DataType.FLOAT, 3, K, H, W);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 3, 1, H, W);
+        INDArray all = RegionDecoding.decode(p, b);
+        INDArray one = RegionDecoding.decode(p.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)),
+                b.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)));
+        assertEquals(one, all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)));
+    }
+
+    @Test
+    void mismatchedShapesAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RegionDecoding.decode(Nd4j.zeros(1, K, H, W), Nd4j.zeros(1, 1, H, W + 1)));
+        assertTrue(e.getMessage().contains("[1, 1, 6, 8]"), e.getMessage());
+    }
+}
