@@ -8,9 +8,12 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -20,6 +23,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * against finite differences in FastConvolutionTest).
  */
 final class FastConvolutionImpl extends SameDiffLayer {
+
+    /**
+     * What the backward pass needs from the last training forward pass, so it need not run the convolution
+     * again: the layer's output for a leaky ReLU (whose derivative the output's sign gives), a copy of the
+     * pre-activation for other nonlinear activations, nothing for the identity. Both live in the activations
+     * workspace, which DL4J keeps open from the forward pass through backpropagation; {@link #cachedFor} is
+     * the input they belong to, so a backward pass after any other forward pass recomputes instead.
+     */
+    private INDArray cachedOutput;
+    private INDArray cachedPreOutput;
+    private INDArray cachedFor;
 
     FastConvolutionImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -75,16 +89,56 @@ final class FastConvolutionImpl extends SameDiffLayer {
         INDArray x = contiguousInput();
         INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, outputShape(x), 'c');
         preOutput(x, z);
-        return activationFn().getActivation(z, training);
+        clearCache();
+        IActivation act = activationFn();
+        if (training && !(act instanceof ActivationIdentity) && leakyAlpha(act) < 0) {
+            cachedPreOutput = mgr.dup(ArrayType.ACTIVATIONS, z);
+        }
+        INDArray out = act.getActivation(z, training);
+        if (training) {
+            cachedOutput = out;
+            cachedFor = input;
+        }
+        return out;
+    }
+
+    /** The slope of a leaky ReLU with a non-negative slope (out &gt; 0 exactly when z &gt; 0), else −1. */
+    private static double leakyAlpha(IActivation act) {
+        return act instanceof ActivationLReLU l && l.getAlpha() >= 0 ? l.getAlpha() : -1;
+    }
+
+    private void clearCache() {
+        cachedOutput = null;
+        cachedPreOutput = null;
+        cachedFor = null;
+    }
+
+    /** dL/dz from dL/d(output), from what the forward pass left if it saw this input, else recomputing z. */
+    private INDArray delta(INDArray x, INDArray epsilon) {
+        IActivation act = activationFn();
+        INDArray eps = epsilon.isView() || epsilon.ordering() != 'c' ? epsilon.dup('c') : epsilon;
+        if (act instanceof ActivationIdentity) {
+            return eps;
+        }
+        boolean cached = cachedFor == input;
+        double alpha = leakyAlpha(act);
+        if (cached && alpha >= 0 && cachedOutput != null) {
+            INDArray d = Nd4j.createUninitialized(dataType, eps.shape());
+            Nd4j.exec(new LeakyReLUBp(cachedOutput, eps, d, alpha));
+            return d;
+        }
+        INDArray z = cached && cachedPreOutput != null ? cachedPreOutput
+                : preOutput(x, Nd4j.createUninitialized(dataType, outputShape(x)));
+        // IActivation.backprop may work in place on its arguments, and epsilon is DL4J's.
+        return act.backprop(z, epsilon.dup('c')).getFirst();
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         INDArray x = contiguousInput();
-        // Recompute the pre-activation (cheap next to the backward op) instead of caching it across calls.
-        INDArray z = preOutput(x, Nd4j.createUninitialized(dataType, outputShape(x)));
-        INDArray delta = activationFn().backprop(z, epsilon.dup('c')).getFirst();
+        INDArray delta = delta(x, epsilon);
+        clearCache();
         INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         INDArray dW = Nd4j.createUninitialized(dataType, paramTable.get("W").shape());
         INDArray db = Nd4j.createUninitialized(dataType, paramTable.get("b").shape());

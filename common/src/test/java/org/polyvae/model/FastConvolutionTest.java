@@ -52,7 +52,7 @@ class FastConvolutionTest {
 
     private static void check() {
         for (int stride : new int[] {1, 2}) {
-            for (Activation act : new Activation[] {Activation.IDENTITY, Activation.TANH}) {
+            for (Activation act : new Activation[] {Activation.IDENTITY, Activation.TANH, Activation.LEAKYRELU}) {
                 for (boolean shuffle : new boolean[] {false, true}) {
                     ComputationGraph g = graph(new FastConvolution(3, stride, 4, act, WeightInit.XAVIER), shuffle);
                     INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 6, 6);
