@@ -133,6 +133,25 @@ final class FastConvolutionImpl extends SameDiffLayer {
         return act.backprop(z, epsilon.dup('c')).getFirst();
     }
 
+    /**
+     * conv2d_bp for a 1×1, stride-1 convolution as two matrix products over the pixels: oneDNN's 1×1
+     * backward-weights kernel is pathologically slow for few output channels (the latent heads have 4, the
+     * discriminator's logit 1), while as a gemm these are tiny. Pixels-major copies of x and delta make
+     * both products plain 2-D: dW = xᵀ·delta over [n·h·w] rows, dx = delta·Wᵀ, db = Σ delta.
+     */
+    private void pointwiseBackprop(INDArray x, INDArray delta, INDArray dx, INDArray dW, INDArray db) {
+        long n = x.size(0);
+        long cIn = x.size(1);
+        long cOut = delta.size(1);
+        long pixels = n * x.size(2) * x.size(3);
+        INDArray xRows = x.permute(0, 2, 3, 1).dup('c').reshape(pixels, cIn);
+        INDArray deltaRows = delta.permute(0, 2, 3, 1).dup('c').reshape(pixels, cOut);
+        dW.assign(Nd4j.gemm(xRows, deltaRows, true, false).reshape(dW.shape()));
+        db.assign(delta.sum(0, 2, 3));
+        INDArray dxRows = Nd4j.gemm(deltaRows, paramTable.get("W").reshape(cIn, cOut), false, true);
+        dx.assign(dxRows.reshape(n, x.size(2), x.size(3), cIn).permute(0, 3, 1, 2));
+    }
+
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
@@ -142,9 +161,13 @@ final class FastConvolutionImpl extends SameDiffLayer {
         INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         INDArray dW = Nd4j.createUninitialized(dataType, paramTable.get("W").shape());
         INDArray db = Nd4j.createUninitialized(dataType, paramTable.get("b").shape());
-        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
-                .addInputs(x, paramTable.get("W"), paramTable.get("b"), delta)
-                .addOutputs(dx, dW, db).addIntegerArguments(args()).build());
+        if (c().getKernel() == 1 && c().getStride() == 1) {
+            pointwiseBackprop(x, delta, dx, dW, db);
+        } else {
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(x, paramTable.get("W"), paramTable.get("b"), delta)
+                    .addOutputs(dx, dW, db).addIntegerArguments(args()).build());
+        }
         Gradient g = new DefaultGradient(gradients);
         g.gradientForVariable().put("W", gradTable.get("W").assign(dW));
         g.gradientForVariable().put("b", gradTable.get("b").assign(db));

@@ -51,16 +51,20 @@ class FastConvolutionTest {
     }
 
     private static void check() {
-        for (int stride : new int[] {1, 2}) {
-            for (Activation act : new Activation[] {Activation.IDENTITY, Activation.TANH, Activation.LEAKYRELU}) {
-                for (boolean shuffle : new boolean[] {false, true}) {
-                    ComputationGraph g = graph(new FastConvolution(3, stride, 4, act, WeightInit.XAVIER), shuffle);
-                    INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 6, 6);
-                    long side = 6 / stride * (shuffle ? 2 : 1);
-                    INDArray y = Nd4j.rand(DataType.DOUBLE, 2, shuffle ? 1 : 4, side, side);
-                    boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
-                            .inputs(new INDArray[] {x}).labels(new INDArray[] {y}));
-                    assertTrue(ok, "stride " + stride + ", " + act + ", shuffle " + shuffle);
+        for (int kernel : new int[] {3, 1}) {
+            for (int stride : new int[] {1, 2}) {
+                for (Activation act : new Activation[] {Activation.IDENTITY, Activation.TANH, Activation.LEAKYRELU}) {
+                    for (boolean shuffle : new boolean[] {false, true}) {
+                        ComputationGraph g = graph(new FastConvolution(kernel, stride, 4, act, WeightInit.XAVIER),
+                                shuffle);
+                        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 6, 6);
+                        long side = 6 / stride * (shuffle ? 2 : 1);
+                        INDArray y = Nd4j.rand(DataType.DOUBLE, 2, shuffle ? 1 : 4, side, side);
+                        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
+                                .inputs(new INDArray[] {x}).labels(new INDArray[] {y}));
+                        assertTrue(ok, kernel + "×" + kernel + ", stride " + stride + ", " + act + ", shuffle "
+                                + shuffle);
+                    }
                 }
             }
         }
