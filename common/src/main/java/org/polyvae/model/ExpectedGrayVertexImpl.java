@@ -7,16 +7,24 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Runtime side of {@link ExpectedGrayVertex}. With p = softmax(l) and g = Σ p_k c_k, ∂g/∂l_j = p_j (c_j − g):
- * the backward pass recomputes p from the kept input rather than holding it between the passes. The level
+ * Runtime side of {@link ExpectedGrayVertex}. With p = softmax(l) and g = Σ p_k c_k, ∂g/∂l_j = p_j (c_j − g).
+ * A training forward pass keeps p (in the activations workspace, which DL4J keeps open through
+ * backpropagation) for the backward pass, which otherwise recomputes it from the kept input: the softmax
+ * over the channels of an NCHW map takes several strided passes, the backward formula only three. The level
  * centres and the per-pixel terms are broadcast by the ops themselves, never materialised at the logits' size.
+ * ND4J's own softmax op is no help here: in 1.0.0-M2 it is wrong along axis 1 of a rank-4 array.
  */
 final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
     private final int levels;
+    /** p from the last training forward pass and the input it belongs to. */
+    private INDArray cachedP;
+    private INDArray cachedFor;
 
     ExpectedGrayVertexImpl(ComputationGraph graph, String name, int index, int levels, DataType dataType) {
         super(graph, name, index, dataType);
@@ -26,35 +34,58 @@ final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray in = inputs[0];
-        INDArray gray = probabilities(in).muli(centres(in)).sum(true, 1);
+        cachedP = null;
+        cachedFor = null;
+        INDArray p = training ? workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), in.shape())
+                : Nd4j.createUninitialized(in.dataType(), in.shape());
+        probabilities(in, p);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), in.size(0), 1,
                 in.size(2), in.size(3));
-        return out.assign(gray);
+        expectedGray(p, out);
+        if (training) {
+            cachedP = p;
+            cachedFor = in;
+        }
+        return out;
     }
 
     @Override
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
         INDArray in = inputs[0];
-        INDArray p = probabilities(in);
-        INDArray c = centres(in);
-        INDArray gray = p.mul(c).sum(true, 1);
+        INDArray p = cachedFor == in && cachedP != null ? cachedP
+                : probabilities(in, Nd4j.createUninitialized(in.dataType(), in.shape()));
+        cachedP = null;
+        cachedFor = null;
+        INDArray gray = expectedGray(p, Nd4j.createUninitialized(in.dataType(), in.size(0), 1, in.size(2),
+                in.size(3)));
+        INDArray c = centres(in).reshape(1, levels, 1, 1);
         INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape());
         // p (c − g) ε, with c [1, K, 1, 1] and g, ε [n, 1, h, w] broadcast over the other axes.
-        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp(
-                new INDArray[] {c, gray}, new INDArray[] {grad}));
+        Nd4j.exec(new SubOp(new INDArray[] {c, gray}, new INDArray[] {grad}));
         grad.muli(p).muli(epsilon);
         return new Pair<>(null, new INDArray[] {grad});
     }
 
-    /** The softmax over the channels, shifted by the per-pixel maximum for stability. */
-    private static INDArray probabilities(INDArray logits) {
-        INDArray e = Transforms.exp(logits.sub(logits.max(true, 1)), false);
-        return e.divi(e.sum(true, 1));
+    /** The softmax over the channels into {@code p}, shifted by the per-pixel maximum for stability. */
+    private static INDArray probabilities(INDArray logits, INDArray p) {
+        Nd4j.exec(new SubOp(new INDArray[] {logits, logits.max(true, 1)}, new INDArray[] {p}));
+        Transforms.exp(p, false);
+        return p.divi(p.sum(true, 1));
     }
 
-    /** The level centres (k + ½) / K as a [1, K, 1, 1] array, which the arithmetic ops broadcast. */
+    /** Σ_k p_k c_k into {@code out} [n, 1, h, w]: per image one [1, K]·[K, h·w] product. */
+    private INDArray expectedGray(INDArray p, INDArray out) {
+        long n = p.size(0);
+        long pixels = p.size(2) * p.size(3);
+        INDArray c = centres(p).reshape(1, 1, levels).repeat(0, n);
+        Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(c, p.reshape(n, levels, pixels))
+                .addOutputs(out.reshape(n, 1, pixels)).build());
+        return out;
+    }
+
+    /** The level centres (k + ½) / K. */
     private INDArray centres(INDArray like) {
-        return Nd4j.arange(levels).castTo(like.dataType()).addi(0.5).divi(levels).reshape(1, levels, 1, 1);
+        return Nd4j.arange(levels).castTo(like.dataType()).addi(0.5).divi(levels);
     }
 
     @Override
