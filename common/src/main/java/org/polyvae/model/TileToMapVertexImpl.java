@@ -7,8 +7,10 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** Runtime side of {@link TileToMapVertex}: a broadcast assign forward, a sum over the map backward. */
+/** Runtime side of {@link TileToMapVertex}: a broadcast copy forward, a sum over the map backward. */
 final class TileToMapVertexImpl extends ParameterFreeVertexImpl {
     private final int size;
 
@@ -23,7 +25,10 @@ final class TileToMapVertexImpl extends ParameterFreeVertexImpl {
         long n = in.size(0);
         long k = in.size(1);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), n, k, size, size);
-        out.assign(in.reshape(n, k, 1, 1).broadcast(n, k, size, size));
+        // One broadcast copy of each (example, class) value along its row of the [n·k, size²] view; INDArray's
+        // broadcast() would first materialise the whole map and then assign() copy it again.
+        INDArray rows = out.reshape(n * k, (long) size * size);
+        Nd4j.exec(new BroadcastCopyOp(rows, in.reshape(n * k), rows, 0));
         return out;
     }
 
