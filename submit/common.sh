@@ -111,10 +111,19 @@ polyvae_module_jar() {
   ls "$POLYVAE_REPO/$1"/target/polyvae-"$1"-*.jar 2>/dev/null | grep -v -e sources -e tests | head -1 || true
 }
 
+# oneDNN's instruction-set ceiling for polyvae's JVMs (DNNL_MAX_CPU_ISA; set it to override, ALL for none).
+# oneDNN 2.3 in ND4J M2's onednn build takes its AVX-512 "avx512_common" kernels for the convolution
+# backward-weights pass on any AVX-512 CPU, and on the AMD EPYC machines we train on these are many times
+# slower than its AVX2 kernels (the forward pass is about the same with either); capped at AVX2 the whole
+# training step is faster. Only the JVM gets it: bench/train.sh's PyTorch peer keeps its own default.
+polyvae_dnnl_isa() {
+  echo "${DNNL_MAX_CPU_ISA:-AVX2}"
+}
+
 # polyvae_java [JVM OPTION ...] MAIN_CLASS [ARG ...]: java with polyvae's module flags and logging on the
 # classpath of the last polyvae_build. OMP_NUM_THREADS and the like come from the caller's environment.
 polyvae_java() {
   local jvm
   read -r -a jvm <<< "$(jvm_options "$POLYVAE_REPO")"
-  java "${jvm[@]}" -Dlog4j2.configurationFile="$POLYVAE_REPO/conf/log4j2.properties" -cp "$POLYVAE_CLASSPATH" "$@"
+  DNNL_MAX_CPU_ISA=$(polyvae_dnnl_isa) java "${jvm[@]}" -Dlog4j2.configurationFile="$POLYVAE_REPO/conf/log4j2.properties" -cp "$POLYVAE_CLASSPATH" "$@"
 }

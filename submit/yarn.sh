@@ -80,6 +80,8 @@ for stage in "${STAGES[@]}"; do
     --conf spark.executor.memoryOverhead="${POLYVAE_EXECUTOR_OVERHEAD:-2g}"
     --conf spark.executorEnv.OMP_NUM_THREADS="$task_cpus"
     --conf spark.yarn.appMasterEnv.OMP_NUM_THREADS="$task_cpus"
+    --conf spark.executorEnv.DNNL_MAX_CPU_ISA="$(polyvae_dnnl_isa)"
+    --conf spark.yarn.appMasterEnv.DNNL_MAX_CPU_ISA="$(polyvae_dnnl_isa)"
     --conf "spark.executor.extraJavaOptions=$java_options"
     --conf "spark.driver.extraJavaOptions=$java_options"
     --conf "spark.yarn.am.extraJavaOptions=$java_options")
