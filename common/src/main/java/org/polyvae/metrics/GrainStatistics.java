@@ -50,46 +50,8 @@ public final class GrainStatistics {
         if (jumpThreshold < 0) {
             throw new IllegalArgumentException("jump threshold must be >= 0, got " + jumpThreshold);
         }
-        int[] label = new int[levels.length];
-        Arrays.fill(label, -1);
-        int[] stack = new int[levels.length];
-        int regions = 0;
-        for (int start = 0; start < levels.length; start++) {
-            if (label[start] >= 0) {
-                continue;
-            }
-            int top = 0;
-            stack[top++] = start;
-            label[start] = regions;
-            while (top > 0) {
-                int p = stack[--top];
-                int r = p / size;
-                int c = p % size;
-                int v = levels[p];
-                if (c > 0) {
-                    top = join(levels, label, stack, top, p - 1, v, jumpThreshold, regions);
-                }
-                if (c < size - 1) {
-                    top = join(levels, label, stack, top, p + 1, v, jumpThreshold, regions);
-                }
-                if (r > 0) {
-                    top = join(levels, label, stack, top, p - size, v, jumpThreshold, regions);
-                }
-                if (r < size - 1) {
-                    top = join(levels, label, stack, top, p + size, v, jumpThreshold, regions);
-                }
-            }
-            regions++;
-        }
-        return label;
-    }
-
-    private static int join(int[] levels, int[] label, int[] stack, int top, int q, int v, int threshold, int region) {
-        if (label[q] < 0 && Math.abs(levels[q] - v) <= threshold) {
-            label[q] = region;
-            stack[top++] = q;
-        }
-        return top;
+        return ConnectedRegions.label(size, size, p -> true,
+                (p, q) -> Math.abs(levels[p] - levels[q]) <= jumpThreshold);
     }
 
     public static int[] grainAreas(int[] levels, int size, int jumpThreshold, int minArea) {

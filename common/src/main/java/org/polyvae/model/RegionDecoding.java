@@ -3,6 +3,7 @@ package org.polyvae.model;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.metrics.ConnectedRegions;
 
 /**
  * {@code polyvae.model.gray-decoding = region}: one gray per grain, from the decoder's two heads. A polysilicon
@@ -75,14 +76,14 @@ public final class RegionDecoding {
      */
     static int[] levels(float[] p, int pOffset, float[] b, int bOffset, int k, int h, int w) {
         int plane = h * w;
-        int[] region = new int[plane];
-        java.util.Arrays.fill(region, -1);
         int[] mode = new int[plane];
         for (int q = 0; q < plane; q++) {
             mode[q] = mostLikely(p, pOffset, q, plane, k);
         }
         int maxStep = Math.max(0, MAX_STEP_GRAYS * k / 256);
-        int regions = label(b, bOffset, mode, maxStep, region, h, w);
+        int[] region = ConnectedRegions.label(h, w, q -> b[bOffset + q] < BOUNDARY_THRESHOLD,
+                (q, r) -> Math.abs(mode[q] - mode[r]) <= maxStep);
+        int regions = ConnectedRegions.count(region);
         if (regions == 0) {
             return mode;
         }
@@ -111,38 +112,6 @@ public final class RegionDecoding {
             level[q] = regionLevel[region[q]];
         }
         return level;
-    }
-
-    /**
-     * Labels the regions 0, 1, …: 4-connected unmarked pixels whose modes differ by at most {@code maxStep}
-     * levels from neighbour to neighbour; returns how many there are.
-     */
-    private static int label(float[] b, int bOffset, int[] mode, int maxStep, int[] region, int h, int w) {
-        int[] stack = new int[h * w];
-        int regions = 0;
-        for (int start = 0; start < h * w; start++) {
-            if (region[start] >= 0 || b[bOffset + start] >= BOUNDARY_THRESHOLD) {
-                continue;
-            }
-            int top = 0;
-            stack[top++] = start;
-            region[start] = regions;
-            while (top > 0) {
-                int q = stack[--top];
-                int r = q / w;
-                int c = q % w;
-                int[] next = {c > 0 ? q - 1 : -1, c < w - 1 ? q + 1 : -1, r > 0 ? q - w : -1, r < h - 1 ? q + w : -1};
-                for (int nb : next) {
-                    if (nb >= 0 && region[nb] < 0 && b[bOffset + nb] < BOUNDARY_THRESHOLD
-                            && Math.abs(mode[nb] - mode[q]) <= maxStep) {
-                        region[nb] = regions;
-                        stack[top++] = nb;
-                    }
-                }
-            }
-            regions++;
-        }
-        return regions;
     }
 
     /**
