@@ -70,12 +70,14 @@ public final class TrainingBenchmark implements Callable<Integer> {
 
     private PolyvaeConfig config(String... extra) {
         // Adam at a constant 0.001: the optimiser of the PyTorch twin (bench/peer/vae.py) and of the measured
-        // history in the README (the default before the sweep; preset lr-1e-3). Unconditional and Bernoulli, as
-        // the twin is (the default model is now conditional and categorical: the twin has yet to follow).
+        // history in the README (the default before the sweep; preset lr-1e-3). Unconditional and Bernoulli, with
+        // neither discriminator nor boundary head, as the twin is (the default model is now conditional and
+        // categorical with both: the twin has yet to follow).
         List<String> o = new ArrayList<>(List.of("polyvae.data.dir=" + data, "polyvae.output.dir=" + out.toUri(),
                 "polyvae.train.epochs=" + epochs, "polyvae.train.loss-sample-batches=8",
                 "polyvae.model.learning-rate=0.001", "polyvae.model.lr-decay=1.0", "polyvae.model.conditional=false",
-                "polyvae.model.likelihood=bernoulli", "polyvae.model.adversarial-weight=0"));
+                "polyvae.model.likelihood=bernoulli", "polyvae.model.adversarial-weight=0",
+                "polyvae.model.boundary-head=false"));
         o.addAll(List.of(extra));
         return PolyvaeConfig.load(List.of(), o);
     }
