@@ -72,7 +72,7 @@ public final class VaeBatches {
         return new org.nd4j.linalg.dataset.MultiDataSet(features, labels.toArray(INDArray[]::new));
     }
 
-    /** The targets of a model's settings: gray levels and adversarial labels as its graph has them. */
+    /** The targets of a model's settings: gray levels, adversarial labels and boundaries as its graph has them. */
     public static MultiDataSet of(INDArray images, INDArray classes, ModelSettings s) {
         return of(images, classes, s.codeLength(), targetLevels(s), patchSide(s), s.boundaryHead());
     }
