@@ -67,7 +67,8 @@ class ConditionalSamplingTest {
                 "polyvae.train.epochs=15",
                 "polyvae.train.batch-size=8", "polyvae.train.workers=1",
                 "polyvae.train.validation-fraction=0.25", "polyvae.sample.dir=" + tmp.resolve(samples).toUri(),
-                "polyvae.sample.count=12", "polyvae.evaluate.channels=[8, 16]", "polyvae.evaluate.feature-width=16",
+                "polyvae.sample.count=12", "polyvae.sample.tessellate=true",
+                "polyvae.evaluate.channels=[8, 16]", "polyvae.evaluate.feature-width=16",
                 "polyvae.evaluate.epochs=2", "polyvae.explore.traversal-dims=2", "polyvae.explore.traversal-steps=3"));
         o.addAll(List.of(extra));
         return PolyvaeConfig.load(List.of(), o);

@@ -189,7 +189,8 @@ class SampleStageTest {
     @Test
     void writesGrayPngsAManifestAndSheetsReproducibly() throws IOException {
         java.nio.file.Path a = tmp.resolve("a");
-        new SampleStage(config(a.toUri().toString(), "polyvae.sample.count=7", "polyvae.sample.view-scale=3")).run(sc);
+        new SampleStage(config(a.toUri().toString(), "polyvae.sample.count=7", "polyvae.sample.view-scale=3",
+                "polyvae.sample.tessellate=true")).run(sc);
         List<java.nio.file.Path> files = pngs(a);
         assertEquals(7, files.size());
         assertEquals("sample-000.png", files.get(0).getFileName().toString());
