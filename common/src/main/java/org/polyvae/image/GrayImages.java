@@ -23,7 +23,7 @@ public final class GrayImages {
 
     /** A [0, 1] intensity as an 8-bit gray level (unsigned byte), clamped as a decoder's output would be. */
     public static byte toByte(float v) {
-        return (byte) Math.round(255 * Math.min(1f, Math.max(0f, v)));
+        return (byte) org.polyvae.metrics.GrainStatistics.level(v);
     }
 
     /** {@link #toByte} of every pixel. */

@@ -161,9 +161,14 @@ public final class GrainStatistics {
         checkSize(gray.length, size);
         int[] out = new int[gray.length];
         for (int i = 0; i < gray.length; i++) {
-            out[i] = (int) Math.round(255 * Math.min(1f, Math.max(0f, gray[i])));
+            out[i] = level(gray[i]);
         }
         return out;
+    }
+
+    /** The 8-bit level of one [0, 1] gray, clamped: what every measurement here compares. */
+    public static int level(float gray) {
+        return Math.round(255 * Math.min(1f, Math.max(0f, gray)));
     }
 
     private static void checkSize(int length, int size) {

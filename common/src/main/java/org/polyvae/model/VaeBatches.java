@@ -134,18 +134,14 @@ public final class VaeBatches {
             for (int r = 0; r < h; r++) {
                 for (int c = 0; c < w; c++) {
                     int p = i * plane + r * w + c;
-                    int v = level(gray[p]);
-                    boolean right = c + 1 < w && jump(v, level(gray[p + 1]));
-                    boolean below = r + 1 < h && jump(v, level(gray[p + w]));
+                    int v = GrainStatistics.level(gray[p]);
+                    boolean right = c + 1 < w && jump(v, GrainStatistics.level(gray[p + 1]));
+                    boolean below = r + 1 < h && jump(v, GrainStatistics.level(gray[p + w]));
                     marked[p] = right || below ? 1f : 0f;
                 }
             }
         }
         return Nd4j.create(marked, new long[] {n, 1, h, w}).castTo(images.dataType());
-    }
-
-    private static int level(float gray) {
-        return Math.round(255 * Math.min(1f, Math.max(0f, gray)));
     }
 
     private static boolean jump(int a, int b) {
