@@ -163,6 +163,9 @@ final class FastConvolutionImpl extends SameDiffLayer {
         INDArray db = Nd4j.createUninitialized(dataType, paramTable.get("b").shape());
         if (c().getKernel() == 1 && c().getStride() == 1) {
             pointwiseBackprop(x, delta, dx, dW, db);
+        } else if (NarrowConvolutionBackprop.applies(c().getKernel(), x.size(1), delta.size(1))) {
+            NarrowConvolutionBackprop.backprop(x, paramTable.get("W"), delta, c().getKernel(), c().getStride(), dx, dW,
+                    db);
         } else {
             Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
                     .addInputs(x, paramTable.get("W"), paramTable.get("b"), delta)

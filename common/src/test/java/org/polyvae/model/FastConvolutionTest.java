@@ -24,6 +24,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class FastConvolutionTest {
 
     private static ComputationGraph graph(org.deeplearning4j.nn.conf.layers.Layer conv, boolean shuffle) {
+        return graph(conv, shuffle, 2);
+    }
+
+    private static ComputationGraph graph(org.deeplearning4j.nn.conf.layers.Layer conv, boolean shuffle, int channels) {
         ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
                 .seed(3).updater(new NoOp()).convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("in")
                 .addLayer("c", conv, "in");
@@ -34,7 +38,7 @@ class FastConvolutionTest {
         }
         ComputationGraph g = new ComputationGraph(b.addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE)
                 .activation(Activation.IDENTITY).build(), last).setOutputs("out")
-                .setInputTypes(InputType.convolutional(6, 6, 2)).build());
+                .setInputTypes(InputType.convolutional(6, 6, channels)).build());
         g.init();
         return g;
     }
@@ -45,6 +49,25 @@ class FastConvolutionTest {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
             check();
+        } finally {
+            Nd4j.setDefaultDataTypes(before, before);
+        }
+    }
+
+    /** The layers above have a narrow side (NarrowConvolutionBackprop); these take conv2d_bp. */
+    @Test
+    void gradientsOfWideLayersMatchFiniteDifferences() {
+        DataType before = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            for (int stride : new int[] {1, 2}) {
+                ComputationGraph g = graph(new FastConvolution(3, stride, 8, Activation.LEAKYRELU, WeightInit.XAVIER),
+                        false, 8);
+                INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 8, 6, 6);
+                INDArray y = Nd4j.rand(DataType.DOUBLE, 2, 8, 6 / stride, 6 / stride);
+                assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
+                        .inputs(new INDArray[] {x}).labels(new INDArray[] {y})), "stride " + stride);
+            }
         } finally {
             Nd4j.setDefaultDataTypes(before, before);
         }
