@@ -25,9 +25,13 @@ final class NarrowConvolutionBackprop {
     private NarrowConvolutionBackprop() {
     }
 
-    /** Whether a kernel × kernel convolution between these channel counts takes this path. */
+    /**
+     * Whether a kernel × kernel convolution between these channel counts takes this path: one side narrower
+     * than a block and the other at most two blocks wide (with a wide side, as the 4 → 64 channels of the
+     * latent map's first decoder layer, oneDNN's kernel is the faster one).
+     */
     static boolean applies(int kernel, long nIn, long nOut) {
-        return kernel > 1 && Math.min(nIn, nOut) < BLOCK;
+        return kernel > 1 && Math.min(nIn, nOut) < BLOCK && Math.max(nIn, nOut) <= 2 * BLOCK;
     }
 
     /** Writes conv2d_bp's three gradients into dx, dW and db; x and delta are contiguous 'c' arrays. */

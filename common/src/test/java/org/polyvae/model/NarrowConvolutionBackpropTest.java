@@ -48,6 +48,7 @@ class NarrowConvolutionBackpropTest {
         assertTrue(NarrowConvolutionBackprop.applies(3, 1, 16));
         assertTrue(NarrowConvolutionBackprop.applies(3, 16, 4));
         assertFalse(NarrowConvolutionBackprop.applies(3, 16, 32));
+        assertFalse(NarrowConvolutionBackprop.applies(3, 4, 64));
         assertFalse(NarrowConvolutionBackprop.applies(1, 64, 4));
     }
 }
