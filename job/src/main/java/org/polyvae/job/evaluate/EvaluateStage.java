@@ -115,8 +115,11 @@ public final class EvaluateStage {
                         set.e11().meanGpaPerRequestedClass(), set.e11().realMeanGpaPerClass()));
             }
             if (set.conditioning() != null) {
-                LOG.info(String.format(Locale.ROOT, "evaluate: %s samples filed under their requested class: %.3f %s",
-                        set.set(), set.conditioning().agreement(), set.conditioning().agreementPerClass()));
+                LOG.info(String.format(Locale.ROOT, "evaluate: %s samples filed under their requested class: %.3f %s; "
+                        + "KID ratio of each requested class against its own real images: %s", set.set(),
+                        set.conditioning().agreement(), set.conditioning().agreementPerClass(),
+                        set.conditioning().kidPerClass().entrySet().stream().map(k -> String.format(Locale.ROOT,
+                                "%s %.1f", k.getKey(), k.getValue().ratio())).toList()));
             }
             LOG.info(String.format(Locale.ROOT, "evaluate: %s samples (%d): KID %.4f ± %.4f vs real-real %.4f ± %.4f "
                             + "(ratio %.1f), Fréchet %.3f vs real-real %.3f (ratio %.2f), at %d vs %d reference images, "
@@ -150,9 +153,13 @@ public final class EvaluateStage {
         if (h.requestedClassAgreement() != null) {
             b.append(String.format(Locale.ROOT, ", requested class %.2f", h.requestedClassAgreement()));
         }
+        if (h.classKidRatio() != null) {
+            b.append(String.format(Locale.ROOT, ", KID ratio within classes %.1f", h.classKidRatio()));
+        }
         h.perClass().forEach((c, x) -> b.append(String.format(Locale.ROOT,
-                "; %s: flat %.2f (data %.2f), grains/image %.1f (data %.1f)", c, x.flatPixelShare(),
-                x.dataFlatPixelShare(), x.grainsPerImage(), x.dataGrainsPerImage())));
+                "; %s: flat %.2f (data %.2f), grains/image %.1f (data %.1f)%s", c, x.flatPixelShare(),
+                x.dataFlatPixelShare(), x.grainsPerImage(), x.dataGrainsPerImage(),
+                x.kidRatio() == null ? "" : String.format(Locale.ROOT, ", KID ratio %.1f", x.kidRatio()))));
         return b.toString();
     }
 

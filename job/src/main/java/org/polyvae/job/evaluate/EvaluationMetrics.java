@@ -116,11 +116,12 @@ final class EvaluationMetrics {
             micro.add(real.row("real", token, null));
         }
         return new Evaluation.SampleSet(set, folder, n, mix, realMix, meanConfidence, confident, e11, d.frechet(), d.kid(), micro,
-                neighbours(sampleNn, heldOutNn), requested.isEmpty() ? null : conditioning(generated, heldOut, requested));
+                neighbours(sampleNn, heldOutNn), requested.isEmpty() ? null : conditioning(generated, heldOut, reference, requested));
     }
 
     /** Agreement of the judge's class with each sample's requested class, and statistics by requested class. */
-    Evaluation.Conditioning conditioning(List<Scored> generated, List<Scored> heldOut, Map<String, Integer> requested) {
+    Evaluation.Conditioning conditioning(List<Scored> generated, List<Scored> heldOut, List<Scored> reference,
+            Map<String, Integer> requested) {
         long[][] confusion = new long[classes()][classes()];
         int[] wanted = new int[generated.size()];
         for (int i = 0; i < generated.size(); i++) {
@@ -153,7 +154,10 @@ final class EvaluationMetrics {
             micro.add(gen.row("requested", judge.classToken(c), real));
             micro.add(real.row("real", judge.classToken(c), null));
         }
-        return new Evaluation.Conditioning(agree / (double) generated.size(), perClass, confusion, micro);
+        Map<String, Evaluation.Kid> kid = new LinkedHashMap<>();
+        distances.kidPerClass(generated, s -> judge.classIndex(requested.get(s.name())), heldOut, reference)
+                .forEach((c, k) -> kid.put(judge.classToken(c), k));
+        return new Evaluation.Conditioning(agree / (double) generated.size(), perClass, confusion, micro, kid);
     }
 
     /**
@@ -173,12 +177,17 @@ final class EvaluationMetrics {
             Evaluation.Microstructure real = rows.stream()
                     .filter(r -> r.source().equals("real") && r.windowClass().equals(g.windowClass()))
                     .findFirst().orElseThrow();
+            Evaluation.Kid kid = c == null ? null : c.kidPerClass().get(g.windowClass());
             perClass.put(g.windowClass(), new Evaluation.ClassHeadline(g.images(), g.flatPixelShare(),
                     real.flatPixelShare(), g.grainsPerImage(), real.grainsPerImage(),
-                    c == null ? null : c.agreementPerClass().get(g.windowClass())));
+                    c == null ? null : c.agreementPerClass().get(g.windowClass()), kid == null ? null : kid.ratio()));
+        }
+        Double classKid = null;
+        if (c != null && !c.kidPerClass().isEmpty()) {
+            classKid = c.kidPerClass().values().stream().mapToDouble(Evaluation.Kid::ratio).average().orElseThrow();
         }
         return new Evaluation.Headline(set.set(), set.kid().ratio(), set.frechet().ratio(),
-                c == null ? null : c.agreement(), perClass);
+                c == null ? null : c.agreement(), classKid, perClass);
     }
 
     static Evaluation.Neighbours neighbours(double[] sample, double[] heldOut) {

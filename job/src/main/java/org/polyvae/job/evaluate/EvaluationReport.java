@@ -180,6 +180,10 @@ final class EvaluationReport {
         if (h.requestedClassAgreement() != null) {
             t.append(String.format(Locale.ROOT, ", filed under their requested class %.2f", h.requestedClassAgreement()));
         }
+        if (h.classKidRatio() != null) {
+            t.append(String.format(Locale.ROOT, ", KID ratio within classes (each requested class against its own real "
+                    + "images, averaged) %.1f", h.classKidRatio()));
+        }
         t.append(". Per class, flat-pixel share and grains per image (data in brackets):");
         h.perClass().forEach((c, x) -> t.append(String.format(Locale.ROOT, " %s %.2f (%.2f), %.1f (%.1f);", c,
                 x.flatPixelShare(), x.dataFlatPixelShare(), x.grainsPerImage(), x.dataGrainsPerImage())));
@@ -198,7 +202,8 @@ final class EvaluationReport {
         List<List<Cell>> rows = new ArrayList<>();
         List<Cell> header = new ArrayList<>(headers("requested", "images", "filed as requested"));
         e.judge().classes().forEach(k -> header.add(Cell.th("predicted " + k)));
-        header.addAll(headers("grains/image", "real grains/image", "flat pixels", "real flat pixels", "grain-area W1"));
+        header.addAll(headers("grains/image", "real grains/image", "flat pixels", "real flat pixels", "grain-area W1",
+                "KID ratio in class"));
         rows.add(header);
         for (int r = 0; r < c.microstructure().size(); r += 2) {
             Evaluation.Microstructure gen = c.microstructure().get(r);
@@ -208,7 +213,9 @@ final class EvaluationReport {
                     Cell.td(f("%.2f", c.agreementPerClass().get(gen.windowClass())))));
             Arrays.stream(counts).forEach(v -> row.add(Cell.td(v)));
             row.addAll(cells(f("%.1f", gen.grainsPerImage()), f("%.1f", real.grainsPerImage()),
-                    f("%.3f", gen.flatPixelShare()), f("%.3f", real.flatPixelShare()), num(gen.grainAreaW1(), "%.1f")));
+                    f("%.3f", gen.flatPixelShare()), f("%.3f", real.flatPixelShare()), num(gen.grainAreaW1(), "%.1f"),
+                    c.kidPerClass().containsKey(gen.windowClass())
+                            ? f("%.1f", c.kidPerClass().get(gen.windowClass()).ratio()) : "–"));
             rows.add(row);
         }
         b.add(new Block.Table(rows));

@@ -1,6 +1,9 @@
 package org.polyvae.job.evaluate;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 import org.polyvae.job.output.Evaluation;
 import org.polyvae.metrics.FrechetDistance;
 import org.polyvae.metrics.KernelInceptionDistance;
@@ -18,6 +21,11 @@ record FeatureDistances(int kidSubsets, int kidSubsetSize, long seed) {
     }
 
     Pair of(List<Scored> generated, List<Scored> real, List<Scored> reference) {
+        return of(generated, real, reference, reference);
+    }
+
+    /** As {@link #of(List, List, List)}, the features normalised by {@code scaleBy}'s centre and spread. */
+    private Pair of(List<Scored> generated, List<Scored> real, List<Scored> reference, List<Scored> scaleBy) {
         List<Scored> comparison = likeReference(real, reference, generated.size());
         int n = comparison.size();
         if (n < 2 || reference.size() < 2) {
@@ -27,7 +35,7 @@ record FeatureDistances(int kidSubsets, int kidSubsetSize, long seed) {
         double[][] ref = features(reference);
         double[][] gen = features(evenly(generated, n));
         double[][] rea = features(comparison);
-        normalise(ref, gen, rea);
+        normalise(features(scaleBy), ref, gen, rea);
         double fGen = FrechetDistance.between(gen, ref);
         double fReal = FrechetDistance.between(rea, ref);
         Evaluation.Frechet frechet = new Evaluation.Frechet(fGen, fReal, ratio(fGen, fReal), n, n, ref.length);
@@ -39,6 +47,48 @@ record FeatureDistances(int kidSubsets, int kidSubsetSize, long seed) {
                 ratio(kGen.mean(), Math.max(Math.abs(kReal.mean()), kReal.standardError())), n, n, ref.length, kGen.subsets(),
                 kGen.subsetSize());
         return new Pair(frechet, kid);
+    }
+
+    /**
+     * KID of each class on its own: the images {@code classOf} files under class c against the reference images of
+     * class c, and the real images of class c against the same. Pooled over classes, KID only compares mixtures:
+     * images of one class drawn for another cost nothing there as long as the mixture looks right (the
+     * calibration's "class labels rotated" row). One class's real-vs-real KID rests on a few dozen images and is
+     * often nearer 0 than its noise, so every class's ratio divides by one scale for all classes: the mean over the
+     * classes of the real images' KID, or its standard error if larger. Classes with fewer than 2 images on a side
+     * are left out.
+     *
+     * @return the KID by class index, in class order, each ratio on the shared scale
+     */
+    Map<Integer, Evaluation.Kid> kidPerClass(List<Scored> images, ToIntFunction<Scored> classOf, List<Scored> real,
+            List<Scored> reference) {
+        Map<Integer, Evaluation.Kid> own = new TreeMap<>();
+        int classes = 1 + reference.stream().mapToInt(Scored::trueClass).max().orElse(-1);
+        for (int c = 0; c < classes; c++) {
+            int cc = c;
+            List<Scored> mine = images.stream().filter(x -> classOf.applyAsInt(x) == cc).toList();
+            List<Scored> realC = real.stream().filter(x -> x.trueClass() == cc).toList();
+            List<Scored> refC = reference.stream().filter(x -> x.trueClass() == cc).toList();
+            if (mine.size() >= 2 && realC.size() >= 2 && refC.size() >= 2) {
+                // In the units of the whole reference: a class whose images vary little must not have its
+                // differences magnified by its own small spread.
+                own.put(c, of(mine, realC, refC, reference).kid());
+            }
+        }
+        double realMean = own.values().stream().mapToDouble(Evaluation.Kid::realVsReal).average().orElse(0);
+        double meanError = Math.sqrt(own.values().stream().mapToDouble(k -> k.realStandardError() * k.realStandardError())
+                .sum()) / Math.max(1, own.size());
+        double scale = Math.max(Math.abs(realMean), meanError);
+        Map<Integer, Evaluation.Kid> out = new TreeMap<>();
+        own.forEach((c, k) -> out.put(c, new Evaluation.Kid(k.generatedVsReal(), k.generatedStandardError(),
+                k.realVsReal(), k.realStandardError(), ratio(k.generatedVsReal(), scale), k.generatedImages(),
+                k.realImages(), k.referenceImages(), k.subsets(), k.subsetSize())));
+        return out;
+    }
+
+    /** The mean of the per-class KID ratios, NaN when no class has one. */
+    static double meanRatio(Map<Integer, Evaluation.Kid> perClass) {
+        return perClass.values().stream().mapToDouble(Evaluation.Kid::ratio).average().orElse(Double.NaN);
     }
 
     /**

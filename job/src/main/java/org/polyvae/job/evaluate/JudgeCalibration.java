@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.math3.stat.StatUtils;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -19,6 +20,7 @@ import org.polyvae.image.JpegCodec;
 import org.polyvae.job.batches.BatchExport;
 import org.polyvae.job.output.Evaluation;
 import org.polyvae.job.output.OutputLayout;
+import org.polyvae.job.output.SampleManifest;
 import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.synth.GrainProcess;
 import org.polyvae.synth.MicrostructureGenerator;
@@ -55,9 +57,11 @@ public final class JudgeCalibration {
      *
      * @param classAgreement share of images the judge files under their class (the class of the image they
      *                       were made from; NaN for samples without one)
+     * @param classKidRatio  mean over the classes of the KID ratio of each class's images against that class's
+     *                       reference and real images ({@link FeatureDistances#kidPerClass}); NaN without classes
      */
     public record Row(String set, int images, Evaluation.Kid kid, Evaluation.Frechet frechet, double classAgreement,
-            double flatPixelShare, double grainsPerImage, double sameGrainDistance) {
+            double classKidRatio, double flatPixelShare, double grainsPerImage, double sameGrainDistance) {
     }
 
     /**
@@ -80,6 +84,7 @@ public final class JudgeCalibration {
         }
         List<Row> rows = new ArrayList<>();
         rows.add(row("real (unseen training-split images)", probe, heldOut, ref));
+        rows.add(row("real, class labels rotated (each filed as the next class)", rotated(probe), heldOut, ref));
         rows.add(row("blurred (Gaussian σ 1.5 px)", relabel(probe, modified(probe, this::blur)), heldOut, ref));
         rows.add(row("posterised (4 grays)", relabel(probe, modified(probe, JudgeCalibration::posterise)), heldOut,
                 ref));
@@ -88,7 +93,7 @@ public final class JudgeCalibration {
                     : factor == 0.5 ? "½" : "2"), voronoi(probe, factor), heldOut, ref));
         }
         if (!samples.isEmpty()) {
-            rows.add(row("generated samples (raw)", samples, heldOut, ref));
+            rows.add(row("generated samples (raw; class: the one each was drawn for)", samples, heldOut, ref));
         }
         return rows;
     }
@@ -122,8 +127,19 @@ public final class JudgeCalibration {
         for (int r = 1; r <= range; r++) {
             distance += (s2[r] - s2Real[r]) * (s2[r] - s2Real[r]) / range;
         }
+        double classKid = FeatureDistances.meanRatio(distances.kidPerClass(images, Scored::trueClass, real, reference));
         return new Row(set, d.kid().generatedImages(), d.kid(), d.frechet(), labelled == 0 ? Double.NaN : agree / (double) labelled,
-                StatUtils.mean(flat), StatUtils.mean(grains), Math.sqrt(distance));
+                classKid, StatUtils.mean(flat), StatUtils.mean(grains), Math.sqrt(distance));
+    }
+
+    /**
+     * The same images, each labelled with the next class: the mixture is unchanged, so KID over all classes cannot
+     * see it; what is filed under each class is wrong, which the class agreement and the KID within classes must.
+     */
+    private List<Scored> rotated(List<Scored> images) {
+        int classes = judge.micrometres().length;
+        return images.stream().map(s -> new Scored(s.name(), (s.trueClass() + 1) % classes, s.trueE11(),
+                s.probabilities(), s.e11(), s.features(), s.gray(), s.size())).toList();
     }
 
     private static void add(double[] sum, double[] v, int n) {
@@ -220,12 +236,14 @@ public final class JudgeCalibration {
     /** The rows as a Markdown table. */
     public static String markdown(List<Row> rows) {
         StringBuilder b = new StringBuilder("| set | images | KID ratio | KID (×10³) | Fréchet ratio | class agreement "
-                + "| flat pixels | grains/image | S2 distance |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| KID ratio within classes | flat pixels | grains/image | S2 distance |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f ± %.2f | %.2f | %s | %.3f | %.1f | %.3f |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f ± %.2f | %.2f | %s | %s | %.3f | %.1f | %.3f |%n",
                     r.set(), r.images(), r.kid().ratio(), 1e3 * r.kid().generatedVsReal(),
                     1e3 * r.kid().generatedStandardError(), r.frechet().ratio(),
                     Double.isNaN(r.classAgreement()) ? "–" : String.format(Locale.ROOT, "%.2f", r.classAgreement()),
+                    Double.isNaN(r.classKidRatio()) ? "–" : String.format(Locale.ROOT, "%.1f", r.classKidRatio()),
                     r.flatPixelShare(), r.grainsPerImage(), r.sameGrainDistance()));
         }
         Row first = rows.get(0);
@@ -257,6 +275,12 @@ public final class JudgeCalibration {
         List<String> files = EvaluateStage.samplePngs(fs, dir);
         List<Scored> samples = files.size() < 2 ? List.of()
                 : JudgeScoring.imageFiles(sc, judge, files, config.data().resolution());
+        // A conditional model's samples are filed under the class they were drawn for: their agreement and KID
+        // within classes then read like the real rows'.
+        Map<String, Integer> requested = SampleManifest.requestedClasses(fs, dir);
+        samples = samples.stream().map(x -> requested.containsKey(x.name()) ? new Scored(x.name(),
+                judge.classIndex(requested.get(x.name())), x.trueE11(), x.probabilities(), x.e11(), x.features(),
+                x.gray(), x.size()) : x).toList();
         return new JudgeCalibration(judge, new FeatureDistances(s.kidSubsets(), s.kidSubsetSize(), s.seed()),
                 config.synth(), config.data().resolution()).rows(heldOut, reference, samples);
     }

@@ -40,15 +40,20 @@ public record Evaluation(String samples, Headline headline, Reference reference,
      * line and report lead with.
      *
      * @param requestedClassAgreement null for an unconditional model's samples
+     * @param classKidRatio           mean over the requested classes of each class's own KID ratio
+     *                                ({@link Conditioning#kidPerClass}); null for an unconditional model's samples
      * @param perClass                by requested class for a conditional model, else by the judge's class
      */
     public record Headline(String set, double kidRatio, double frechetRatio, Double requestedClassAgreement,
-            Map<String, ClassHeadline> perClass) {
+            Double classKidRatio, Map<String, ClassHeadline> perClass) {
     }
 
-    /** One class of the headline: the samples' flat-pixel share and grains per image against the data's. */
+    /**
+     * One class of the headline: the samples' flat-pixel share and grains per image against the data's, and
+     * (conditional models) the share filed under the class and the class's own KID ratio.
+     */
     public record ClassHeadline(int images, double flatPixelShare, double dataFlatPixelShare, double grainsPerImage,
-            double dataGrainsPerImage, Double requestedClassAgreement) {
+            double dataGrainsPerImage, Double requestedClassAgreement, Double kidRatio) {
     }
 
     /**
@@ -82,9 +87,12 @@ public record Evaluation(String samples, Headline headline, Reference reference,
      * @param confusion         rows: requested class, columns: predicted class (counts), in the judge's order
      * @param microstructure    generated images grouped by requested class against the real images of that
      *                          class (source "requested"), as in {@link SampleSet#microstructure}
+     * @param kidPerClass       KID of the samples requested for each class against the reference images of that
+     *                          class, scaled by that class's held-out images against the same (classes with
+     *                          fewer than 2 images on a side are left out)
      */
     public record Conditioning(double agreement, Map<String, Double> agreementPerClass, long[][] confusion,
-            List<Microstructure> microstructure) {
+            List<Microstructure> microstructure, Map<String, Kid> kidPerClass) {
     }
 
     /**

@@ -135,8 +135,45 @@ class EvaluationMetricsTest {
                 new double[6], new double[20], Map.of(), null).conditioning(), "an unconditional model's samples");
         requested.put("sample-5.png", 5);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).conditioning(generated, heldOut, requested));
+                () -> new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).conditioning(generated, heldOut, reals(10, 6),
+                        requested));
         assertTrue(e.getMessage().contains("sample-5.png") && e.getMessage().contains("5 µm"), e.getMessage());
+    }
+
+    /**
+     * Held-out images as samples, each requested for its own class: within each class they are the real comparison
+     * set (ratio 1). Requested for the other class, the mixture is the same (pooled KID unchanged) but each class
+     * now holds the other's images, which the KID within classes shows.
+     */
+    @Test
+    void kidWithinClassesSeesSamplesOfTheWrongClassThatThePooledKidCannot() {
+        List<Scored> heldOut = reals(13, 60);
+        List<Scored> reference = reals(14, 80);
+        List<Scored> generated = new ArrayList<>();
+        Map<String, Integer> right = new java.util.HashMap<>();
+        Map<String, Integer> wrong = new java.util.HashMap<>();
+        for (int i = 0; i < heldOut.size(); i++) {
+            Scored x = heldOut.get(i);
+            String name = "sample-" + i + ".png";
+            generated.add(new Scored(name, -1, Double.NaN, x.probabilities(), x.e11(), x.features(), x.gray(), SIZE));
+            right.put(name, JUDGE.micrometres()[x.trueClass()]);
+            wrong.put(name, JUDGE.micrometres()[1 - x.trueClass()]);
+        }
+        EvaluationMetrics m = new EvaluationMetrics(JUDGE, 8, 0.9, new FeatureDistances(10, 30, 1));
+        Evaluation.SampleSet good = m.sampleSet("raw", "f", generated, heldOut, reference, new double[60],
+                new double[60], right, null);
+        Evaluation.SampleSet bad = m.sampleSet("raw", "f", generated, heldOut, reference, new double[60],
+                new double[60], wrong, null);
+        assertEquals(List.of("2x2", "10x10"), List.copyOf(good.conditioning().kidPerClass().keySet()));
+        for (Evaluation.Kid k : good.conditioning().kidPerClass().values()) {
+            assertEquals(k.realVsReal(), k.generatedVsReal(), 1e-12, "each class's samples are its real images: " + k);
+        }
+        double goodRatio = EvaluationMetrics.headline(good).classKidRatio();
+        assertTrue(Math.abs(goodRatio) <= 1 + 1e-9, "within the real images' own scale: " + goodRatio);
+        assertEquals(good.kid().ratio(), bad.kid().ratio(), 1e-12, "the same mixture");
+        Evaluation.Headline h = EvaluationMetrics.headline(bad);
+        assertTrue(h.classKidRatio() > 10, "the wrong class in each: " + h);
+        assertEquals(h.perClass().get("2x2").kidRatio(), bad.conditioning().kidPerClass().get("2x2").ratio());
     }
 
     @Test

@@ -18,7 +18,9 @@ import org.polyvae.job.synth.SynthStage;
  * The evaluation can tell: on a small synthetic dataset (150 images per class at 32 px, 30 % held out, ~180 training images kept from the judge: half the
  * probe, half the reference) with
  * a briefly trained judge, blurred real images score at least 10× worse than real ones on KID, posterised
- * ones and Voronoi microstructures of the wrong grain density clearly worse (KID and pixel statistics). Fails when the judge's features are blind to blur or grain size.
+ * ones and Voronoi microstructures of the wrong grain density clearly worse (KID and pixel statistics), and
+ * real images filed under the wrong class at least 10× worse on the KID within classes. Fails when the judge's
+ * features are blind to blur or grain size, or the per-class KID to the class.
  */
 class JudgeCalibrationTest {
     private static JavaSparkContext sc;
@@ -49,11 +51,12 @@ class JudgeCalibrationTest {
         new SynthStage(c).run(sc);
         List<JudgeCalibration.Row> rows = JudgeCalibration.run(c, sc);
         System.out.println(JudgeCalibration.markdown(rows));
-        assertEquals(6, rows.size(), "real, blurred, posterised, Voronoi ×1, ×½, ×2; no samples in this run");
+        assertEquals(7, rows.size(), "real, rotated labels, blurred, posterised, Voronoi ×1, ×½, ×2; no samples");
         JudgeCalibration.Row real = rows.get(0);
-        JudgeCalibration.Row blurred = rows.get(1);
-        JudgeCalibration.Row posterised = rows.get(2);
-        JudgeCalibration.Row voronoi = rows.get(3);
+        JudgeCalibration.Row rotated = rows.get(1);
+        JudgeCalibration.Row blurred = rows.get(2);
+        JudgeCalibration.Row posterised = rows.get(3);
+        JudgeCalibration.Row voronoi = rows.get(4);
         double scale = Math.max(1, Math.abs(real.kid().ratio()));
         assertTrue(scale < 5, "unseen real images score within the noise of real-vs-real: " + real);
         assertTrue(Math.abs(voronoi.kid().ratio()) < 5, "the generator at the data's density is the data: " + voronoi);
@@ -62,11 +65,18 @@ class JudgeCalibrationTest {
         assertTrue(posterised.kid().ratio() >= 3 * scale, "posterised: " + posterised);
         assertTrue(posterised.flatPixelShare() > 2 * real.flatPixelShare(), "posterised: " + posterised);
         assertTrue(posterised.sameGrainDistance() > 2 * real.sameGrainDistance(), "posterised: " + posterised);
-        for (JudgeCalibration.Row wrong : List.of(rows.get(4), rows.get(5))) {
+        // Wrong classes, right mixture: blind over all classes, seen within them.
+        assertEquals(real.kid().ratio(), rotated.kid().ratio(), 1e-12, "the same images: " + rotated);
+        // A few dozen images per class: the real row's KID within classes is noisier than the pooled one.
+        double classScale = Math.max(1, Math.abs(real.classKidRatio()));
+        assertTrue(rotated.classKidRatio() >= 10 * classScale, "filed under the wrong class: " + rotated + " vs " + real);
+        assertTrue(blurred.classKidRatio() >= 10 * classScale, "blurred, within classes: " + blurred);
+        assertTrue(rotated.classAgreement() < 0.5, "filed under the wrong class: " + rotated);
+        for (JudgeCalibration.Row wrong : List.of(rows.get(5), rows.get(6))) {
             assertTrue(wrong.kid().ratio() >= 3 * scale, "wrong grain density: " + wrong);
             assertTrue(wrong.sameGrainDistance() > 4 * voronoi.sameGrainDistance(), "wrong grain density: " + wrong);
         }
-        assertTrue(rows.get(4).grainsPerImage() < 0.75 * real.grainsPerImage(), "half density, fewer grains");
-        assertTrue(rows.get(5).grainsPerImage() > 1.4 * real.grainsPerImage(), "double density, more grains");
+        assertTrue(rows.get(5).grainsPerImage() < 0.75 * real.grainsPerImage(), "half density, fewer grains");
+        assertTrue(rows.get(6).grainsPerImage() > 1.4 * real.grainsPerImage(), "double density, more grains");
     }
 }
