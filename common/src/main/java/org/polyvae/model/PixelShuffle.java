@@ -42,36 +42,30 @@ final class PixelShuffle {
                     : new SpaceToDepth(src, dst, b, DataFormat.NCHW));
             return;
         }
-        Indexing ix = new Indexing(deep.shape(), b);
+        Element copy;
         if (dst.dataType() == DataType.FLOAT) {
             FloatBuffer s = floats(src);
             FloatBuffer d = floats(dst);
-            ix.forEachRow((deepRow, wideRow, w) -> {
-                if (toWide) {
-                    for (int x = 0; x < w; x++) {
-                        d.put(wideRow + b * x, s.get(deepRow + x));
-                    }
-                } else {
-                    for (int x = 0; x < w; x++) {
-                        d.put(deepRow + x, s.get(wideRow + b * x));
-                    }
-                }
-            });
+            copy = (from, to) -> d.put(to, s.get(from));
         } else {
             DoubleBuffer s = doubles(src);
             DoubleBuffer d = doubles(dst);
-            ix.forEachRow((deepRow, wideRow, w) -> {
-                if (toWide) {
-                    for (int x = 0; x < w; x++) {
-                        d.put(wideRow + b * x, s.get(deepRow + x));
-                    }
-                } else {
-                    for (int x = 0; x < w; x++) {
-                        d.put(deepRow + x, s.get(wideRow + b * x));
-                    }
-                }
-            });
+            copy = (from, to) -> d.put(to, s.get(from));
         }
+        new Indexing(deep.shape(), b).forEachRow((deepRow, wideRow, w) -> {
+            for (int x = 0; x < w; x++) {
+                if (toWide) {
+                    copy.copy(deepRow + x, wideRow + b * x);
+                } else {
+                    copy.copy(wideRow + b * x, deepRow + x);
+                }
+            }
+        });
+    }
+
+    /** Copies one element of the source buffer to the destination buffer, by their indices. */
+    private interface Element {
+        void copy(int from, int to);
     }
 
     /** Where each row of the deep array's w pixels starts, and where its pixels go in the wide array. */
