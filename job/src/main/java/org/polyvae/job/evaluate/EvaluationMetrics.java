@@ -182,10 +182,8 @@ final class EvaluationMetrics {
                     real.flatPixelShare(), g.grainsPerImage(), real.grainsPerImage(),
                     c == null ? null : c.agreementPerClass().get(g.windowClass()), kid == null ? null : kid.ratio()));
         }
-        Double classKid = null;
-        if (c != null && !c.kidPerClass().isEmpty()) {
-            classKid = c.kidPerClass().values().stream().mapToDouble(Evaluation.Kid::ratio).average().orElseThrow();
-        }
+        Double classKid = c == null || c.kidPerClass().isEmpty() ? null
+                : FeatureDistances.meanRatio(c.kidPerClass().values());
         return new Evaluation.Headline(set.set(), set.kid().ratio(), set.frechet().ratio(),
                 c == null ? null : c.agreement(), classKid, perClass);
     }

@@ -87,8 +87,8 @@ record FeatureDistances(int kidSubsets, int kidSubsetSize, long seed) {
     }
 
     /** The mean of the per-class KID ratios, NaN when no class has one. */
-    static double meanRatio(Map<Integer, Evaluation.Kid> perClass) {
-        return perClass.values().stream().mapToDouble(Evaluation.Kid::ratio).average().orElse(Double.NaN);
+    static double meanRatio(java.util.Collection<Evaluation.Kid> perClass) {
+        return perClass.stream().mapToDouble(Evaluation.Kid::ratio).average().orElse(Double.NaN);
     }
 
     /**

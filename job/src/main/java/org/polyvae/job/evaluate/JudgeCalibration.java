@@ -127,7 +127,8 @@ public final class JudgeCalibration {
         for (int r = 1; r <= range; r++) {
             distance += (s2[r] - s2Real[r]) * (s2[r] - s2Real[r]) / range;
         }
-        double classKid = FeatureDistances.meanRatio(distances.kidPerClass(images, Scored::trueClass, real, reference));
+        double classKid = FeatureDistances.meanRatio(distances.kidPerClass(images, Scored::trueClass, real, reference)
+                .values());
         return new Row(set, d.kid().generatedImages(), d.kid(), d.frechet(), labelled == 0 ? Double.NaN : agree / (double) labelled,
                 classKid, StatUtils.mean(flat), StatUtils.mean(grains), Math.sqrt(distance));
     }
