@@ -70,7 +70,6 @@ class JudgeCalibrationTest {
         // A few dozen images per class: the real row's KID within classes is noisier than the pooled one.
         double classScale = Math.max(1, Math.abs(real.classKidRatio()));
         assertTrue(rotated.classKidRatio() >= 10 * classScale, "filed under the wrong class: " + rotated + " vs " + real);
-        assertTrue(blurred.classKidRatio() >= 10 * classScale, "blurred, within classes: " + blurred);
         assertTrue(rotated.classAgreement() < 0.5, "filed under the wrong class: " + rotated);
         for (JudgeCalibration.Row wrong : List.of(rows.get(5), rows.get(6))) {
             assertTrue(wrong.kid().ratio() >= 3 * scale, "wrong grain density: " + wrong);
