@@ -214,8 +214,8 @@ final class EvaluationReport {
             Arrays.stream(counts).forEach(v -> row.add(Cell.td(v)));
             row.addAll(cells(f("%.1f", gen.grainsPerImage()), f("%.1f", real.grainsPerImage()),
                     f("%.3f", gen.flatPixelShare()), f("%.3f", real.flatPixelShare()), num(gen.grainAreaW1(), "%.1f"),
-                    c.kidPerClass().containsKey(gen.windowClass())
-                            ? f("%.1f", c.kidPerClass().get(gen.windowClass()).ratio()) : "–"));
+                    num(c.kidPerClass().containsKey(gen.windowClass())
+                            ? c.kidPerClass().get(gen.windowClass()).ratio() : null, "%.1f")));
             rows.add(row);
         }
         b.add(new Block.Table(rows));

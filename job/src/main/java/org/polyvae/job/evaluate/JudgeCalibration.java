@@ -139,8 +139,7 @@ public final class JudgeCalibration {
      */
     private List<Scored> rotated(List<Scored> images) {
         int classes = judge.micrometres().length;
-        return images.stream().map(s -> new Scored(s.name(), (s.trueClass() + 1) % classes, s.trueE11(),
-                s.probabilities(), s.e11(), s.features(), s.gray(), s.size())).toList();
+        return images.stream().map(s -> s.withTrueClass((s.trueClass() + 1) % classes)).toList();
     }
 
     private static void add(double[] sum, double[] v, int n) {
@@ -279,9 +278,8 @@ public final class JudgeCalibration {
         // A conditional model's samples are filed under the class they were drawn for: their agreement and KID
         // within classes then read like the real rows'.
         Map<String, Integer> requested = SampleManifest.requestedClasses(fs, dir);
-        samples = samples.stream().map(x -> requested.containsKey(x.name()) ? new Scored(x.name(),
-                judge.classIndex(requested.get(x.name())), x.trueE11(), x.probabilities(), x.e11(), x.features(),
-                x.gray(), x.size()) : x).toList();
+        samples = samples.stream().map(x -> requested.containsKey(x.name())
+                ? x.withTrueClass(judge.classIndex(requested.get(x.name()))) : x).toList();
         return new JudgeCalibration(judge, new FeatureDistances(s.kidSubsets(), s.kidSubsetSize(), s.seed()),
                 config.synth(), config.data().resolution()).rows(heldOut, reference, samples);
     }

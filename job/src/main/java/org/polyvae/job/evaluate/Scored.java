@@ -20,6 +20,11 @@ record Scored(String name, int trueClass, double trueE11, float[] probabilities,
         return best;
     }
 
+    /** The same image filed under another class (the judge's verdict unchanged). */
+    Scored withTrueClass(int c) {
+        return new Scored(name, c, trueE11, probabilities, e11, features, gray, size);
+    }
+
     double confidence() {
         return probabilities[predictedClass()];
     }
