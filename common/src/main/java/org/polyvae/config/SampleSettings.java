@@ -31,6 +31,8 @@ public record SampleSettings(
 
     /** polyvae.sample.prior: where the latent codes of new samples are drawn from. */
     public enum Prior implements OptionValue {
+        /** The code map drawn position by position by the autoregressive prior (model/code-prior.bin). */
+        AUTOREGRESSIVE,
         /** The Gaussian per class fitted to the training images' codes (model/prior.bin). */
         LEARNED,
         /** N(0, I), the prior the VAE's KL term assumes. */
@@ -67,7 +69,8 @@ public record SampleSettings(
                 s.windowSizes("classes"));
         if (out.e11Target() != null && out.prior() != Prior.LEARNED) {
             throw new ConfigError("polyvae.sample.e11-target = " + out.e11Target() + " draws from the learned prior's "
-                    + "Gaussian given E11, but polyvae.sample.prior = standard: set prior = learned, or e11-target = null");
+                    + "Gaussian given E11, but polyvae.sample.prior = " + out.prior().configValue()
+                    + ": set prior = learned, or e11-target = null");
         }
         return out;
     }

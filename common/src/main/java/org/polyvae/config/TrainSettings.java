@@ -8,6 +8,7 @@ import java.io.Serializable;
  *
  * @param workers           parallel workers (Spark tasks per averaging round); 0 = the context's default parallelism
  * @param lossSampleBatches training batches re-scored after each epoch for the reconstruction/KL split; 0 = all
+ * @param prior             {@code polyvae.train.prior.*}: the autoregressive prior over the code trained after the VAE
  */
 public record TrainSettings(
         int epochs,
@@ -22,7 +23,35 @@ public record TrainSettings(
         long splitSeed,
         int lossSampleBatches,
         int checkpointKeep,
-        boolean resume) implements Serializable {
+        boolean resume,
+        PriorTraining prior) implements Serializable {
+
+    /**
+     * {@code polyvae.train.prior.*}: the autoregressive prior over the code ({@code AutoregressivePrior}),
+     * trained after the VAE on its codes of the training images, by the same parameter averaging.
+     *
+     * @param autoregressive whether to train it (stage sample's prior = autoregressive needs it)
+     * @param draws          posterior draws z = mu + σ·ε per training image it is trained on
+     * @param batchRows      code positions per minibatch
+     * @param keepBestEpoch  keep the epoch whose held-out negative log-likelihood is lowest instead of the last
+     */
+    public record PriorTraining(boolean autoregressive, int epochs, int hidden, int components, int draws,
+            double learningRate, int batchRows, int averagingFrequency, boolean keepBestEpoch)
+            implements Serializable {
+        static PriorTraining from(Config config) {
+            Settings s = new Settings(config, "polyvae.train.prior");
+            return new PriorTraining(
+                    s.bool("autoregressive"),
+                    s.intIn("epochs", 1, 100_000),
+                    s.intIn("hidden", 1, 65_536),
+                    s.intIn("components", 1, 256),
+                    s.intIn("draws", 1, 1_000),
+                    s.doubleAbove("learning-rate", 0.0, 1.0),
+                    s.intIn("batch-rows", 1, 1_000_000),
+                    s.intIn("averaging-frequency", 1, 100_000),
+                    s.bool("keep-best-epoch"));
+        }
+    }
 
     /** polyvae.train.repartition: when each averaging round's batches are repartitioned over the workers. */
     public enum Repartitioning implements OptionValue {
@@ -57,6 +86,7 @@ public record TrainSettings(
                 s.longValue("split-seed"),
                 s.intIn("loss-sample-batches", 0, 1_000_000),
                 s.intIn("checkpoint-keep", 1, 1_000),
-                s.bool("resume"));
+                s.bool("resume"),
+                PriorTraining.from(config));
     }
 }

@@ -185,6 +185,11 @@ public final class VaeBatches {
         return -1;
     }
 
+    /** The VAE's class input order (µm): {@link WindowClass#index()}. */
+    public static int[] classOrder() {
+        return VAE_ORDER.clone();
+    }
+
     /** The VAE's class order: {@link WindowClass#index()}. */
     private static final int[] VAE_ORDER = Arrays.stream(WindowClass.values()).mapToInt(WindowClass::micrometres)
             .toArray();

@@ -3,7 +3,6 @@ package org.polyvae.job.latent;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.polyvae.model.LatentPrior;
 
 /**
@@ -12,11 +11,6 @@ import org.polyvae.model.LatentPrior;
  */
 public final class AggregatePosterior {
     private AggregatePosterior() {
-    }
-
-    /** Encodes {@code trainFiles} on the executors with the VAE in {@code vaeZip} and fits the prior. */
-    public static LatentPrior fit(JavaSparkContext sc, byte[] vaeZip, List<String> trainFiles, boolean conditional) {
-        return fit(DatasetEncoder.encode(sc, vaeZip, trainFiles), conditional);
     }
 
     /** @param conditional one Gaussian per class when true, one for all images when false */

@@ -9,11 +9,13 @@ import org.polyvae.config.PolyvaeConfig;
  * Where every stage reads and writes under {@code polyvae.output.dir}, spelled once:
  * <pre>
  * model/             vae.zip, decoder.zip, config.conf (the configuration that trained them), prior.bin (the
- *                    learned prior over the code), loss.png; for use outside polyvae decoder.onnx,
+ *                    Gaussian prior over the code), code-prior.bin (the autoregressive prior over the code),
+ *                    loss.png; for use outside polyvae decoder.onnx,
  *                    encoder.onnx, prior.onnx and model-card.json (+ .md)
  * checkpoints/       epoch-NNN.zip and settings.conf of a training run
  * metrics/train.csv  one row per epoch
  * batches/           train/ and validation/ minibatch files, batches.conf (what they were exported from)
+ * prior-batches/     the autoregressive prior's minibatch files (code positions), rewritten by each training
  * samples/           stage sample (polyvae.sample.dir): sample-NNN.png, manifest.csv, contact sheets
  * report/            stage explore (polyvae.explore.dir): index.html and its figures
  * evaluation/        stage evaluate (polyvae.evaluate.dir): evaluation.json, index.html, section.html
@@ -75,6 +77,16 @@ public final class OutputLayout {
     /** The learned prior over the code ({@link org.polyvae.model.LatentPrior}). */
     public static Path latentPrior(Path model) {
         return new Path(model, "prior.bin");
+    }
+
+    /** The autoregressive prior over the code ({@link org.polyvae.model.AutoregressivePrior}). */
+    public static Path codePrior(Path model) {
+        return new Path(model, "code-prior.bin");
+    }
+
+    /** The autoregressive prior's minibatch files, made from the trained encoder's codes. */
+    public Path priorBatches() {
+        return new Path(root, "prior-batches");
     }
 
     /** The decoder as ONNX: z [, class] → image ({@link org.polyvae.onnx.VaeOnnx}). */

@@ -19,6 +19,7 @@ import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.WindowClass;
 import org.polyvae.io.HadoopFiles;
+import org.polyvae.model.AutoregressivePrior;
 import org.polyvae.model.LatentPrior;
 
 /**
@@ -144,6 +145,30 @@ public final class TrainedModel {
         try (InputStream in = fs.open(file)) {
             return LatentPrior.read(in, fs.makeQualified(file).toString());
         }
+    }
+
+    /**
+     * The autoregressive prior over the code that stage train trained on the training images' codes.
+     *
+     * @throws MissingInputException when the model has none (trained with polyvae.train.prior.autoregressive
+     *                               = false, or by an older polyvae)
+     */
+    public AutoregressivePrior codePrior() throws IOException {
+        Path file = OutputLayout.codePrior(dir);
+        if (!fs.exists(file)) {
+            throw new MissingInputException("the model in " + dir + " has no autoregressive prior (" + file.getName()
+                    + " is missing: it was trained with polyvae.train.prior.autoregressive = false or by an older "
+                    + "polyvae): train it again with polyvae.train.prior.autoregressive = true, or draw from the "
+                    + "Gaussian prior with polyvae.sample.prior=learned");
+        }
+        try (InputStream in = fs.open(file)) {
+            return AutoregressivePrior.read(in, fs.makeQualified(file).toString());
+        }
+    }
+
+    /** The autoregressive prior's bytes as written (what executors read it from). */
+    public byte[] codePriorBytes() throws IOException {
+        return HadoopFiles.readBytes(fs, OutputLayout.codePrior(dir));
     }
 
     /** A network from its zip (ModelSerializer), without updater state. */

@@ -9,6 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.data.Seeds;
 import org.polyvae.image.GrayImages;
 import org.polyvae.job.output.TrainedModel;
+import org.polyvae.model.AutoregressivePrior;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.LatentPrior;
 import org.polyvae.model.VaeArchitecture;
@@ -16,7 +17,8 @@ import org.polyvae.model.VaeBatches;
 
 /**
  * Draws and decodes samples by global index: sample i's latent vector comes from a java.util.Random seeded
- * with a hash of (seed, i), through the learned prior of its class when there is one (else N(0, I)), and
+ * with a hash of (seed, i), through the autoregressive prior or the Gaussian learned prior of its class when
+ * there is one (else N(0, I)), and
  * samples are decoded in fixed batches of {@link #BATCH} aligned to the
  * global index, so the driver and any partitioning of the work produce byte-identical images. A
  * conditional decoder draws sample i as window class {@code classes[i mod classes.length]}.
@@ -30,7 +32,11 @@ final class LatentSampler {
     private final double temperature;
     private final int[] classes;
     private final LatentPrior prior;
+    private final AutoregressivePrior codePrior;
     private final Double e11Target;
+    /** The codes of the last aligned batch the autoregressive prior drew (it draws a batch at a time). */
+    private int drawnBatch = -1;
+    private double[][] drawn;
 
     /**
      * @param classes window sizes (µm) to draw in turn; must be non-empty for a conditional decoder and empty
@@ -40,22 +46,46 @@ final class LatentSampler {
      * @param e11Target E11 (GPa) to draw z given (the learned prior's Gaussian conditional), or null
      */
     LatentSampler(byte[] decoderZip, int codeLength, long seed, double temperature, int[] classes, LatentPrior prior,
-            Double e11Target) throws IOException {
-        this(TrainedModel.restore(decoderZip), codeLength, seed, temperature, classes, prior, e11Target);
+            AutoregressivePrior codePrior, Double e11Target) throws IOException {
+        this(TrainedModel.restore(decoderZip), codeLength, seed, temperature, classes, prior, codePrior, e11Target);
     }
 
-    /** @param codeLength the length of z ({@link org.polyvae.config.ModelSettings#codeLength()} of the model) */
+    /**
+     * @param codeLength the length of z ({@link org.polyvae.config.ModelSettings#codeLength()} of the model)
+     * @param codePrior  the autoregressive prior to draw z from instead (its mixtures' spread scaled by the
+     *                   temperature), or null; at most one of prior and codePrior
+     */
     LatentSampler(ComputationGraph decoder, int codeLength, long seed, double temperature, int[] classes,
-            LatentPrior prior, Double e11Target) {
+            LatentPrior prior, AutoregressivePrior codePrior, Double e11Target) {
         this.decoder = decoder;
         this.codeLength = codeLength;
         this.seed = seed;
         this.temperature = temperature;
         this.classes = classes.clone();
         this.prior = prior;
+        this.codePrior = codePrior;
         this.e11Target = e11Target;
         if (e11Target != null && prior == null) {
             throw new IllegalArgumentException("drawing toward E11 = " + e11Target + " GPa needs the learned prior");
+        }
+        if (prior != null && codePrior != null) {
+            throw new IllegalArgumentException("draw from the Gaussian or the autoregressive prior, not both");
+        }
+        if (codePrior != null) {
+            if (codePrior.codeLength() != codeLength) {
+                throw new IllegalArgumentException("the autoregressive prior draws codes of length "
+                        + codePrior.codeLength() + ", the decoder takes " + codeLength);
+            }
+            for (int um : classes) {
+                if (!codePrior.covers(um)) {
+                    throw new IllegalArgumentException("the autoregressive prior has no " + um + " µm class; it "
+                            + "draws " + java.util.Arrays.toString(codePrior.classes()) + " µm");
+                }
+            }
+            if (codePrior.unconditional() != (classes.length == 0)) {
+                throw new IllegalArgumentException("the autoregressive prior is " + (codePrior.unconditional()
+                        ? "unconditional" : "conditional") + ", the decoder is not");
+            }
         }
         if (VaeArchitecture.isConditional(decoder) == (classes.length == 0)) {
             throw new IllegalArgumentException(classes.length == 0 ? "a conditional decoder needs window classes to draw"
@@ -91,6 +121,9 @@ final class LatentSampler {
     }
 
     double[] latent(int index) {
+        if (codePrior != null) {
+            return drawnBatch(index / BATCH)[index % BATCH].clone();
+        }
         Random r = new Random(Seeds.sample(seed, index));
         if (prior != null) {
             int um = conditional() ? windowClass(index) : LatentPrior.ALL_CLASSES;
@@ -102,6 +135,24 @@ final class LatentSampler {
             z[j] = temperature * r.nextGaussian();
         }
         return z;
+    }
+
+    /**
+     * The autoregressive prior's codes of aligned batch {@code b} (indices b·BATCH up to the count's end
+     * are not known here, so a whole batch is drawn): each sample from its own seeded random numbers, so a
+     * sample's code does not depend on which others share its batch, and a batch is always drawn whole, so
+     * it does not depend on float rounding of other batch shapes either.
+     */
+    private synchronized double[][] drawnBatch(int b) {
+        if (drawnBatch != b) {
+            int[] um = new int[BATCH];
+            for (int i = 0; i < BATCH; i++) {
+                um[i] = conditional() ? windowClass(b * BATCH + i) : 0;
+            }
+            drawn = codePrior.sample(um, i -> new Random(Seeds.sample(seed, b * BATCH + i)), temperature);
+            drawnBatch = b;
+        }
+        return drawn;
     }
 
     /** Decodes samples [from, to) — within one aligned batch — to 8-bit gray images (row-major). */

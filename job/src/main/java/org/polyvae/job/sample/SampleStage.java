@@ -28,6 +28,7 @@ import org.polyvae.job.output.OutputLayout;
 import org.polyvae.job.output.SampleManifest;
 import org.polyvae.job.output.TrainedModel;
 import org.polyvae.metrics.GrainStatistics;
+import org.polyvae.model.AutoregressivePrior;
 import org.polyvae.model.LatentPrior;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,12 +88,20 @@ public final class SampleStage {
                         + "draw from N(0, I) with polyvae.sample.prior=standard");
             }
         }
+        AutoregressivePrior codePrior = s.prior() == SampleSettings.Prior.AUTOREGRESSIVE ? model.codePrior() : null;
+        for (int um : classes) {
+            if (codePrior != null && !codePrior.covers(um)) {
+                throw new ConfigError("the autoregressive prior in " + model.dir() + " has no " + um + " µm class "
+                        + "(no training image of that class): leave it out of polyvae.sample.classes");
+            }
+        }
         LatentSampler sampler = new LatentSampler(decoder, codeLength, s.seed(), s.temperature(), classes, prior,
-                s.e11Target());
+                codePrior, s.e11Target());
         try (AtomicOutput out = AtomicOutput.begin(fs, target, s.overwrite(), "polyvae.sample.overwrite")) {
             List<Written> written = s.count() <= s.driverMax()
                     ? onDriver(sampler, fs, out.tmp())
-                    : onExecutors(sc, zip, codeLength, classes, prior, out.tmp());
+                    : onExecutors(sc, zip, codeLength, classes, prior,
+                            codePrior == null ? null : model.codePriorBytes(), out.tmp());
             int size = (int) Math.round(Math.sqrt(written.get(0).raw().length));
             SampleManifest.write(fs, out.tmp(), codeLength, sampler.conditional(), s.e11Target(),
                     () -> IntStream.range(0, s.count())
@@ -159,7 +168,7 @@ public final class SampleStage {
     }
 
     private List<Written> onExecutors(JavaSparkContext sc, byte[] zip, int codeLength, int[] classes,
-            LatentPrior prior, Path dir) {
+            LatentPrior prior, byte[] codePrior, Path dir) {
         int perTask = Math.max(LatentSampler.BATCH, s.imagesPerTask() / LatentSampler.BATCH * LatentSampler.BATCH);
         List<int[]> ranges = new ArrayList<>();
         for (int from = 0; from < s.count(); from += perTask) {
@@ -168,6 +177,7 @@ public final class SampleStage {
         Broadcast<byte[]> decoder = sc.broadcast(zip);
         // The prior's covariances are megabytes: once per executor, not once per task.
         Broadcast<LatentPrior> learned = prior == null ? null : sc.broadcast(prior);
+        Broadcast<byte[]> autoregressive = codePrior == null ? null : sc.broadcast(codePrior);
         SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
         String dirUri = dir.toString();
         long seed = s.seed();
@@ -180,7 +190,9 @@ public final class SampleStage {
                 return kept.iterator();
             }
             LatentSampler sampler = new LatentSampler(decoder.value(), codeLength, seed, temperature, classes,
-                    learned == null ? null : learned.value(), e11Target);
+                    learned == null ? null : learned.value(), autoregressive == null ? null
+                    : AutoregressivePrior.read(new java.io.ByteArrayInputStream(autoregressive.value()),
+                            "the broadcast autoregressive prior"), e11Target);
             Path d = new Path(dirUri);
             FileSystem fs = d.getFileSystem(conf.value());
             while (it.hasNext()) {
@@ -194,6 +206,9 @@ public final class SampleStage {
         decoder.destroy();
         if (learned != null) {
             learned.destroy();
+        }
+        if (autoregressive != null) {
+            autoregressive.destroy();
         }
         return kept;
     }

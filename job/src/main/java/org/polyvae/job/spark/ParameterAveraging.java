@@ -51,6 +51,15 @@ public final class ParameterAveraging {
                     repartitionOf(train.repartition()), StorageLevel.fromString(train.storageLevel().configValue()), rngSeed,
                     shuffleSeed);
         }
+
+        /**
+         * These settings with another minibatch size: DL4J's workers cut what each batch file holds into
+         * minibatches of this many rows (and merge smaller ones), whatever the files hold.
+         */
+        public Settings withBatchSize(int rows) {
+            return new Settings(workers, rows, averagingFrequency, prefetch, repartition, storageLevel, rngSeed,
+                    shuffleSeed);
+        }
     }
 
     /**

@@ -28,8 +28,11 @@ import org.polyvae.io.HadoopFiles;
 import org.polyvae.job.output.Fingerprints;
 import org.polyvae.job.output.OutputLayout;
 import org.polyvae.model.Decoders;
+import org.polyvae.model.AutoregressivePrior;
 import org.polyvae.model.LatentPrior;
 import org.polyvae.job.latent.AggregatePosterior;
+import org.polyvae.job.latent.DatasetEncoder;
+import org.polyvae.job.latent.EncodedImage;
 import org.polyvae.model.VaeArchitecture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,7 +168,8 @@ public final class TrainStage {
         Config c = config.config();
         return ConfigFactory.empty()
                 .withValue("model", c.getValue("polyvae.model"))
-                .withValue("train", c.getConfig("polyvae.train").withoutPath("epochs").withoutPath("resume").root())
+                .withValue("train", c.getConfig("polyvae.train").withoutPath("epochs").withoutPath("resume")
+                        .withoutPath("prior").root())
                 .withValue("resolution", ConfigValueFactory.fromAnyRef(config.data().resolution()));
     }
 
@@ -175,16 +179,26 @@ public final class TrainStage {
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         ModelSerializer.writeModel(net, zip, true);
         byte[] vaeZip = zip.toByteArray();
-        LatentPrior prior = AggregatePosterior.fit(sc, vaeZip, batches.train(), model.conditional());
+        List<EncodedImage> codes = DatasetEncoder.encode(sc, vaeZip, batches.train());
+        LatentPrior prior = AggregatePosterior.fit(codes, model.conditional());
         LOG.info("train: learned prior fitted to the codes of {} training images ({})",
                 prior.components().stream().mapToInt(LatentPrior.Component::images).sum(),
                 prior.components().stream().map(c -> String.format(Locale.ROOT,
                         "%s: %d images, shrinkage %.2f, E11 R² from the code %.2f",
                         c.micrometres() == LatentPrior.ALL_CLASSES ? "all" : c.micrometres() + " µm", c.images(),
                         c.shrinkage(), prior.e11R2(c.micrometres()))).collect(Collectors.joining("; ")));
+        AutoregressivePrior codePrior = null;
+        if (train.prior().autoregressive()) {
+            List<EncodedImage> held = DatasetEncoder.encode(sc, vaeZip, batches.validation());
+            codePrior = new AutoregressivePriorTrainer(model, train).train(sc, fs,
+                    new OutputLayout(config).priorBatches(), codes, held);
+        }
         try (AtomicOutput out = AtomicOutput.begin(fs, dir, true, "polyvae.train")) {
             HadoopFiles.writeBytes(fs, OutputLayout.vaeZip(out.tmp()), vaeZip);
             HadoopFiles.write(fs, OutputLayout.latentPrior(out.tmp()), prior::write);
+            if (codePrior != null) {
+                HadoopFiles.write(fs, OutputLayout.codePrior(out.tmp()), codePrior::write);
+            }
             ComputationGraph decoder = Decoders.extract(net, arch);
             HadoopFiles.write(fs, OutputLayout.decoderZip(out.tmp()), os -> ModelSerializer.writeModel(decoder, os, false));
             // What TrainedModel reads the model's settings from.
@@ -194,7 +208,7 @@ public final class TrainStage {
             ModelExport.write(fs, out.tmp(), config, net, decoder, prior, batches, metrics.rows());
             out.commit();
         }
-        LOG.info("train: wrote {} (vae.zip, decoder.zip, prior.bin, config.conf, loss.png; decoder, encoder and prior "
-                + "as ONNX; model-card.json)", fs.makeQualified(dir));
+        LOG.info("train: wrote {} (vae.zip, decoder.zip, prior.bin{}, config.conf, loss.png; decoder, encoder and "
+                + "prior as ONNX; model-card.json)", fs.makeQualified(dir), codePrior == null ? "" : ", code-prior.bin");
     }
 }

@@ -163,8 +163,8 @@ class ConditionalSamplingTest {
     void theClassInputChangesTheSamplesTheWayTheWindowDoes() throws IOException {
         byte[] decoder = Files.readAllBytes(tmp.resolve("out/model/decoder.zip"));
         int n = LatentSampler.BATCH;
-        byte[][] small = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {2}, null, null).decode(0, n);
-        byte[][] large = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {10}, null, null).decode(0, n);
+        byte[][] small = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {2}, null, null, null).decode(0, n);
+        byte[][] large = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {10}, null, null, null).decode(0, n);
         double difference = 0;
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < small[i].length; k++) {
@@ -198,7 +198,7 @@ class ConditionalSamplingTest {
         double[] steps = new double[2];
         for (int c = 0; c < 2; c++) {
             LatentSampler sampler = new LatentSampler(model.decoder(), codeLength(), 5, 1.0, new int[] {classes[c]},
-                    model.prior(), null);
+                    model.prior(), null, null);
             steps[c] = texture(sampler.decode(0, LatentSampler.BATCH));
         }
         double[] data = new double[2];

@@ -41,7 +41,7 @@ class LatentSamplerTest {
     private static LatentSampler sampler(double temperature, LatentPrior prior) {
         var s = config(temperature).sample();
         return new LatentSampler(decoder, config(temperature).model().codeLength(), s.seed(), s.temperature(),
-                new int[] {2, 10}, prior, null);
+                new int[] {2, 10}, prior, null, null);
     }
 
     /** A prior whose class Gaussians sit far apart: 2 µm about +5, 10 µm about −5 in every coordinate. */

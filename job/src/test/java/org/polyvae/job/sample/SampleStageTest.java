@@ -4,6 +4,7 @@ import org.polyvae.config.MissingInputException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,7 +43,9 @@ import org.polyvae.job.output.OutputLayout;
 import org.polyvae.job.output.SampleManifest;
 import org.polyvae.job.output.TrainedModel;
 import org.polyvae.model.Decoders;
+import org.polyvae.model.AutoregressivePrior;
 import org.polyvae.model.LatentPrior;
+import org.polyvae.model.VaeBatches;
 import org.polyvae.model.VaeArchitecture;
 
 /** Stage sample: count, format, determinism (driver and executors), atomicity, local and HDFS. */
@@ -66,6 +69,16 @@ class SampleStageTest {
         Files.writeString(model.resolve("config.conf"), c.renderResolved());
         try (var out = Files.newOutputStream(model.resolve("prior.bin"))) {
             prior(c.model().codeLength()).write(out);
+        }
+        // An untrained autoregressive prior: what is tested is how the stage draws from it, not what it learned.
+        int channels = c.model().latentChannels();
+        int size = c.model().bottleneckSize();
+        ComputationGraph net = AutoregressivePrior.network(channels, size, 4, 16, 3, 1e-3, 5);
+        float[] zeros = new float[channels];
+        float[] ones = new float[channels];
+        java.util.Arrays.fill(ones, 1f);
+        try (var out = Files.newOutputStream(model.resolve("code-prior.bin"))) {
+            new AutoregressivePrior(channels, size, VaeBatches.classOrder(), 3, zeros, ones, net).write(out);
         }
     }
 
@@ -268,6 +281,58 @@ class SampleStageTest {
         assertTrue(e.getMessage().contains(empty.resolve("model").toString()) && e.getMessage().contains("run stage train"),
                 e.getMessage());
         assertFalse(Files.exists(tmp.resolve("never")), "nothing written");
+    }
+
+    /**
+     * prior = autoregressive: the codes come from model/code-prior.bin, drawn a whole aligned batch at a time,
+     * so the executors write the driver's images and the manifest records the codes the images were decoded
+     * from; a model without the file is refused by name before anything is written.
+     */
+    @Test
+    void theAutoregressivePriorDrawsTheSameSamplesOnExecutorsAsOnTheDriver() throws IOException {
+        java.nio.file.Path driver = tmp.resolve("ar-driver");
+        java.nio.file.Path executors = tmp.resolve("ar-executors");
+        java.nio.file.Path gaussian = tmp.resolve("ar-gaussian");
+        new SampleStage(config(driver.toUri().toString(), "polyvae.sample.count=60",
+                "polyvae.sample.prior=autoregressive")).run(sc);
+        new SampleStage(config(executors.toUri().toString(), "polyvae.sample.count=60",
+                "polyvae.sample.prior=autoregressive", "polyvae.sample.driver-max=0",
+                "polyvae.sample.images-per-task=50")).run(sc);
+        new SampleStage(config(gaussian.toUri().toString(), "polyvae.sample.count=60")).run(sc);
+        List<java.nio.file.Path> d = pngs(driver);
+        List<java.nio.file.Path> e = pngs(executors);
+        assertEquals(60, e.size());
+        for (int i = 0; i < d.size(); i++) {
+            assertArrayEquals(Files.readAllBytes(d.get(i)), Files.readAllBytes(e.get(i)), d.get(i).toString());
+        }
+        List<String> manifest = Files.readAllLines(driver.resolve("manifest.csv"));
+        assertEquals(manifest, Files.readAllLines(executors.resolve("manifest.csv")));
+        assertNotEquals(manifest, Files.readAllLines(gaussian.resolve("manifest.csv")), "drawn from the other prior");
+
+        // The manifest's code of a sample in the second batch is the prior's draw for it, decoded to its image.
+        TrainedModel model = TrainedModel.load(FileSystem.getLocal(new Configuration()),
+                new Path(tmp.resolve("out/model").toUri()));
+        int index = 57;
+        int[] um = new int[LatentSampler.BATCH];
+        for (int i = 0; i < um.length; i++) {
+            um[i] = new int[] {2, 3, 5, 10}[(LatentSampler.BATCH + i) % 4];
+        }
+        double[] z = model.codePrior().sample(um, i -> new java.util.Random(
+                org.polyvae.data.Seeds.sample(config("unused").sample().seed(), LatentSampler.BATCH + i)), 1.0)[index - LatentSampler.BATCH];
+        String[] row = manifest.get(1 + index).split(",");
+        for (int j = 0; j < z.length; j++) {
+            assertEquals(z[j], Double.parseDouble(row[row.length - z.length + j]), 1e-5, "z[" + j + "]");
+        }
+
+        java.nio.file.Path old = tmp.resolve("ar-old-model");
+        copyModelWithoutPrior(old);
+        java.nio.file.Path refused = tmp.resolve("ar-refused");
+        MissingInputException missing = assertThrows(MissingInputException.class, () -> new SampleStage(config(
+                refused.toUri().toString(), "polyvae.output.dir=" + old.toUri(), "polyvae.sample.count=3",
+                "polyvae.sample.prior=autoregressive")).run(sc));
+        assertTrue(missing.getMessage().contains("code-prior.bin is missing")
+                && missing.getMessage().contains("polyvae.train.prior.autoregressive"), missing.getMessage());
+        assertFalse(Files.exists(refused), "nothing written");
     }
 
     @Test
