@@ -14,6 +14,7 @@ import org.nd4j.common.loader.Source;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.config.ModelSettings;
 import org.polyvae.config.TrainSettings;
 import org.polyvae.data.Seeds;
@@ -160,7 +161,8 @@ final class AutoregressivePriorTrainer {
             for (int from = 0, b = 0; from < n; from += perFile, b++) {
                 int to = Math.min(n, from + perFile);
                 int[] picked = java.util.Arrays.copyOfRange(perm, from, to);
-                MultiDataSet batch = new org.nd4j.linalg.dataset.MultiDataSet(x.getRows(picked), y.getRows(picked));
+                MultiDataSet batch = new org.nd4j.linalg.dataset.MultiDataSet(Nd4j.pullRows(x, 1, picked),
+                        Nd4j.pullRows(y, 1, picked));
                 String name = String.format(Locale.ROOT, "rows-%05d.bin", b);
                 HadoopFiles.write(fs, new Path(out.tmp(), name), batch::save);
                 files.add(name);
