@@ -81,15 +81,13 @@ public final class SampleStage {
         Path target = layout.samples();
         FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
         LatentPrior prior = s.prior() == SampleSettings.Prior.LEARNED ? model.prior() : null;
+        AutoregressivePrior codePrior = s.prior() == SampleSettings.Prior.AUTOREGRESSIVE ? model.codePrior() : null;
         for (int um : classes) {
             if (prior != null && !prior.covers(um)) {
                 throw new ConfigError("the learned prior in " + model.dir() + " has no Gaussian for " + um + " µm "
                         + "windows (no training image of that class): leave it out of polyvae.sample.classes, or "
                         + "draw from N(0, I) with polyvae.sample.prior=standard");
             }
-        }
-        AutoregressivePrior codePrior = s.prior() == SampleSettings.Prior.AUTOREGRESSIVE ? model.codePrior() : null;
-        for (int um : classes) {
             if (codePrior != null && !codePrior.covers(um)) {
                 throw new ConfigError("the autoregressive prior in " + model.dir() + " has no " + um + " µm class "
                         + "(no training image of that class): leave it out of polyvae.sample.classes");

@@ -61,18 +61,11 @@ final class AutoregressivePriorTrainer {
         int channels = spatial ? model.latentChannels() : model.latentDim();
         int size = spatial ? model.bottleneckSize() : 1;
         int[] order = classOrder(model);
-        List<float[]> draws = new ArrayList<>();
-        List<Integer> classes = new ArrayList<>();
         Random random = new Random(Seeds.mix64(model.seed() ^ 0x505249L));
-        for (EncodedImage e : codes) {
-            for (int k = 0; k < prior.draws(); k++) {
-                draws.add(draw(e, random));
-                classes.add(e.micrometres());
-            }
-        }
-        float[][] moments = AutoregressivePrior.channelMoments(draws, channels);
-        MultiDataSet rows = AutoregressivePrior.rows(draws, classes.stream().mapToInt(Integer::intValue).toArray(),
-                channels, size, order, moments[0], moments[1]);
+        Draws draws = draws(codes, prior.draws(), random);
+        float[][] moments = AutoregressivePrior.channelMoments(draws.codes(), channels);
+        MultiDataSet rows = AutoregressivePrior.rows(draws.codes(), draws.classes(), channels, size, order, moments[0],
+                moments[1]);
         List<String> files = writeBatches(fs, batchDir, rows);
         ComputationGraph net = AutoregressivePrior.network(channels, size, order.length, prior.hidden(),
                 prior.components(), prior.learningRate(), model.seed());
@@ -118,22 +111,29 @@ final class AutoregressivePriorTrainer {
         if (validation.isEmpty()) {
             return null;
         }
-        List<float[]> codes = new ArrayList<>();
-        int[] classes = new int[validation.size()];
-        for (int i = 0; i < validation.size(); i++) {
-            codes.add(draw(validation.get(i), random));
-            classes[i] = validation.get(i).micrometres();
-        }
-        return AutoregressivePrior.rows(codes, classes, channels, size, order, moments[0], moments[1]);
+        Draws held = draws(validation, 1, random);
+        return AutoregressivePrior.rows(held.codes(), held.classes(), channels, size, order, moments[0], moments[1]);
     }
 
-    /** One posterior draw z = mu + exp(logvar / 2)·ε. */
-    private static float[] draw(EncodedImage e, Random random) {
-        float[] z = new float[e.mu().length];
-        for (int j = 0; j < z.length; j++) {
-            z[j] = (float) (e.mu()[j] + Math.exp(0.5 * e.logvar()[j]) * random.nextGaussian());
+    /** Posterior draws of a set of images and the window size (µm) of each. */
+    private record Draws(List<float[]> codes, int[] classes) {
+    }
+
+    /** {@code perImage} posterior draws z = mu + exp(logvar / 2)·ε of each image, image by image. */
+    private static Draws draws(List<EncodedImage> images, int perImage, Random random) {
+        List<float[]> codes = new ArrayList<>();
+        int[] classes = new int[images.size() * perImage];
+        for (EncodedImage e : images) {
+            for (int k = 0; k < perImage; k++) {
+                float[] z = new float[e.mu().length];
+                for (int j = 0; j < z.length; j++) {
+                    z[j] = (float) (e.mu()[j] + Math.exp(0.5 * e.logvar()[j]) * random.nextGaussian());
+                }
+                classes[codes.size()] = e.micrometres();
+                codes.add(z);
+            }
         }
-        return z;
+        return new Draws(codes, classes);
     }
 
     /**
