@@ -38,10 +38,23 @@ public final class Decoders {
      * @return [n, 1, res, res] grays in [0, 1]
      */
     public static INDArray decode(ComputationGraph decoder, INDArray z, INDArray classes) {
+        return decode(decoder, z, classes, 0);
+    }
+
+    /**
+     * As {@link #decode(ComputationGraph, INDArray, INDArray)}; with region decoding, regions of fewer than
+     * {@code minRegionPixels} pixels take a larger neighbour's level ({@link RegionDecoding}).
+     */
+    public static INDArray decode(ComputationGraph decoder, INDArray z, INDArray classes, int minRegionPixels) {
         INDArray[] out = classes == null ? decoder.output(false, z) : decoder.output(false, z, classes);
-        if (decoder.getConfiguration().getNetworkOutputs().contains(VaeArchitecture.BOUNDARY)) {
-            return RegionDecoding.decode(out[1], out[2]);
+        if (regionDecoding(decoder)) {
+            return RegionDecoding.decode(out[1], out[2], minRegionPixels);
         }
         return out[0];
+    }
+
+    /** Whether the decoder outputs the level and boundary probabilities region decoding needs. */
+    public static boolean regionDecoding(ComputationGraph decoder) {
+        return decoder.getConfiguration().getNetworkOutputs().contains(VaeArchitecture.BOUNDARY);
     }
 }

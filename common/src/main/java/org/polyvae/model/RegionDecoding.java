@@ -23,6 +23,11 @@ import org.polyvae.metrics.ConnectedRegions;
  * Nothing is imposed but "one gray per region": where the regions lie and which grays they take both come
  * from the model. A ramp of one-level steps stays one region and becomes flat; a step of two levels or more
  * starts another. An image with no unmarked pixel keeps each pixel's own most likely level.
+ *
+ * <p>Optionally ({@code polyvae.sample.min-region-pixels}), a last step: every region smaller than a given
+ * number of pixels takes, of the larger regions it touches, the level its own pixels find likeliest. Where the
+ * decoder is unsure of a boundary it draws short runs of an intermediate level along it (specks of 3-11 pixels,
+ * most of the small classes' excess regions); the step removes those, and with them any real grain that small.
  */
 public final class RegionDecoding {
     /** A pixel with at least this boundary probability is a boundary pixel. */
@@ -44,6 +49,16 @@ public final class RegionDecoding {
      * @return [n, 1, h, w] grays in [0, 1], each the centre of its region's level
      */
     public static INDArray decode(INDArray probabilities, INDArray boundary) {
+        return decode(probabilities, boundary, 0);
+    }
+
+    /**
+     * @param minRegionPixels regions with fewer pixels take a larger neighbour's level; 0 = keep every region
+     */
+    public static INDArray decode(INDArray probabilities, INDArray boundary, int minRegionPixels) {
+        if (minRegionPixels < 0) {
+            throw new IllegalArgumentException("minRegionPixels must be >= 0, got " + minRegionPixels);
+        }
         if (probabilities.rank() != 4 || boundary.rank() != 4 || boundary.size(1) != 1
                 || probabilities.size(0) != boundary.size(0) || probabilities.size(2) != boundary.size(2)
                 || probabilities.size(3) != boundary.size(3)) {
@@ -61,6 +76,9 @@ public final class RegionDecoding {
         float[] gray = new float[n * plane];
         for (int i = 0; i < n; i++) {
             int[] level = levels(p, i * k * plane, b, i * plane, k, h, w);
+            if (minRegionPixels > 1) {
+                level = absorbSmallRegions(level, p, i * k * plane, k, h, w, minRegionPixels);
+            }
             for (int q = 0; q < plane; q++) {
                 gray[i * plane + q] = (level[q] + 0.5f) / k;
             }
@@ -112,6 +130,69 @@ public final class RegionDecoding {
             level[q] = regionLevel[region[q]];
         }
         return level;
+    }
+
+    /**
+     * Regions (4-neighbours whose levels differ by at most one step) of fewer than {@code minPixels} pixels take,
+     * among the levels of the regions of at least that size they touch, the one maximising the sum of their
+     * pixels' log-probabilities. Every region is decided from the same labelling, so the result does not depend
+     * on the scan order; a small region touching no large one keeps its level.
+     */
+    static int[] absorbSmallRegions(int[] level, float[] p, int pOffset, int k, int h, int w, int minPixels) {
+        int plane = h * w;
+        int maxStep = Math.max(0, MAX_STEP_GRAYS * k / 256);
+        int[] region = ConnectedRegions.label(h, w, q -> true, (q, r) -> Math.abs(level[q] - level[r]) <= maxStep);
+        int regions = ConnectedRegions.count(region);
+        int[] area = new int[regions];
+        for (int r : region) {
+            area[r]++;
+        }
+        // For each small region, the log-likelihood of its pixels at each level, and the large regions it touches.
+        double[][] logSum = new double[regions][];
+        java.util.List<java.util.Set<Integer>> touches = new java.util.ArrayList<>(regions);
+        for (int r = 0; r < regions; r++) {
+            touches.add(area[r] < minPixels ? new java.util.TreeSet<>() : null);
+        }
+        for (int q = 0; q < plane; q++) {
+            int r = region[q];
+            if (area[r] >= minPixels) {
+                continue;
+            }
+            if (logSum[r] == null) {
+                logSum[r] = new double[k];
+            }
+            for (int c = 0; c < k; c++) {
+                logSum[r][c] += Math.log(Math.max(LOG_FLOOR, p[pOffset + c * plane + q]));
+            }
+            int row = q / w;
+            int col = q % w;
+            for (int nb : new int[] {col > 0 ? q - 1 : -1, col < w - 1 ? q + 1 : -1, row > 0 ? q - w : -1,
+                    row < h - 1 ? q + w : -1}) {
+                if (nb >= 0 && area[region[nb]] >= minPixels) {
+                    touches.get(r).add(level[nb]);
+                }
+            }
+        }
+        int[] newLevel = new int[regions];
+        java.util.Arrays.fill(newLevel, -1);
+        for (int r = 0; r < regions; r++) {
+            int best = -1;
+            if (touches.get(r) != null) {
+                for (int candidate : touches.get(r)) {
+                    if (best < 0 || logSum[r][candidate] > logSum[r][best]) {
+                        best = candidate;
+                    }
+                }
+            }
+            newLevel[r] = best;
+        }
+        int[] out = level.clone();
+        for (int q = 0; q < plane; q++) {
+            if (newLevel[region[q]] >= 0) {
+                out[q] = newLevel[region[q]];
+            }
+        }
+        return out;
     }
 
     /**

@@ -93,6 +93,50 @@ class RegionDecodingTest {
         assertEquals(1, RegionDecoding.MAX_STEP_GRAYS * k / 256, "the test's steps are about one level");
     }
 
+    /**
+     * A 3-pixel run of an intermediate level (6) on the edge between a region of level 2 (left) and one of level
+     * 10 (right), whose pixels find 10 likelier than 2, and a 2-pixel speck of level 20 inside the left region.
+     * Under 4 pixels both are absorbed: the run by the likelier of its two neighbours (not the first one met),
+     * the speck by the only one; at 3 the run stays; when no region is large enough nothing changes.
+     */
+    @Test
+    void regionsUnderTheSmallestSizeTakeTheLevelTheirPixelsFindLikeliestAmongLargerNeighbours() {
+        int plane = H * W;
+        int[] level = new int[plane];
+        float[] p = new float[K * plane];
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                int q = y * W + x;
+                boolean run = x == 3 && y >= 1 && y <= 3;
+                boolean speck = y == 5 && x <= 1;
+                level[q] = run ? 6 : speck ? 20 : x <= 3 ? 2 : 10;
+                p[level[q] * plane + q] = 0.5f;
+                p[(run ? 10 : 0) * plane + q] += 0.3f;
+                p[(run ? 2 : 1) * plane + q] += 0.1f;
+                p[(speck ? 2 : 3) * plane + q] += 0.1f;
+            }
+        }
+        int[] absorbed = RegionDecoding.absorbSmallRegions(level, p, 0, K, H, W, 4);
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                int q = y * W + x;
+                boolean run = x == 3 && y >= 1 && y <= 3;
+                int expected = run ? 10 : x <= 3 ? 2 : 10;
+                assertEquals(expected, absorbed[q], "pixel (" + y + ", " + x + ")");
+            }
+        }
+        int[] kept = RegionDecoding.absorbSmallRegions(level, p, 0, K, H, W, 3);
+        assertEquals(6, kept[W + 3], "a region of 3 pixels is not under 3");
+        assertEquals(2, kept[5 * W], "the 2-pixel speck is");
+        assertArrayEquals(level, RegionDecoding.absorbSmallRegions(level, p, 0, K, H, W, plane + 1),
+                "with no region large enough there is nothing to join");
+        INDArray probabilities = Nd4j.create(p, new long[] {1, K, H, W});
+        INDArray noBoundary = Nd4j.zeros(DataType.FLOAT, 1, 1, H, W);
+        assertTrue(!RegionDecoding.decode(probabilities, noBoundary).equals(RegionDecoding.decode(probabilities,
+                noBoundary, 4)), "decode passes the smallest region on");
+        assertThrows(IllegalArgumentException.class, () -> RegionDecoding.decode(probabilities, noBoundary, -1));
+    }
+
     /** A whole image of boundary: no region to join, each pixel keeps its own most likely level. */
     @Test
     void withoutRegionsEveryPixelKeepsItsMode() {

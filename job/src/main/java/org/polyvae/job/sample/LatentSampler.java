@@ -34,6 +34,7 @@ final class LatentSampler {
     private final LatentPrior prior;
     private final AutoregressivePrior codePrior;
     private final Double e11Target;
+    private int minRegionPixels;
     /** The codes of the last aligned batch the autoregressive prior drew (it draws a batch at a time). */
     private int drawnBatch = -1;
     private double[][] drawn;
@@ -112,6 +113,15 @@ final class LatentSampler {
     }
 
     /** The E11 (GPa) the codes are drawn toward, or null. */
+    /** Region decoding's smallest region (polyvae.sample.min-region-pixels); 0, the default, keeps every region. */
+    LatentSampler withMinRegionPixels(int pixels) {
+        if (pixels < 0) {
+            throw new IllegalArgumentException("the smallest region must be >= 0 pixels, got " + pixels);
+        }
+        this.minRegionPixels = pixels;
+        return this;
+    }
+
     Double e11Target() {
         return e11Target;
     }
@@ -172,9 +182,9 @@ final class LatentSampler {
             for (int i = 0; i < n; i++) {
                 um[i] = windowClass(from + i);
             }
-            out = Decoders.decode(decoder, zs, VaeBatches.oneHot(um));
+            out = Decoders.decode(decoder, zs, VaeBatches.oneHot(um), minRegionPixels);
         } else {
-            out = Decoders.decode(decoder, zs, null);
+            out = Decoders.decode(decoder, zs, null, minRegionPixels);
         }
         int pixels = (int) (out.length() / n);
         float[] p = out.castTo(DataType.FLOAT).dup('c').data().asFloat();

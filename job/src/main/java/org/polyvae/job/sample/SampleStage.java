@@ -29,6 +29,7 @@ import org.polyvae.job.output.SampleManifest;
 import org.polyvae.job.output.TrainedModel;
 import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.model.AutoregressivePrior;
+import org.polyvae.model.Decoders;
 import org.polyvae.model.LatentPrior;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,8 +94,13 @@ public final class SampleStage {
                         + "(no training image of that class): leave it out of polyvae.sample.classes");
             }
         }
+        if (s.minRegionPixels() > 0 && !Decoders.regionDecoding(decoder)) {
+            throw new ConfigError("polyvae.sample.min-region-pixels = " + s.minRegionPixels() + " applies to region "
+                    + "decoding, but the model in " + model.dir() + " was trained with polyvae.model.gray-decoding = "
+                    + model.settings().grayDecoding().configValue() + ": set min-region-pixels = 0");
+        }
         LatentSampler sampler = new LatentSampler(decoder, codeLength, s.seed(), s.temperature(), classes, prior,
-                codePrior, s.e11Target());
+                codePrior, s.e11Target()).withMinRegionPixels(s.minRegionPixels());
         try (AtomicOutput out = AtomicOutput.begin(fs, target, s.overwrite(), "polyvae.sample.overwrite")) {
             List<Written> written = s.count() <= s.driverMax()
                     ? onDriver(sampler, fs, out.tmp())
@@ -181,6 +187,7 @@ public final class SampleStage {
         long seed = s.seed();
         double temperature = s.temperature();
         Double e11Target = s.e11Target();
+        int minRegionPixels = s.minRegionPixels();
         SampleFiles writer = files;
         FlatMapFunction<Iterator<int[]>, Written> work = it -> {
             List<Written> kept = new ArrayList<>();
@@ -190,7 +197,7 @@ public final class SampleStage {
             LatentSampler sampler = new LatentSampler(decoder.value(), codeLength, seed, temperature, classes,
                     learned == null ? null : learned.value(), autoregressive == null ? null
                     : AutoregressivePrior.read(new java.io.ByteArrayInputStream(autoregressive.value()),
-                            "the broadcast autoregressive prior"), e11Target);
+                            "the broadcast autoregressive prior"), e11Target).withMinRegionPixels(minRegionPixels);
             Path d = new Path(dirUri);
             FileSystem fs = d.getFileSystem(conf.value());
             while (it.hasNext()) {

@@ -351,6 +351,48 @@ class SampleStageTest {
         assertEquals(Files.readAllLines(driver.resolve("manifest.csv")), Files.readAllLines(executors.resolve("manifest.csv")));
     }
 
+    /**
+     * polyvae.sample.min-region-pixels reaches the decoding on the driver and on the executors alike, and changes
+     * what is drawn; a model that does not decode by regions refuses it before anything is written.
+     */
+    @Test
+    void theSmallestRegionSettingReachesDriverAndExecutorsAndNeedsRegionDecoding() throws IOException {
+        java.nio.file.Path plain = tmp.resolve("regions-all");
+        java.nio.file.Path driver = tmp.resolve("regions-min-driver");
+        java.nio.file.Path executors = tmp.resolve("regions-min-executors");
+        new SampleStage(config(plain.toUri().toString(), "polyvae.sample.count=60")).run(sc);
+        new SampleStage(config(driver.toUri().toString(), "polyvae.sample.count=60",
+                "polyvae.sample.min-region-pixels=12")).run(sc);
+        new SampleStage(config(executors.toUri().toString(), "polyvae.sample.count=60",
+                "polyvae.sample.min-region-pixels=12", "polyvae.sample.driver-max=0")).run(sc);
+        List<java.nio.file.Path> p = pngs(plain);
+        List<java.nio.file.Path> d = pngs(driver);
+        List<java.nio.file.Path> e = pngs(executors);
+        int changed = 0;
+        for (int i = 0; i < d.size(); i++) {
+            assertArrayEquals(Files.readAllBytes(d.get(i)), Files.readAllBytes(e.get(i)), d.get(i).toString());
+            changed += java.util.Arrays.equals(Files.readAllBytes(p.get(i)), Files.readAllBytes(d.get(i))) ? 0 : 1;
+        }
+        assertTrue(changed > 0, "absorbing regions under 12 pixels changed no sample");
+
+        java.nio.file.Path out = tmp.resolve("mode-decoding");
+        java.nio.file.Path model = Files.createDirectories(out.resolve("model"));
+        PolyvaeConfig mode = config("unused", "polyvae.model.gray-decoding=mode");
+        VaeArchitecture arch = new VaeArchitecture(mode.model());
+        ComputationGraph vae = new ComputationGraph(arch.vae());
+        vae.init();
+        ModelSerializer.writeModel(vae, model.resolve("vae.zip").toFile(), false);
+        ModelSerializer.writeModel(Decoders.extract(vae, arch), model.resolve("decoder.zip").toFile(), false);
+        Files.writeString(model.resolve("config.conf"), mode.renderResolved());
+        java.nio.file.Path samples = tmp.resolve("mode-never-drawn");
+        ConfigError refused = assertThrows(ConfigError.class, () -> new SampleStage(config(samples.toUri().toString(),
+                "polyvae.output.dir=" + out.toUri(), "polyvae.sample.prior=standard",
+                "polyvae.sample.min-region-pixels=12")).run(sc));
+        assertTrue(refused.getMessage().contains("polyvae.sample.min-region-pixels")
+                && refused.getMessage().contains("gray-decoding = mode"), refused.getMessage());
+        assertFalse(Files.exists(samples), "nothing written");
+    }
+
     @Test
     void aFailureMidWriteLeavesThePreviousOutputIntact() throws IOException {
         java.nio.file.Path target = tmp.resolve("atomic");
