@@ -26,8 +26,9 @@ import org.polyvae.metrics.ConnectedRegions;
  *
  * <p>Optionally ({@code polyvae.sample.min-region-pixels}), a last step: every region smaller than a given
  * number of pixels takes, of the larger regions it touches, the level its own pixels find likeliest. Where the
- * decoder is unsure of a boundary it draws short runs of an intermediate level along it (specks of 3-11 pixels,
- * most of the small classes' excess regions); the step removes those, and with them any real grain that small.
+ * decoder is unsure of a boundary it draws short runs of an intermediate level along it, which region decoding
+ * keeps as regions of their own (README, "Specks"); the step removes those, and with them any real grain that
+ * small.
  */
 public final class RegionDecoding {
     /** A pixel with at least this boundary probability is a boundary pixel. */
