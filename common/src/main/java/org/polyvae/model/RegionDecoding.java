@@ -165,10 +165,7 @@ public final class RegionDecoding {
             for (int c = 0; c < k; c++) {
                 logSum[r][c] += Math.log(Math.max(LOG_FLOOR, p[pOffset + c * plane + q]));
             }
-            int row = q / w;
-            int col = q % w;
-            for (int nb : new int[] {col > 0 ? q - 1 : -1, col < w - 1 ? q + 1 : -1, row > 0 ? q - w : -1,
-                    row < h - 1 ? q + w : -1}) {
+            for (int nb : neighbours(q, h, w)) {
                 if (nb >= 0 && area[region[nb]] >= minPixels) {
                     touches.get(r).add(level[nb]);
                 }
@@ -211,12 +208,9 @@ public final class RegionDecoding {
                 if (region[q] >= 0) {
                     continue;
                 }
-                int r = q / w;
-                int c = q % w;
                 int best = -1;
                 float bestP = -1f;
-                int[] next = {c > 0 ? q - 1 : -1, c < w - 1 ? q + 1 : -1, r > 0 ? q - w : -1, r < h - 1 ? q + w : -1};
-                for (int nb : next) {
+                for (int nb : neighbours(q, h, w)) {
                     if (nb >= 0 && region[nb] >= 0) {
                         float pr = p[pOffset + regionLevel[region[nb]] * plane + q];
                         if (pr > bestP) {
@@ -237,6 +231,13 @@ public final class RegionDecoding {
                 region[ring[i]] = decided[i];
             }
         }
+    }
+
+    /** The 4-neighbours of pixel q in an h × w image, -1 where one would lie outside it. */
+    private static int[] neighbours(int q, int h, int w) {
+        int r = q / w;
+        int c = q % w;
+        return new int[] {c > 0 ? q - 1 : -1, c < w - 1 ? q + 1 : -1, r > 0 ? q - w : -1, r < h - 1 ? q + w : -1};
     }
 
     private static int mostLikely(float[] p, int pOffset, int q, int plane, int k) {
