@@ -117,9 +117,10 @@ public final class StepProfile implements Callable<Integer> {
             total++;
         }
         Files.deleteIfExists(jfr);
-        System.out.printf(Locale.ROOT, "%s, minibatch %d, %d threads: %.1f ms per step (%.0f images/s), %d samples%n%n",
+        // The step's native ops run on OMP_NUM_THREADS threads (bench/step-profile.sh sets it), not on every core.
+        System.out.printf(Locale.ROOT, "%s, minibatch %d, %s threads: %.1f ms per step (%.0f images/s), %d samples%n%n",
                 m.adversarial() ? "default model with the adversarial term" : "model without the adversarial term", n,
-                Runtime.getRuntime().availableProcessors(), ms, n * 1000 / ms, total);
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "?"), ms, n * 1000 / ms, total);
         System.out.println("| part of the step | share | ms per step |");
         System.out.println("|---|---:|---:|");
         for (Map.Entry<String, Integer> c : counts.entrySet()) {

@@ -64,6 +64,10 @@ public final class TrainingBenchmark implements Callable<Integer> {
     @Option(names = "--budget", description = "Wall-clock budget in seconds for the loss column (default ${DEFAULT-VALUE}).")
     double budget = 30;
 
+    @Option(names = "--set", description = "A configuration override key=value on top of the benchmark model's "
+            + "(repeatable), e.g. polyvae.train.averaging-frequency=10.")
+    List<String> overrides = new ArrayList<>();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new TrainingBenchmark()).execute(args));
     }
@@ -78,6 +82,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
                 "polyvae.model.learning-rate=0.001", "polyvae.model.lr-decay=1.0", "polyvae.model.conditional=false",
                 "polyvae.model.likelihood=bernoulli", "polyvae.model.adversarial-weight=0",
                 "polyvae.model.boundary-head=false"));
+        o.addAll(overrides);
         o.addAll(List.of(extra));
         return PolyvaeConfig.load(List.of(), o);
     }
@@ -237,6 +242,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
     }
 
     private void row(String what, double rate, double valLoss, double atBudget) {
-        System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.1f |%n", what, threads(), rate, valLoss, atBudget);
+        String label = overrides.isEmpty() ? what : what + ", " + String.join(", ", overrides);
+        System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.1f |%n", label, threads(), rate, valLoss, atBudget);
     }
 }

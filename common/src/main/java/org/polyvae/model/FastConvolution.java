@@ -29,6 +29,7 @@ public class FastConvolution extends SameDiffLayer {
     private long nOut;
     private Activation activation = Activation.IDENTITY;
     private double biasInit;
+    private boolean inputGradient = true;
 
     public FastConvolution() {
     }
@@ -151,6 +152,23 @@ public class FastConvolution extends SameDiffLayer {
         this.biasInit = biasInit;
     }
 
+    public boolean isInputGradient() {
+        return inputGradient;
+    }
+
+    public void setInputGradient(boolean inputGradient) {
+        this.inputGradient = inputGradient;
+    }
+
+    /**
+     * For a layer that reads a network input (an image): its backward pass computes only the gradients of its
+     * own parameters and returns zeros for its input's, since nothing upstream has parameters.
+     */
+    public FastConvolution withoutInputGradient() {
+        this.inputGradient = false;
+        return this;
+    }
+
     public Activation getActivation() {
         return activation;
     }
@@ -163,11 +181,11 @@ public class FastConvolution extends SameDiffLayer {
     public boolean equals(Object o) {
         return o instanceof FastConvolution f && super.equals(o) && f.kernel == kernel && f.stride == stride
                 && f.nIn == nIn && f.nOut == nOut && f.activation == activation
-                && Double.compare(f.biasInit, biasInit) == 0;
+                && Double.compare(f.biasInit, biasInit) == 0 && f.inputGradient == inputGradient;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(super.hashCode(), kernel, stride, nIn, nOut, activation, biasInit);
+        return java.util.Objects.hash(super.hashCode(), kernel, stride, nIn, nOut, activation, biasInit, inputGradient);
     }
 }

@@ -136,19 +136,21 @@ final class FastConvolutionImpl extends SameDiffLayer {
     /**
      * conv2d_bp for a 1×1, stride-1 convolution as two matrix products over the pixels: oneDNN's 1×1
      * backward-weights kernel is pathologically slow for few output channels (the latent heads have 4, the
-     * discriminator's logit 1), while as a gemm these are tiny. Pixels-major copies of x and delta make
-     * both products plain 2-D: dW = xᵀ·delta over [n·h·w] rows, dx = delta·Wᵀ, db = Σ delta.
+     * discriminator's logit 1), while as a gemm these are tiny. A channels-major copy of x and a pixels-major
+     * copy of delta make both products plain 2-D: dW = x·delta over the [n·h·w] pixels, dx = delta·Wᵀ,
+     * db = Σ delta. Both go through {@code mmul} (ND4J's BLAS), not {@code Nd4j.gemm}, which M2 hands to
+     * oneDNN's matmul: for dW's long reduction into a 64 × 4 result that kernel is over ten times slower.
      */
     private void pointwiseBackprop(INDArray x, INDArray delta, INDArray dx, INDArray dW, INDArray db) {
         long n = x.size(0);
         long cIn = x.size(1);
         long cOut = delta.size(1);
         long pixels = n * x.size(2) * x.size(3);
-        INDArray xRows = x.permute(0, 2, 3, 1).dup('c').reshape(pixels, cIn);
+        INDArray xColumns = x.permute(1, 0, 2, 3).dup('c').reshape(cIn, pixels);
         INDArray deltaRows = delta.permute(0, 2, 3, 1).dup('c').reshape(pixels, cOut);
-        dW.assign(Nd4j.gemm(xRows, deltaRows, true, false).reshape(dW.shape()));
+        dW.assign(xColumns.mmul(deltaRows).reshape(dW.shape()));
         db.assign(delta.sum(0, 2, 3));
-        INDArray dxRows = Nd4j.gemm(deltaRows, paramTable.get("W").reshape(cIn, cOut), false, true);
+        INDArray dxRows = deltaRows.mmul(paramTable.get("W").reshape(cIn, cOut).transpose());
         dx.assign(dxRows.reshape(n, x.size(2), x.size(3), cIn).permute(0, 3, 1, 2));
     }
 
@@ -158,15 +160,22 @@ final class FastConvolutionImpl extends SameDiffLayer {
         INDArray x = contiguousInput();
         INDArray delta = delta(x, epsilon);
         clearCache();
-        INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         INDArray dW = Nd4j.createUninitialized(dataType, paramTable.get("W").shape());
         INDArray db = Nd4j.createUninitialized(dataType, paramTable.get("b").shape());
-        if (c().getKernel() == 1 && c().getStride() == 1) {
+        INDArray dx;
+        if (!c().isInputGradient()) {
+            // The graph still passes an input gradient on (and adds it up where an input feeds two vertices).
+            dx = mgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+            NarrowConvolutionBackprop.weightGradient(x, delta, c().getKernel(), c().getStride(), dW, db);
+        } else if (c().getKernel() == 1 && c().getStride() == 1) {
+            dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
             pointwiseBackprop(x, delta, dx, dW, db);
         } else if (NarrowConvolutionBackprop.applies(c().getKernel(), x.size(1), delta.size(1))) {
+            dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
             NarrowConvolutionBackprop.backprop(x, paramTable.get("W"), delta, c().getKernel(), c().getStride(), dx, dW,
                     db);
         } else {
+            dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
             Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
                     .addInputs(x, paramTable.get("W"), paramTable.get("b"), delta)
                     .addOutputs(dx, dW, db).addIntegerArguments(args()).build());

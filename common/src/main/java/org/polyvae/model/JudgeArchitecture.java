@@ -59,8 +59,8 @@ public final class JudgeArchitecture {
                 .addInputs(INPUT);
         String prev = INPUT;
         for (int i = 0; i < channels.size(); i++) {
-            g.addLayer("conv-" + i, new FastConvolution(3, 2, channels.get(i), Activation.LEAKYRELU, WeightInit.RELU),
-                    prev);
+            FastConvolution conv = new FastConvolution(3, 2, channels.get(i), Activation.LEAKYRELU, WeightInit.RELU);
+            g.addLayer("conv-" + i, i == 0 ? conv.withoutInputGradient() : conv, prev); // conv-0 reads the image
             prev = "conv-" + i;
         }
         g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), prev);

@@ -43,14 +43,8 @@ final class NarrowConvolutionBackprop {
         long h = x.size(2);
         long oh = delta.size(2);
         long ow = delta.size(3);
-        boolean flippable = s == 1 && k % 2 == 1;
-        if (flippable && cOut < cIn) {
-            weightGradientFromDelta(x, delta, k, dW);
-        } else {
-            weightGradientFromInput(x, delta, k, s, pad(h, oh, k, s), dW);
-        }
-        db.assign(delta.sum(0, 2, 3));
-        if (flippable) {
+        weightGradient(x, delta, k, s, dW, db);
+        if (s == 1 && k % 2 == 1) {
             // dx = delta convolved with the kernel turned by 180° and with in and out swapped.
             INDArray flipped = Nd4j.createUninitialized(w.dataType(), k, k, cIn, cOut);
             Nd4j.exec(DynamicCustomOp.builder("reverse").addInputs(w).addOutputs(flipped)
@@ -67,6 +61,19 @@ final class NarrowConvolutionBackprop {
                     .addIntegerArguments(s, s, pad(h, oh, k, s), pad(x.size(3), ow, k, s), (int) h, (int) x.size(3), 1, 1, 1)
                     .build());
         }
+    }
+
+    /**
+     * Only the parameters' gradients dW and db, by the same matrix products (any channel counts): for a layer
+     * whose input gradient nobody needs ({@link FastConvolution#withoutInputGradient()}).
+     */
+    static void weightGradient(INDArray x, INDArray delta, int k, int s, INDArray dW, INDArray db) {
+        if (s == 1 && k % 2 == 1 && delta.size(1) < x.size(1)) {
+            weightGradientFromDelta(x, delta, k, dW);
+        } else {
+            weightGradientFromInput(x, delta, k, s, pad(x.size(2), delta.size(2), k, s), dW);
+        }
+        db.assign(delta.sum(0, 2, 3));
     }
 
     /** The top (left) padding of a "same" convolution, as conv2d computes it. */

@@ -117,7 +117,11 @@ public final class VaeArchitecture {
         List<Integer> ch = s.encoderChannels();
         String prev = INPUT;
         for (int i = 0; i < ch.size(); i++) {
-            g.addLayer("enc-" + i, conv(s.kernelSize(), 2, ch.get(i), true), prev);
+            org.deeplearning4j.nn.conf.layers.Layer layer = conv(s.kernelSize(), 2, ch.get(i), true);
+            if (i == 0 && layer instanceof FastConvolution first) {
+                first.withoutInputGradient(); // its input is the image
+            }
+            g.addLayer("enc-" + i, layer, prev);
             prev = "enc-" + i;
         }
         int h = s.bottleneckSize();

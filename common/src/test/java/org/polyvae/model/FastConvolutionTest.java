@@ -43,23 +43,26 @@ class FastConvolutionTest {
         return g;
     }
 
-    @Test
-    void gradientsMatchFiniteDifferences() {
+    /** Runs a check with ND4J's default data types at double precision, restoring them afterwards. */
+    private static void inDoublePrecision(Runnable check) {
         DataType before = Nd4j.dataType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
-            check();
+            check.run();
         } finally {
             Nd4j.setDefaultDataTypes(before, before);
         }
     }
 
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        inDoublePrecision(FastConvolutionTest::check);
+    }
+
     /** The layers above have a narrow side (NarrowConvolutionBackprop); these take conv2d_bp. */
     @Test
     void gradientsOfWideLayersMatchFiniteDifferences() {
-        DataType before = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        try {
+        inDoublePrecision(() -> {
             for (int stride : new int[] {1, 2}) {
                 ComputationGraph g = graph(new FastConvolution(3, stride, 8, Activation.LEAKYRELU, WeightInit.XAVIER),
                         false, 8);
@@ -68,9 +71,49 @@ class FastConvolutionTest {
                 assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
                         .inputs(new INDArray[] {x}).labels(new INDArray[] {y})), "stride " + stride);
             }
-        } finally {
-            Nd4j.setDefaultDataTypes(before, before);
-        }
+        });
+    }
+
+    /**
+     * A first layer (withoutInputGradient) gets the same parameter gradients as the full layer, by im2col and
+     * matrix products instead of conv2d_bp, and hands back a zero input gradient of the input's shape.
+     */
+    @Test
+    void aLayerWithoutInputGradientHasTheFullLayersParameterGradients() {
+        inDoublePrecision(() -> {
+            for (int channels : new int[] {1, 3}) {
+                for (int stride : new int[] {1, 2}) {
+                    String what = channels + " input channels, stride " + stride;
+                    ComputationGraph full = graph(new FastConvolution(3, stride, 8, Activation.LEAKYRELU,
+                            WeightInit.XAVIER), false, channels);
+                    ComputationGraph first = graph(new FastConvolution(3, stride, 8, Activation.LEAKYRELU,
+                            WeightInit.XAVIER).withoutInputGradient(), false, channels);
+                    first.setParams(full.params());
+                    INDArray x = Nd4j.rand(DataType.DOUBLE, 2, channels, 6, 6);
+                    INDArray y = Nd4j.rand(DataType.DOUBLE, 2, 8, 6 / stride, 6 / stride);
+                    for (ComputationGraph g : new ComputationGraph[] {full, first}) {
+                        g.setInputs(x);
+                        g.setLabels(y);
+                        g.computeGradientAndScore();
+                    }
+                    INDArray expected = full.gradient().gradient();
+                    INDArray actual = first.gradient().gradient();
+                    assertTrue(actual.equalsWithEps(expected, 1e-10), what + ":\n" + actual + "\n" + expected);
+
+                    org.deeplearning4j.nn.api.Layer layer = first.getLayer("c");
+                    org.deeplearning4j.nn.workspace.LayerWorkspaceMgr none =
+                            org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+                    layer.setInput(x, none);
+                    layer.activate(true, none);
+                    INDArray dx = layer.backpropGradient(y, none).getSecond();
+                    assertArrayEquals(x.shape(), dx.shape(), what);
+                    assertTrue(dx.amaxNumber().doubleValue() == 0, what + ": input gradient " + dx);
+                }
+            }
+            ComputationGraphConfiguration conf = graph(new FastConvolution(3, 2, 8, Activation.LEAKYRELU,
+                    WeightInit.XAVIER).withoutInputGradient(), false, 1).getConfiguration();
+            assertTrue(ComputationGraphConfiguration.fromJson(conf.toJson()).equals(conf), "the flag survives JSON");
+        });
     }
 
     private static void check() {

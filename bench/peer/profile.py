@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Where one training step of the PyTorch twin (vae.py) spends its time, for the side-by-side with
+bench/step-profile.sh (the same model as its TrainingBenchmark overrides: unconditional, Bernoulli, no
+discriminator, no boundary head; minibatch 32). torch.profiler's self CPU time per operator, summed into the
+parts StepProfile reports. Prints a Markdown table.
+
+    python3 bench/peer/profile.py [THREADS] [STEPS]        (defaults 1 and 30)
+"""
+import os
+import sys
+import time
+
+import torch
+from torch.profiler import ProfilerActivity, profile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vae import BATCH, RES, Vae  # noqa: E402
+
+# Operator name fragments, first match wins; the rest of the step is "other".
+PARTS = [
+    ("convolution backward", ("convolution_backward", "ConvolutionBackward")),
+    ("convolution forward", ("convolution", "conv2d")),
+    ("pixel shuffle (forward and backward)", ("pixel_shuffle", "pixel_unshuffle", "PixelShuffle")),
+    ("leaky ReLU (forward and backward)", ("leaky_relu", "LeakyRelu")),
+    ("updater (Adam)", ("Optimizer.step", "addcdiv", "sqrt", "lerp", "_foreach")),
+]
+
+
+def part(name):
+    for label, fragments in PARTS:
+        if any(f in name for f in fragments):
+            return label
+    return "other (loss, KL, reparameterisation, autograd and tensor bookkeeping)"
+
+
+def main():
+    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    steps = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = Vae()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.rand(BATCH, 1, RES, RES)
+
+    def step():
+        opt.zero_grad()
+        model.loss(x).backward()
+        opt.step()
+
+    for _ in range(10):
+        step()  # warm-up: oneDNN primitives, allocator
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    ms = (time.perf_counter() - t0) / steps * 1000
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            step()
+    totals = {}
+    for e in prof.key_averages():
+        totals[part(e.key)] = totals.get(part(e.key), 0.0) + e.self_cpu_time_total
+    profiled = sum(totals.values())
+    print("PyTorch %s, minibatch %d, %d threads: %.1f ms per step (%.0f images/s)\n"
+          % (torch.__version__, BATCH, threads, ms, BATCH * 1000 / ms))
+    print("| part of the step | share | ms per step |")
+    print("|---|---:|---:|")
+    for label, us in sorted(totals.items(), key=lambda kv: -kv[1]):
+        # Shares of the profiled time, scaled to the unprofiled step time.
+        print("| %s | %.1f %% | %.1f |" % (label, 100 * us / profiled, ms * us / profiled))
+
+
+if __name__ == "__main__":
+    main()
