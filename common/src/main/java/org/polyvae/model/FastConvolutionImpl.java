@@ -162,20 +162,19 @@ final class FastConvolutionImpl extends SameDiffLayer {
         clearCache();
         INDArray dW = Nd4j.createUninitialized(dataType, paramTable.get("W").shape());
         INDArray db = Nd4j.createUninitialized(dataType, paramTable.get("b").shape());
-        INDArray dx;
+        // Without an input gradient the graph still passes one on (and adds it up where an input feeds two
+        // vertices), so it gets zeros.
+        INDArray dx = c().isInputGradient()
+                ? mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c')
+                : mgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         if (!c().isInputGradient()) {
-            // The graph still passes an input gradient on (and adds it up where an input feeds two vertices).
-            dx = mgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
             NarrowConvolutionBackprop.weightGradient(x, delta, c().getKernel(), c().getStride(), dW, db);
         } else if (c().getKernel() == 1 && c().getStride() == 1) {
-            dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
             pointwiseBackprop(x, delta, dx, dW, db);
         } else if (NarrowConvolutionBackprop.applies(c().getKernel(), x.size(1), delta.size(1))) {
-            dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
             NarrowConvolutionBackprop.backprop(x, paramTable.get("W"), delta, c().getKernel(), c().getStride(), dx, dW,
                     db);
         } else {
-            dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
             Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
                     .addInputs(x, paramTable.get("W"), paramTable.get("b"), delta)
                     .addOutputs(dx, dW, db).addIntegerArguments(args()).build());

@@ -1,5 +1,10 @@
 package org.polyvae.model;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -64,8 +69,8 @@ public final class RegionDecoding {
                 || probabilities.size(0) != boundary.size(0) || probabilities.size(2) != boundary.size(2)
                 || probabilities.size(3) != boundary.size(3)) {
             throw new IllegalArgumentException("expected level probabilities [n, K, h, w] and boundary [n, 1, h, w], got "
-                    + java.util.Arrays.toString(probabilities.shape()) + " and "
-                    + java.util.Arrays.toString(boundary.shape()));
+                    + Arrays.toString(probabilities.shape()) + " and "
+                    + Arrays.toString(boundary.shape()));
         }
         int n = (int) probabilities.size(0);
         int k = (int) probabilities.size(1);
@@ -150,9 +155,9 @@ public final class RegionDecoding {
         }
         // For each small region, the log-likelihood of its pixels at each level, and the large regions it touches.
         double[][] logSum = new double[regions][];
-        java.util.List<java.util.Set<Integer>> touches = new java.util.ArrayList<>(regions);
+        List<Set<Integer>> touches = new ArrayList<>(regions);
         for (int r = 0; r < regions; r++) {
-            touches.add(area[r] < minPixels ? new java.util.TreeSet<>() : null);
+            touches.add(area[r] < minPixels ? new TreeSet<>() : null);
         }
         for (int q = 0; q < plane; q++) {
             int r = region[q];
@@ -172,7 +177,7 @@ public final class RegionDecoding {
             }
         }
         int[] newLevel = new int[regions];
-        java.util.Arrays.fill(newLevel, -1);
+        Arrays.fill(newLevel, -1);
         for (int r = 0; r < regions; r++) {
             int best = -1;
             if (touches.get(r) != null) {

@@ -112,7 +112,6 @@ final class LatentSampler {
         return classes[index % classes.length];
     }
 
-    /** The E11 (GPa) the codes are drawn toward, or null. */
     /** Region decoding's smallest region (polyvae.sample.min-region-pixels); 0, the default, keeps every region. */
     LatentSampler withMinRegionPixels(int pixels) {
         if (pixels < 0) {
@@ -122,6 +121,7 @@ final class LatentSampler {
         return this;
     }
 
+    /** The E11 (GPa) the codes are drawn toward, or null. */
     Double e11Target() {
         return e11Target;
     }
