@@ -79,10 +79,11 @@ public final class EvaluateStage {
         List<Scored> reference = JudgeScoring.batchFiles(sc, judge, trained.split().reference());
         // Exact, unlike the split's estimate from whole files: partition ends leave shorter files.
         long judgeImages = batches.trainImages() - reference.size();
-        Evaluation.JudgeQuality quality = metrics.judgeQuality(heldOut, judgeImages, trained.epochs(),
+        Evaluation.JudgeQuality quality = metrics.judgeQuality(heldOut, reference, judgeImages, trained.epochs(),
                 trained.reused());
-        LOG.info(String.format(Locale.ROOT, "evaluate: judge on %d held-out images: class accuracy %.3f, E11 R² %.3f, "
-                + "MAE %.3f GPa", heldOut.size(), quality.accuracy(), quality.e11R2(), quality.e11MaeGpa()));
+        LOG.info(String.format(Locale.ROOT, "evaluate: judge on %d real images it did not train on (%d held-out, %d "
+                + "reference): class accuracy %.3f, E11 R² %.3f, MAE %.3f GPa", heldOut.size() + reference.size(),
+                heldOut.size(), reference.size(), quality.accuracy(), quality.e11R2(), quality.e11MaeGpa()));
 
         int resolution = config.data().resolution();
         Map<String, List<Scored>> scored = new LinkedHashMap<>();

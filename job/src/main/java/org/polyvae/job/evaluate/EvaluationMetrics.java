@@ -32,22 +32,30 @@ final class EvaluationMetrics {
     }
 
     /** Accuracy, confusion matrix (rows true, columns predicted), E11 R² and MAE on held-out real images. */
-    Evaluation.JudgeQuality judgeQuality(List<Scored> heldOut, long trainImages, int epochs, boolean reused) {
+    /**
+     * The judge's own quality on the real images it did not train on: the held-out split and the reference
+     * (together five times the held-out split alone at the default sizes, so its class accuracy is read to a
+     * few points rather than to ten).
+     */
+    Evaluation.JudgeQuality judgeQuality(List<Scored> heldOutImages, List<Scored> referenceImages, long trainImages,
+            int epochs, boolean reused) {
+        List<Scored> unseen = new ArrayList<>(heldOutImages);
+        unseen.addAll(referenceImages);
         long[][] confusion = new long[classes()][classes()];
         long correct = 0;
-        for (Scored s : heldOut) {
+        for (Scored s : unseen) {
             int p = s.predictedClass();
             confusion[s.trueClass()][p]++;
             correct += p == s.trueClass() ? 1 : 0;
         }
-        int n = heldOut.size();
-        double[] truth = trueE11(heldOut, s -> true);
-        double[] residual = heldOut.stream().mapToDouble(s -> s.e11() - s.trueE11()).toArray();
+        int n = unseen.size();
+        double[] truth = trueE11(unseen, s -> true);
+        double[] residual = unseen.stream().mapToDouble(s -> s.e11() - s.trueE11()).toArray();
         double variance = StatUtils.populationVariance(truth);
         double r2 = variance > 0 ? 1 - StatUtils.sumSq(residual) / (n * variance) : 0;
         double mae = StatUtils.mean(Arrays.stream(residual).map(Math::abs).toArray());
-        return new Evaluation.JudgeQuality(tokens(), trainImages, n, epochs, reused, (double) correct / n, confusion,
-                r2, mae, Math.sqrt(variance));
+        return new Evaluation.JudgeQuality(tokens(), trainImages, heldOutImages.size(), referenceImages.size(), epochs,
+                reused, (double) correct / n, confusion, r2, mae, Math.sqrt(variance));
     }
 
     /**

@@ -73,10 +73,11 @@ final class EvaluationReport {
         b.add(Paragraph.of(Span.text(String.format(Locale.ROOT, "A CNN trained on %d real images of the training split "
                         + "(%d epochs%s) judges the samples in ", j.trainImages(), j.epochs(), j.reused() ? ", reused" : "")),
                 Span.code(e.samples()),
-                Span.text(String.format(Locale.ROOT, ". On %d held-out real images it reaches %.1f %% class accuracy and "
-                                + "E11 R² %.3f (MAE %.3f GPa; the held-out E11 spread is %.3f GPa). Every figure, "
-                                + "machine-readable: ", j.heldOutImages(), 100 * j.accuracy(), j.e11R2(), j.e11MaeGpa(),
-                        j.e11StdGpa())),
+                Span.text(String.format(Locale.ROOT, ". On %d real images it did not train on (%d held-out, %d of the "
+                                + "reference) it reaches %.1f %% class accuracy and E11 R² %.3f (MAE %.3f GPa; their E11 "
+                                + "spread is %.3f GPa). Every figure, machine-readable: ",
+                        j.heldOutImages() + j.referenceImages(), j.heldOutImages(), j.referenceImages(),
+                        100 * j.accuracy(), j.e11R2(), j.e11MaeGpa(), j.e11StdGpa())),
                 Span.code(json), Span.text(".")));
         List<List<Cell>> confusion = new ArrayList<>();
         confusion.add(row(Cell.th("true \\ predicted"), j.classes().stream().map(Cell::th).toList()));

@@ -1,6 +1,7 @@
 package org.polyvae.job.evaluate;
 
 import org.polyvae.job.batches.JudgeBatchLoader;
+import org.polyvae.job.batches.SymmetryAugmentation;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
@@ -104,7 +105,10 @@ final class JudgeTrainer {
         ParameterAveraging averaging = new ParameterAveraging(sc, net, ParameterAveraging.Settings.of(sc,
                 config.train(), s.averagingFrequency(), s.seed(), s.seed()));
         JudgeBatchLoader loader = new JudgeBatchLoader(micrometres, scale[0], scale[1]);
-        net = averaging.fitEpochs(1, s.epochs(), split.judge(), loader, "evaluate: the judge's training loss",
+        SymmetryAugmentation symmetries = new SymmetryAugmentation(s.seed());
+        net = averaging.fitEpochsWithLoaders(1, s.epochs(), split.judge(),
+                epoch -> s.augment() ? loader.augmented(symmetries, epoch) : loader,
+                "evaluate: the judge's training loss",
                 epoch -> "lower polyvae.evaluate.learning-rate (now " + s.learningRate() + ")",
                 (fitted, fittedNet) -> LOG.info(String.format(Locale.ROOT,
                         "evaluate: judge epoch %d/%d  loss %.4f  %.0f images/s", fitted.number(), s.epochs(),
@@ -141,6 +145,7 @@ final class JudgeTrainer {
         m.put("channels", s.channels());
         m.put("feature-width", s.featureWidth());
         m.put("epochs", s.epochs());
+        m.put("augment", s.augment());
         m.put("learning-rate", s.learningRate());
         m.put("averaging-frequency", s.averagingFrequency());
         m.put("seed", s.seed());

@@ -68,7 +68,8 @@ public record Evaluation(String samples, Headline headline, Reference reference,
     }
 
     /** How good the judge itself is, on the held-out (validation) split it never trained on. */
-    public record JudgeQuality(List<String> classes, long trainImages, int heldOutImages, int epochs, boolean reused,
+    public record JudgeQuality(List<String> classes, long trainImages, int heldOutImages, int referenceImages, int epochs,
+            boolean reused,
             double accuracy, long[][] confusion, double e11R2, double e11MaeGpa, double e11StdGpa) {
     }
 

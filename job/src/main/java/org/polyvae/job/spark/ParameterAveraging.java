@@ -104,7 +104,15 @@ public final class ParameterAveraging {
      */
     public ComputationGraph fitEpochs(int first, int last, List<String> batchPaths, MultiDataSetLoader loader,
             String lossName, IntFunction<String> advice, EpochListener listener) throws IOException {
+        return fitEpochsWithLoaders(first, last, batchPaths, epoch -> loader, lossName, advice, listener);
+    }
+
+    /** {@link #fitEpochs} with a loader per epoch (one that draws augmentations by epoch, say). */
+    public ComputationGraph fitEpochsWithLoaders(int first, int last, List<String> batchPaths,
+            IntFunction<? extends MultiDataSetLoader> loaders, String lossName, IntFunction<String> advice,
+            EpochListener listener) throws IOException {
         for (int epoch = first; epoch <= last; epoch++) {
+            MultiDataSetLoader loader = loaders.apply(epoch);
             List<String> order = epochOrder(batchPaths, settings.shuffleSeed(), epoch);
             // The updaters' schedules are per epoch: a resumed run continues where the checkpoint stopped.
             spark.getNetwork().getConfiguration().setEpochCount(epoch - 1);

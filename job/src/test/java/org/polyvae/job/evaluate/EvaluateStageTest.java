@@ -131,7 +131,9 @@ class EvaluateStageTest {
         Evaluation.JudgeQuality judge = copied.judge();
         assertTrue(judge.accuracy() > 0.45, "4 classes, chance 0.25: " + judge.accuracy());
         assertTrue(judge.heldOutImages() > 20, "held-out split: " + judge.heldOutImages());
-        assertEquals(judge.heldOutImages(), java.util.Arrays.stream(judge.confusion()).flatMapToLong(java.util.Arrays::stream).sum());
+        assertTrue(judge.referenceImages() > 0, "reference: " + judge.referenceImages());
+        assertEquals(judge.heldOutImages() + judge.referenceImages(),
+                java.util.Arrays.stream(judge.confusion()).flatMapToLong(java.util.Arrays::stream).sum());
         assertFalse(judge.reused());
 
         Evaluation.SampleSet c = copied.sets().get(0);

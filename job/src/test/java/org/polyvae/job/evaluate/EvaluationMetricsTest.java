@@ -212,13 +212,17 @@ class EvaluationMetricsTest {
     }
 
     @Test
-    void judgeQualityOnAKnownConfusion() {
+    void judgeQualityOnAKnownConfusionOverTheHeldOutAndTheReferenceImages() {
         List<Scored> heldOut = List.of(
                 image(0, 150, 0, 151, new float[] {0}, 0, 0),
-                image(0, 152, 1, 151, new float[] {0}, 0, 0),
+                image(0, 152, 1, 151, new float[] {0}, 0, 0));
+        List<Scored> reference = List.of(
                 image(1, 154, 1, 155, new float[] {0}, 0, 0),
                 image(1, 156, 1, 155, new float[] {0}, 0, 0));
-        Evaluation.JudgeQuality q = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).judgeQuality(heldOut, 100, 3, false);
+        Evaluation.JudgeQuality q = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).judgeQuality(heldOut, reference,
+                100, 3, false);
+        assertEquals(2, q.heldOutImages());
+        assertEquals(2, q.referenceImages());
         assertEquals(0.75, q.accuracy());
         assertArrayEquals(new long[] {1, 1}, q.confusion()[0]);
         assertArrayEquals(new long[] {0, 2}, q.confusion()[1]);

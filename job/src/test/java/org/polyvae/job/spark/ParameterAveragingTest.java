@@ -217,6 +217,26 @@ class ParameterAveragingTest {
         assertEquals("the test loss is NaN in epoch 1; lower the rate of epoch 1", e.getMessage());
     }
 
+    /** With a loader per epoch, each epoch's minibatches come from its own loader (here: epoch 2's are broken). */
+    @Test
+    void eachEpochFitsTheMinibatchesOfItsOwnLoader() {
+        MultiDataSetLoader broken = source -> {
+            org.nd4j.linalg.dataset.api.MultiDataSet m = LOADER.load(source);
+            m.getFeatures(0).assign(Float.NaN);
+            return m;
+        };
+        List<Integer> asked = new ArrayList<>();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new ParameterAveraging(sc, network(1), oneWorkerEveryBatch()).fitEpochsWithLoaders(1, 3, files,
+                        epoch -> {
+                            asked.add(epoch);
+                            return epoch == 2 ? broken : LOADER;
+                        }, "the test loss", epoch -> "epoch " + epoch + "'s loader", (ep, net) -> {
+                        }));
+        assertEquals("the test loss is NaN in epoch 2; epoch 2's loader", e.getMessage());
+        assertEquals(List.of(1, 2), asked);
+    }
+
     @Test
     void theEpochOrderIsAReproduciblePermutationThatChangesEachEpoch() {
         List<String> order1 = ParameterAveraging.epochOrder(files, 11, 1);
