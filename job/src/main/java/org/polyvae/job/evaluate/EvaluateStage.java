@@ -132,7 +132,7 @@ public final class EvaluateStage {
                     set.confidentShare(), set.classMix(),
                     set.e11().w1Gpa() == null ? Double.NaN : set.e11().w1Gpa(), set.nearestTraining().median(), set.nearestTraining().heldOutMedian()));
         }
-        Evaluation.Headline headline = EvaluationMetrics.headline(sets.get(0));
+        Evaluation.Headline headline = EvaluationMetrics.headline(sets.get(0), quality);
         LOG.info(headlineLine(headline));
         Evaluation.Reference ref = new Evaluation.Reference(REFERENCE_SCHEME, reference.size(), heldOut.size(),
                 s.kidSubsets(), sets.get(0).kid().subsetSize());
@@ -152,14 +152,17 @@ public final class EvaluateStage {
                 "evaluate: HEADLINE %s samples (the model's own output): KID ratio %.1f, Fréchet ratio %.2f",
                 h.set(), h.kidRatio(), h.frechetRatio()));
         if (h.requestedClassAgreement() != null) {
-            b.append(String.format(Locale.ROOT, ", requested class %.2f", h.requestedClassAgreement()));
+            b.append(String.format(Locale.ROOT, ", requested class %.2f (real images %.2f)", h.requestedClassAgreement(),
+                    h.realClassAgreement()));
         }
         if (h.classKidRatio() != null) {
             b.append(String.format(Locale.ROOT, ", KID ratio within classes %.1f", h.classKidRatio()));
         }
         h.perClass().forEach((c, x) -> b.append(String.format(Locale.ROOT,
-                "; %s: flat %.2f (data %.2f), grains/image %.1f (data %.1f)%s", c, x.flatPixelShare(),
+                "; %s: flat %.2f (data %.2f), grains/image %.1f (data %.1f)%s%s", c, x.flatPixelShare(),
                 x.dataFlatPixelShare(), x.grainsPerImage(), x.dataGrainsPerImage(),
+                x.requestedClassAgreement() == null ? "" : String.format(Locale.ROOT, ", requested class %.2f (real %.2f)",
+                        x.requestedClassAgreement(), x.realAgreement()),
                 x.kidRatio() == null ? "" : String.format(Locale.ROOT, ", KID ratio %.1f", x.kidRatio()))));
         return b.toString();
     }

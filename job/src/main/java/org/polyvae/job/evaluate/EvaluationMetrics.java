@@ -171,9 +171,9 @@ final class EvaluationMetrics {
     /**
      * The headline of a set: its KID and Fréchet ratios, requested-class agreement, and per class (requested
      * class for a conditional model, else the judge's class) flat-pixel share and grains per image against
-     * the real images of that class.
+     * the real images of that class; a conditional model's agreement beside the judge's own on real images.
      */
-    static Evaluation.Headline headline(Evaluation.SampleSet set) {
+    static Evaluation.Headline headline(Evaluation.SampleSet set, Evaluation.JudgeQuality judge) {
         Evaluation.Conditioning c = set.conditioning();
         List<Evaluation.Microstructure> rows = c != null ? c.microstructure() : set.microstructure();
         String source = c != null ? "requested" : "generated";
@@ -188,12 +188,22 @@ final class EvaluationMetrics {
             Evaluation.Kid kid = c == null ? null : c.kidPerClass().get(g.windowClass());
             perClass.put(g.windowClass(), new Evaluation.ClassHeadline(g.images(), g.flatPixelShare(),
                     real.flatPixelShare(), g.grainsPerImage(), real.grainsPerImage(),
-                    c == null ? null : c.agreementPerClass().get(g.windowClass()), kid == null ? null : kid.ratio()));
+                    c == null ? null : c.agreementPerClass().get(g.windowClass()),
+                    c == null ? null : finiteOrNull(judge.classAccuracy(g.windowClass())),
+                    kid == null ? null : kid.ratio()));
         }
         Double classKid = c == null || c.kidPerClass().isEmpty() ? null
                 : FeatureDistances.meanRatio(c.kidPerClass().values());
+        Double realAgreement = c == null ? null : finiteOrNull(perClass.values().stream()
+                .map(Evaluation.ClassHeadline::realAgreement).filter(a -> a != null).mapToDouble(a -> a).average()
+                .orElse(Double.NaN));
         return new Evaluation.Headline(set.set(), set.kid().ratio(), set.frechet().ratio(),
-                c == null ? null : c.agreement(), classKid, perClass);
+                c == null ? null : c.agreement(), realAgreement, classKid, perClass);
+    }
+
+    /** JSON has no NaN: a figure without images behind it is left out. */
+    private static Double finiteOrNull(double x) {
+        return Double.isFinite(x) ? x : null;
     }
 
     static Evaluation.Neighbours neighbours(double[] sample, double[] heldOut) {

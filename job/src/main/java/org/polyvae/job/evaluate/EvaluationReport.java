@@ -179,7 +179,9 @@ final class EvaluationReport {
         StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "Headline, the %s samples (the model's own "
                 + "output, no post-step): KID ratio %.1f, Fréchet ratio %.2f", h.set(), h.kidRatio(), h.frechetRatio()));
         if (h.requestedClassAgreement() != null) {
-            t.append(String.format(Locale.ROOT, ", filed under their requested class %.2f", h.requestedClassAgreement()));
+            t.append(String.format(Locale.ROOT, ", filed under their requested class %.2f (the judge files the real "
+                    + "images it did not train on under their own class %.2f: the most samples can reach)",
+                    h.requestedClassAgreement(), h.realClassAgreement()));
         }
         if (h.classKidRatio() != null) {
             t.append(String.format(Locale.ROOT, ", KID ratio within classes (each requested class against its own real "

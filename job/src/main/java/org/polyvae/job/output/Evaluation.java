@@ -3,6 +3,7 @@ package org.polyvae.job.output;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
@@ -40,20 +41,24 @@ public record Evaluation(String samples, Headline headline, Reference reference,
      * line and report lead with.
      *
      * @param requestedClassAgreement null for an unconditional model's samples
+     * @param realClassAgreement      the same for real images: the judge's accuracy on the real images it did
+     *                                not train on, averaged over the requested classes (what the samples'
+     *                                agreement is to be read against); null for an unconditional model's samples
      * @param classKidRatio           mean over the requested classes of each class's own KID ratio
      *                                ({@link Conditioning#kidPerClass}); null for an unconditional model's samples
      * @param perClass                by requested class for a conditional model, else by the judge's class
      */
     public record Headline(String set, double kidRatio, double frechetRatio, Double requestedClassAgreement,
-            Double classKidRatio, Map<String, ClassHeadline> perClass) {
+            Double realClassAgreement, Double classKidRatio, Map<String, ClassHeadline> perClass) {
     }
 
     /**
      * One class of the headline: the samples' flat-pixel share and grains per image against the data's, and
-     * (conditional models) the share filed under the class and the class's own KID ratio.
+     * (conditional models) the share filed under the class beside the share of the class's real images the
+     * judge files there, and the class's own KID ratio.
      */
     public record ClassHeadline(int images, double flatPixelShare, double dataFlatPixelShare, double grainsPerImage,
-            double dataGrainsPerImage, Double requestedClassAgreement, Double kidRatio) {
+            double dataGrainsPerImage, Double requestedClassAgreement, Double realAgreement, Double kidRatio) {
     }
 
     /**
@@ -69,8 +74,17 @@ public record Evaluation(String samples, Headline headline, Reference reference,
 
     /** How good the judge itself is, on the held-out (validation) split it never trained on. */
     public record JudgeQuality(List<String> classes, long trainImages, int heldOutImages, int referenceImages, int epochs,
-            boolean reused,
-            double accuracy, long[][] confusion, double e11R2, double e11MaeGpa, double e11StdGpa) {
+            boolean reused, double accuracy, long[][] confusion, double e11R2, double e11MaeGpa, double e11StdGpa) {
+
+        /** The share of {@code windowClass}'s real images filed under it (NaN when there are none). */
+        public double classAccuracy(String windowClass) {
+            int c = classes.indexOf(windowClass);
+            if (c < 0) {
+                throw new IllegalArgumentException("no class " + windowClass + " among the judge's " + classes);
+            }
+            long total = Arrays.stream(confusion[c]).sum();
+            return total == 0 ? Double.NaN : (double) confusion[c][c] / total;
+        }
     }
 
     /** One folder of generated images (the raw samples, or their tessellated versions) against the real ones. */

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /** The figures of evaluation.json on cases whose answer is known. */
 class EvaluationMetricsTest {
+    /** The judge's own confusion on real images: 2x2 1 of 2 right, 10x10 2 of 2. */
+    private static final Evaluation.JudgeQuality QUALITY = new Evaluation.JudgeQuality(List.of("2x2", "10x10"), 100,
+            2, 2, 3, false, 0.75, new long[][] {{1, 1}, {0, 2}}, 0.8, 1.0, 2.0);
     private static final int SIZE = 16;
     private static final Judge JUDGE = new Judge(new byte[0], new int[] {2, 10}, 150, 5);
     private static final FeatureDistances DISTANCES = new FeatureDistances(10, 20, 1);
@@ -168,12 +171,15 @@ class EvaluationMetricsTest {
         for (Evaluation.Kid k : good.conditioning().kidPerClass().values()) {
             assertEquals(k.realVsReal(), k.generatedVsReal(), 1e-12, "each class's samples are its real images: " + k);
         }
-        double goodRatio = EvaluationMetrics.headline(good).classKidRatio();
+        double goodRatio = EvaluationMetrics.headline(good, QUALITY).classKidRatio();
         assertTrue(Math.abs(goodRatio) <= 1 + 1e-9, "within the real images' own scale: " + goodRatio);
         assertEquals(good.kid().ratio(), bad.kid().ratio(), 1e-12, "the same mixture");
-        Evaluation.Headline h = EvaluationMetrics.headline(bad);
+        Evaluation.Headline h = EvaluationMetrics.headline(bad, QUALITY);
         assertTrue(h.classKidRatio() > 5 * Math.max(1, Math.abs(goodRatio)), "the wrong class in each: " + h);
         assertEquals(h.perClass().get("2x2").kidRatio(), bad.conditioning().kidPerClass().get("2x2").ratio());
+        assertEquals(0.5, h.perClass().get("2x2").realAgreement(), 1e-12, "the judge's own on real 2x2 images");
+        assertEquals(1.0, h.perClass().get("10x10").realAgreement(), 1e-12);
+        assertEquals(0.75, h.realClassAgreement(), 1e-12, "the mean over the requested classes");
     }
 
     @Test
@@ -185,10 +191,11 @@ class EvaluationMetricsTest {
                 reals(12, 60), new double[40], new double[40], Map.of(), null);
         assertTrue(s.kid().ratio() > 10, s.kid().toString());
         assertTrue(s.frechet().ratio() > 5, s.frechet().toString());
-        Evaluation.Headline h = EvaluationMetrics.headline(s);
+        Evaluation.Headline h = EvaluationMetrics.headline(s, QUALITY);
         assertEquals("raw", h.set());
         assertEquals(s.kid().ratio(), h.kidRatio());
         assertNull(h.requestedClassAgreement(), "an unconditional model's samples");
+        assertNull(h.realClassAgreement());
         assertEquals(List.of("2x2", "10x10"), List.copyOf(h.perClass().keySet()));
         assertEquals(2, h.perClass().get("2x2").grainsPerImage(), 1e-12);
         assertEquals(2, h.perClass().get("2x2").dataGrainsPerImage(), 1e-12);

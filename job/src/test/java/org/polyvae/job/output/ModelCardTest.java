@@ -50,7 +50,7 @@ class ModelCardTest {
         assertTrue(md.contains("1,234,567 parameters") && md.contains("2x2 µm: 240") && md.contains("decoder.onnx")
                 && md.contains("file list SHA-256 " + "ab".repeat(32)), md);
 
-        Evaluation.Headline headline = new Evaluation.Headline("raw", 4.9, 3.17, 0.76, 2.1, Map.of());
+        Evaluation.Headline headline = new Evaluation.Headline("raw", 4.9, 3.17, 0.76, 0.91, 2.1, Map.of());
         read.withEvaluation(headline).writeInto(fs, model);
         ModelCard evaluated = ModelCard.read(fs, OutputLayout.modelCard(model));
         assertEquals(headline, evaluated.evaluation());
