@@ -34,8 +34,7 @@ final class EvaluationMetrics {
     /** Accuracy, confusion matrix (rows true, columns predicted), E11 R² and MAE on held-out real images. */
     /**
      * The judge's own quality on the real images it did not train on: the held-out split and the reference
-     * (together five times the held-out split alone at the default sizes, so its class accuracy is read to a
-     * few points rather than to ten).
+     * together (on the held-out split alone, one image moves a class's accuracy by points).
      */
     Evaluation.JudgeQuality judgeQuality(List<Scored> heldOutImages, List<Scored> referenceImages, long trainImages,
             int epochs, boolean reused) {
