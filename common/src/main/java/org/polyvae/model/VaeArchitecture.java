@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
@@ -117,7 +118,7 @@ public final class VaeArchitecture {
         List<Integer> ch = s.encoderChannels();
         String prev = INPUT;
         for (int i = 0; i < ch.size(); i++) {
-            org.deeplearning4j.nn.conf.layers.Layer layer = conv(s.kernelSize(), 2, ch.get(i), true);
+            Layer layer = conv(s.kernelSize(), 2, ch.get(i), true);
             if (i == 0 && layer instanceof FastConvolution first) {
                 first.withoutInputGradient(); // its input is the image
             }
@@ -140,7 +141,7 @@ public final class VaeArchitecture {
         } else {
             // A latent map: each position's code comes from a 1×1 convolution of the local features.
             g.addLayer("mu", conv(1, 1, s.latentChannels(), false), prev);
-            org.deeplearning4j.nn.conf.layers.Layer logvar = conv(1, 1, s.latentChannels(), false);
+            Layer logvar = conv(1, 1, s.latentChannels(), false);
             if (logvar instanceof FastConvolution f) {
                 f.withBiasInit(INITIAL_LOGVAR);
             } else {
@@ -395,7 +396,7 @@ public final class VaeArchitecture {
      * ConvolutionLayer, per polyvae.model.convolution. Hidden layers use the configured activation and
      * weight init; output heads (hidden = false) are linear with Xavier init.
      */
-    private org.deeplearning4j.nn.conf.layers.Layer conv(int kernel, int stride, int nOut, boolean hidden) {
+    private Layer conv(int kernel, int stride, int nOut, boolean hidden) {
         Activation act = hidden ? activation() : Activation.IDENTITY;
         WeightInit init = hidden ? weightInit() : WeightInit.XAVIER;
         if (s.convolution() == ModelSettings.Convolution.FAST) {

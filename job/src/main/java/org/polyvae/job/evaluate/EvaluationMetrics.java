@@ -31,10 +31,10 @@ final class EvaluationMetrics {
         return judge.classes();
     }
 
-    /** Accuracy, confusion matrix (rows true, columns predicted), E11 R² and MAE on held-out real images. */
     /**
-     * The judge's own quality on the real images it did not train on: the held-out split and the reference
-     * together (on the held-out split alone, one image moves a class's accuracy by points).
+     * Accuracy, confusion matrix (rows true, columns predicted), E11 R² and MAE on the real images the judge did
+     * not train on: the held-out split and the reference together (on the held-out split alone, one image moves
+     * a class's accuracy by points).
      */
     Evaluation.JudgeQuality judgeQuality(List<Scored> heldOutImages, List<Scored> referenceImages, long trainImages,
             int epochs, boolean reused) {
@@ -153,7 +153,7 @@ final class EvaluationMetrics {
             if (total == 0) {
                 continue;
             }
-            perClass.put(judge.classToken(c), confusion[c][c] / (double) total);
+            perClass.put(judge.classToken(c), Evaluation.JudgeQuality.diagonalShare(confusion, c));
             int cc = c;
             Stats real = new Stats(heldOut.stream().filter(s -> s.trueClass() == cc).toList());
             Stats gen = new Stats(IntStream.range(0, generated.size()).filter(i -> wanted[i] == cc)

@@ -72,7 +72,10 @@ public record Evaluation(String samples, Headline headline, Reference reference,
     public record Reference(String scheme, int referenceImages, int realImages, int kidSubsets, int kidSubsetSize) {
     }
 
-    /** How good the judge itself is, on the held-out (validation) split it never trained on. */
+    /**
+     * How good the judge itself is, on the real images it never trained on: the held-out (validation) split and
+     * the reference of the feature distances.
+     */
     public record JudgeQuality(List<String> classes, long trainImages, int heldOutImages, int referenceImages, int epochs,
             boolean reused, double accuracy, long[][] confusion, double e11R2, double e11MaeGpa, double e11StdGpa) {
 
@@ -82,6 +85,11 @@ public record Evaluation(String samples, Headline headline, Reference reference,
             if (c < 0) {
                 throw new IllegalArgumentException("no class " + windowClass + " among the judge's " + classes);
             }
+            return diagonalShare(confusion, c);
+        }
+
+        /** Of the images of row {@code c} of a confusion matrix, the share filed under {@code c} (NaN for none). */
+        public static double diagonalShare(long[][] confusion, int c) {
             long total = Arrays.stream(confusion[c]).sum();
             return total == 0 ? Double.NaN : (double) confusion[c][c] / total;
         }
