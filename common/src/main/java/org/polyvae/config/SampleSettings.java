@@ -69,10 +69,10 @@ public record SampleSettings(
                 s.intIn("driver-max", 0, 100_000_000),
                 s.intIn("images-per-task", 1, 10_000_000),
                 s.windowSizes("classes"));
-        if (out.e11Target() != null && out.prior() != Prior.LEARNED) {
+        if (out.e11Target() != null && out.prior() == Prior.STANDARD) {
             throw new ConfigError("polyvae.sample.e11-target = " + out.e11Target() + " draws from the learned prior's "
                     + "Gaussian given E11, but polyvae.sample.prior = " + out.prior().configValue()
-                    + ": set prior = learned, or e11-target = null");
+                    + ": set prior = learned (or autoregressive), or e11-target = null");
         }
         return out;
     }

@@ -2,6 +2,7 @@ package org.polyvae.config;
 
 import com.typesafe.config.Config;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * {@code polyvae.train.*}: distributed training with parameter averaging (see conf/application.conf).
@@ -34,9 +35,10 @@ public record TrainSettings(
      * @param draws          posterior draws z = mu + σ·ε per training image it is trained on
      * @param batchRows      code positions per minibatch
      * @param keepBestEpoch  keep the epoch whose held-out negative log-likelihood is lowest instead of the last
+     * @param classes        the window sizes (µm) it is trained on and draws; empty = every class of the model
      */
     public record PriorTraining(boolean autoregressive, int epochs, int hidden, int components, int draws,
-            double learningRate, int batchRows, int averagingFrequency, boolean keepBestEpoch)
+            double learningRate, int batchRows, int averagingFrequency, boolean keepBestEpoch, List<Integer> classes)
             implements Serializable {
         static PriorTraining from(Config config) {
             Settings s = new Settings(config, "polyvae.train.prior");
@@ -49,7 +51,8 @@ public record TrainSettings(
                     s.doubleAbove("learning-rate", 0.0, 1.0),
                     s.intIn("batch-rows", 1, 1_000_000),
                     s.intIn("averaging-frequency", 1, 100_000),
-                    s.bool("keep-best-epoch"));
+                    s.bool("keep-best-epoch"),
+                    s.windowSizes("classes"));
         }
     }
 

@@ -14,6 +14,7 @@ import org.polyvae.job.report.Block.Heading;
 import org.polyvae.job.report.Block.Paragraph;
 import org.polyvae.job.report.Block.Span;
 import org.polyvae.job.report.Section;
+import org.polyvae.metrics.CodeMapSteps;
 
 /** The explore stage's section of the report: the figures it writes beside it, the table and the verdict. */
 final class ExploreSection {
@@ -35,6 +36,7 @@ final class ExploreSection {
     }
 
     /**
+     * @param codeMaps         the code-map steps of the dataset and the priors, or null for a dense code
      * @param parameters       the VAE's parameter count
      * @param samples          whether the sample stage's contact sheet was copied in ({@link #SAMPLES})
      * @param tessellated      whether its tessellated sheet was too ({@link #TESSELLATED_SAMPLES})
@@ -43,7 +45,8 @@ final class ExploreSection {
      * @param resolvedConfig   model/config.conf as trained
      * @param modelCard        model/model-card.md, or null for a model trained without one
      */
-    static Section of(ExploreSettings s, LatentAnalysis a, GlobalVariables g, ExploreFigures.Traversals t, int images, long parameters, boolean samples,
+    static Section of(ExploreSettings s, LatentAnalysis a, GlobalVariables g, ExploreFigures.Traversals t,
+            CodeMapComparison codeMaps, int images, long parameters, boolean samples,
             boolean tessellated, boolean conditional, String architecture, String resolvedConfig, String modelCard) {
         List<Block> b = new ArrayList<>();
         b.add(Paragraph.text(String.format(Locale.ROOT, "%d images encoded; %d parameters; latent code of %d numbers, "
@@ -91,6 +94,18 @@ final class ExploreSection {
         b.add(figure(SCATTER, "scatter"));
         b.add(new Heading(3, "Disentanglement"));
         b.add(new Block.Items(disentanglement(s, g)));
+        if (codeMaps != null) {
+            b.add(new Heading(2, "Code maps: the dataset's and the priors'"));
+            b.add(Paragraph.of(Span.text(String.format(Locale.ROOT, "Steps between adjacent positions of the same "
+                    + "channel of the code map, per class: the share within a quarter of their standard deviation "
+                    + "and their excess kurtosis. Where a window holds a few large grains, the encoder gives each "
+                    + "grain one value over the positions it covers, so most steps are near 0 and a few are jumps "
+                    + "(a high share and kurtosis). Steps of a Gaussian are Gaussian (share %.2f, kurtosis 0), so "
+                    + "a Gaussian prior draws a step at nearly every position, where the decoder was trained on "
+                    + "maps with few. Full table: ", CodeMapSteps.GAUSSIAN_SMALL_STEP_SHARE)),
+                    Span.link(CodeMapComparison.CSV, CodeMapComparison.CSV), Span.text(".")));
+            b.add(codeMapTable(codeMaps));
+        }
         b.add(new Heading(2, "Interpolations between classes"));
         b.add(Paragraph.text("Straight lines between the posterior means of real images of successive window sizes."));
         b.add(figure(INTERPOLATIONS, "interpolations"));
@@ -129,6 +144,18 @@ final class ExploreSection {
                 row.add(Cell.td(String.format(Locale.ROOT, "%+.3f", c), Math.abs(c) >= STRONG));
             }
             rows.add(row);
+        }
+        return new Block.Table(rows);
+    }
+
+    private static Block.Table codeMapTable(CodeMapComparison c) {
+        List<List<Cell>> rows = new ArrayList<>();
+        rows.add(List.of(Cell.th("class"), Cell.th("codes of"), Cell.th("count"), Cell.th("steps within σ/4"),
+                Cell.th("step excess kurtosis")));
+        for (CodeMapComparison.Row r : c.rows()) {
+            rows.add(List.of(Cell.td(r.windowClass()), Cell.td(r.source()), Cell.td(r.steps().codes()),
+                    Cell.td(String.format(Locale.ROOT, "%.2f", r.steps().smallStepShare())),
+                    Cell.td(String.format(Locale.ROOT, "%.2f", r.steps().excessKurtosis()))));
         }
         return new Block.Table(rows);
     }

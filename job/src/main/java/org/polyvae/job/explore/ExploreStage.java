@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.polyvae.config.ExploreSettings;
+import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.job.batches.BatchExport;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * model's global variables ({@link GlobalVariables}: the principal axes of the learned prior, each acting on
  * the whole image): their correlation with window size, E11, grains per image, mean grain area and mean
  * gray over the dataset, traversals (with what each row measurably changes in the decoded images), the
- * manifold of the top two and the dataset scattered on them ({@link ExploreFigures}). It also measures each
+ * manifold of the top two and the dataset scattered on them ({@link ExploreFigures}), and whether the priors draw
+ * code maps shaped like the dataset's ({@link CodeMapComparison}). It also measures each
  * code variable's activity (KL per image, {@code latents.csv}) and writes everything with its report
  * section ({@link ExploreSection}: tables, architecture, hyperparameters and loss curve) into the report
  * folder, whose {@code index.html} then shows every stage's section present ({@link ReportPage}). For a
@@ -70,7 +72,13 @@ public final class ExploreStage {
         List<EncodedImage> encoded = DatasetEncoder.encode(sc, vaeZip, batches);
         LatentAnalysis a = new LatentAnalysis(encoded);
         GlobalVariables g = new GlobalVariables(prior, encoded);
-        boolean conditional = model.settings().conditional();
+        ModelSettings ms = model.settings();
+        boolean conditional = ms.conditional();
+        CodeMapComparison codeMaps = ms.latent() == ModelSettings.Latent.SPATIAL
+                ? CodeMapComparison.of(encoded, prior, model.hasCodePrior() ? model.codePrior()
+                        : null, ms.latentChannels(), ms.bottleneckSize(), config.sample().temperature(),
+                        config.sample().seed())
+                : null;
         Path target = layout.report();
         FileSystem rfs = target.getFileSystem(sc.hadoopConfiguration());
         String summary;
@@ -109,16 +117,23 @@ public final class ExploreStage {
                     StandardCharsets.UTF_8)) {
                 ExploreSection.writeGlobalCsv(csv, g, traversals);
             }
-            ExploreSection.of(s, a, g, traversals, encoded.size(), vae.numParams(), haveSamples, haveTessellated, conditional,
+            if (codeMaps != null) {
+                try (Writer csv = new OutputStreamWriter(rfs.create(new Path(dir, CodeMapComparison.CSV), true),
+                        StandardCharsets.UTF_8)) {
+                    codeMaps.writeCsv(csv);
+                }
+            }
+            ExploreSection.of(s, a, g, traversals, codeMaps, encoded.size(), vae.numParams(), haveSamples, haveTessellated, conditional,
                     vae.summary(), model.configText(), model.cardMarkdown())
                     .write(rfs, dir);
             // The page goes in with the figures, next to any other stage's section already written.
             ReportPage.publish(sc.hadoopConfiguration(), config, dir);
             report.commit();
         }
-        LOG.info("explore: {} images encoded, {} of {} latent variables active (KL > {} nats); {}; report at {}",
+        LOG.info("explore: {} images encoded, {} of {} latent variables active (KL > {} nats); {}; {}report at {}",
                 encoded.size(), a.active(s.activeThreshold()), a.kl.length, s.activeThreshold(),
-                summary, rfs.makeQualified(OutputLayout.reportPage(target)));
+                summary, codeMaps == null ? "" : codeMaps.summary() + "; ",
+                rfs.makeQualified(OutputLayout.reportPage(target)));
         return target;
     }
 }

@@ -33,10 +33,13 @@ public final class TrainedModel {
     private final String configText;
     private final ModelSettings settings;
     private final List<Integer> classes;
+    private final boolean autoregressiveTrained;
     private byte[] vaeZip;
     private byte[] decoderZip;
 
-    private TrainedModel(FileSystem fs, Path dir, String configText, ModelSettings settings, List<Integer> classes) {
+    private TrainedModel(FileSystem fs, Path dir, String configText, ModelSettings settings, List<Integer> classes,
+            boolean autoregressiveTrained) {
+        this.autoregressiveTrained = autoregressiveTrained;
         this.fs = fs;
         this.dir = dir;
         this.configText = configText;
@@ -70,7 +73,8 @@ public final class TrainedModel {
                     .withFallback(PolyvaeConfig.defaultsOnly().config());
             List<Integer> classes = DataSettings.from(trained).classes().stream().map(WindowClass::micrometres)
                     .sorted().toList();
-            return new TrainedModel(fs, qualified, text, ModelSettings.from(trained), classes);
+            return new TrainedModel(fs, qualified, text, ModelSettings.from(trained), classes,
+                    trained.getBoolean("polyvae.train.prior.autoregressive"));
         } catch (ConfigException | IllegalArgumentException e) {
             throw new ConfigError(fs.makeQualified(configFile) + " does not describe a model ("
                     + e.getMessage() + "): is it the config.conf that stage train wrote next to the model? Train "
@@ -91,6 +95,20 @@ public final class TrainedModel {
     /** The window sizes (µm) the model was trained on, ascending (polyvae.data.classes of its training run). */
     public List<Integer> classes() {
         return classes;
+    }
+
+    /**
+     * Whether its training run was asked for an autoregressive prior (polyvae.train.prior.autoregressive). Such a
+     * model without code-prior.bin had none of the classes it was to draw (polyvae.train.prior.classes), so every
+     * class is the learned Gaussian's.
+     */
+    public boolean trainedWithAutoregressivePrior() {
+        return autoregressiveTrained;
+    }
+
+    /** Whether the model has an autoregressive prior (code-prior.bin). */
+    public boolean hasCodePrior() throws IOException {
+        return fs.exists(OutputLayout.codePrior(dir));
     }
 
     /** The resolved configuration of the training run, as stage train wrote it. */

@@ -17,8 +17,8 @@ import org.polyvae.model.VaeBatches;
 
 /**
  * Draws and decodes samples by global index: sample i's latent vector comes from a java.util.Random seeded
- * with a hash of (seed, i), through the autoregressive prior or the Gaussian learned prior of its class when
- * there is one (else N(0, I)), and
+ * with a hash of (seed, i), through the autoregressive prior when it draws the sample's class, else the
+ * Gaussian learned prior of its class when there is one (else N(0, I)), and
  * samples are decoded in fixed batches of {@link #BATCH} aligned to the
  * global index, so the driver and any partitioning of the work produce byte-identical images. A
  * conditional decoder draws sample i as window class {@code classes[i mod classes.length]}.
@@ -53,8 +53,8 @@ final class LatentSampler {
 
     /**
      * @param codeLength the length of z ({@link org.polyvae.config.ModelSettings#codeLength()} of the model)
-     * @param codePrior  the autoregressive prior to draw z from instead (its mixtures' spread scaled by the
-     *                   temperature), or null; at most one of prior and codePrior
+     * @param codePrior  the autoregressive prior to draw z from instead for the classes it draws (its mixtures'
+     *                   spread scaled by the temperature), or null; the other classes need {@code prior}
      */
     LatentSampler(ComputationGraph decoder, int codeLength, long seed, double temperature, int[] classes,
             LatentPrior prior, AutoregressivePrior codePrior, Double e11Target) {
@@ -69,18 +69,16 @@ final class LatentSampler {
         if (e11Target != null && prior == null) {
             throw new IllegalArgumentException("drawing toward E11 = " + e11Target + " GPa needs the learned prior");
         }
-        if (prior != null && codePrior != null) {
-            throw new IllegalArgumentException("draw from the Gaussian or the autoregressive prior, not both");
-        }
         if (codePrior != null) {
             if (codePrior.codeLength() != codeLength) {
                 throw new IllegalArgumentException("the autoregressive prior draws codes of length "
                         + codePrior.codeLength() + ", the decoder takes " + codeLength);
             }
             for (int um : classes) {
-                if (!codePrior.covers(um)) {
-                    throw new IllegalArgumentException("the autoregressive prior has no " + um + " µm class; it "
-                            + "draws " + java.util.Arrays.toString(codePrior.classes()) + " µm");
+                if (!codePrior.covers(um) && prior == null) {
+                    throw new IllegalArgumentException("the autoregressive prior has no " + um + " µm class (it "
+                            + "draws " + java.util.Arrays.toString(codePrior.classes()) + " µm), and no learned "
+                            + "prior was given to draw it from");
                 }
             }
             if (codePrior.unconditional() != (classes.length == 0)) {
@@ -130,8 +128,13 @@ final class LatentSampler {
         return codeLength;
     }
 
+    /** Whether sample {@code index} is drawn from the autoregressive prior. */
+    private boolean autoregressive(int index) {
+        return codePrior != null && (!conditional() || codePrior.covers(windowClass(index)));
+    }
+
     double[] latent(int index) {
-        if (codePrior != null) {
+        if (autoregressive(index)) {
             return drawnBatch(index / BATCH)[index % BATCH].clone();
         }
         Random r = new Random(Seeds.sample(seed, index));
@@ -148,18 +151,25 @@ final class LatentSampler {
     }
 
     /**
-     * The autoregressive prior's codes of aligned batch {@code b} (indices b·BATCH up to the count's end
-     * are not known here, so a whole batch is drawn): each sample from its own seeded random numbers, so a
-     * sample's code does not depend on which others share its batch, and a batch is always drawn whole, so
-     * it does not depend on float rounding of other batch shapes either.
+     * The autoregressive prior's codes of aligned batch {@code b}, indexed by position in the batch (null where
+     * the sample's class is drawn from the Gaussian). Indices b·BATCH up to the count's end are not known here,
+     * so a whole batch is drawn: each sample from its own seeded random numbers, so a sample's code does not
+     * depend on which others share its batch, and a batch's samples of the prior's classes are always drawn
+     * together, so they do not depend on float rounding of other batch shapes either.
      */
     private synchronized double[][] drawnBatch(int b) {
         if (drawnBatch != b) {
-            int[] um = new int[BATCH];
-            for (int i = 0; i < BATCH; i++) {
-                um[i] = conditional() ? windowClass(b * BATCH + i) : 0;
+            int[] at = java.util.stream.IntStream.range(0, BATCH).filter(i -> autoregressive(b * BATCH + i)).toArray();
+            int[] um = new int[at.length];
+            for (int k = 0; k < at.length; k++) {
+                um[k] = conditional() ? windowClass(b * BATCH + at[k]) : 0;
             }
-            drawn = codePrior.sample(um, i -> new Random(Seeds.sample(seed, b * BATCH + i)), temperature);
+            double[][] codes = codePrior.sample(um, k -> new Random(Seeds.sample(seed, b * BATCH + at[k])),
+                    temperature);
+            drawn = new double[BATCH][];
+            for (int k = 0; k < at.length; k++) {
+                drawn[at[k]] = codes[k];
+            }
             drawnBatch = b;
         }
         return drawn;

@@ -3,6 +3,7 @@ package org.polyvae.job.sample;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Stage {@code sample}: {@code polyvae.sample.count} latent vectors decoded by the trained decoder
  * ({@code <output.dir>/model/decoder.zip}); z is drawn from the learned prior of the sample's class
- * (model/prior.bin, its spread scaled by the temperature) or, with polyvae.sample.prior=standard, from
- * N(0, temperature² I), into {@code sample-NNN.png} (raw decoder output,
+ * (model/prior.bin, its spread scaled by the temperature), with polyvae.sample.prior=autoregressive from the
+ * autoregressive prior (model/code-prior.bin) for the classes it was trained on and the learned prior for the
+ * others, or, with polyvae.sample.prior=standard, from N(0, temperature² I), into {@code sample-NNN.png} (raw decoder output,
  * 8-bit gray at the model resolution), optional {@code tessellated/} and {@code view/} copies,
  * {@code manifest.csv} (file, seed, z), contact sheets and {@code statistics.csv} (sharpness and grains per
  * image of the raw and tessellated samples; stage evaluate compares samples with real images). A
@@ -81,17 +83,33 @@ public final class SampleStage {
         int[] classes = classesToDraw(s, model.settings().conditional(), model.classes());
         Path target = layout.samples();
         FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
-        LatentPrior prior = s.prior() == SampleSettings.Prior.LEARNED ? model.prior() : null;
-        AutoregressivePrior codePrior = s.prior() == SampleSettings.Prior.AUTOREGRESSIVE ? model.codePrior() : null;
+        // The autoregressive prior may draw some classes only (polyvae.train.prior.classes): the Gaussian the rest.
+        // A run asked for one but had none of its classes: then every class is the Gaussian's. A model trained
+        // without one is refused (codePrior() names the key).
+        // The autoregressive prior has no E11 to condition on: a target draws every class from the Gaussian given E11.
+        boolean autoregressive = s.prior() == SampleSettings.Prior.AUTOREGRESSIVE && s.e11Target() == null;
+        if (s.prior() == SampleSettings.Prior.AUTOREGRESSIVE && s.e11Target() != null) {
+            LOG.info("sample: polyvae.sample.e11-target = {} GPa: every sample from the learned Gaussian given E11 "
+                    + "(the autoregressive prior has no E11 to condition on)", s.e11Target());
+        }
+        AutoregressivePrior codePrior = autoregressive && (model.hasCodePrior() || !model.trainedWithAutoregressivePrior())
+                ? model.codePrior() : null;
+        if (autoregressive && codePrior == null) {
+            LOG.info("sample: the model's autoregressive prior draws none of its classes (polyvae.train.prior.classes "
+                    + "of its training run); every sample from the learned Gaussian");
+        }
+        boolean gaussianToo = autoregressive && (codePrior == null
+                || Arrays.stream(classes).anyMatch(um -> !codePrior.covers(um)));
+        LatentPrior prior = s.prior() == SampleSettings.Prior.LEARNED || s.e11Target() != null || gaussianToo
+                ? model.prior() : null;
         for (int um : classes) {
+            if (codePrior != null && codePrior.covers(um)) {
+                continue;
+            }
             if (prior != null && !prior.covers(um)) {
                 throw new ConfigError("the learned prior in " + model.dir() + " has no Gaussian for " + um + " µm "
                         + "windows (no training image of that class): leave it out of polyvae.sample.classes, or "
                         + "draw from N(0, I) with polyvae.sample.prior=standard");
-            }
-            if (codePrior != null && !codePrior.covers(um)) {
-                throw new ConfigError("the autoregressive prior in " + model.dir() + " has no " + um + " µm class "
-                        + "(no training image of that class): leave it out of polyvae.sample.classes");
             }
         }
         if (s.minRegionPixels() > 0 && !Decoders.regionDecoding(decoder)) {

@@ -45,9 +45,25 @@ final class AutoregressivePriorTrainer {
         this.prior = train.prior();
     }
 
-    /** The classes (µm) of the prior's class input: the VAE's order, or none for an unconditional model. */
-    static int[] classOrder(ModelSettings model) {
-        return model.conditional() ? org.polyvae.model.VaeBatches.classOrder() : new int[0];
+    /**
+     * The classes (µm) of the prior's class input, in the VAE's order: those of polyvae.train.prior.classes the
+     * training images have ([] = every class); none for an unconditional model.
+     */
+    static int[] classOrder(ModelSettings model, TrainSettings.PriorTraining prior, List<EncodedImage> codes) {
+        if (!model.conditional()) {
+            return new int[0];
+        }
+        return java.util.Arrays.stream(org.polyvae.model.VaeBatches.classOrder())
+                .filter(um -> prior.classes().isEmpty() || prior.classes().contains(um))
+                .filter(um -> codes.stream().anyMatch(e -> e.micrometres() == um)).toArray();
+    }
+
+    /**
+     * Whether there is a prior to train: an unconditional model's when polyvae.train.prior.classes is [] (it has
+     * no classes to pick from), a conditional model's when its training images have one of the listed classes.
+     */
+    static boolean anythingToTrain(ModelSettings model, TrainSettings.PriorTraining prior, List<EncodedImage> codes) {
+        return model.conditional() ? classOrder(model, prior, codes).length > 0 : prior.classes().isEmpty();
     }
 
     /**
@@ -60,7 +76,15 @@ final class AutoregressivePriorTrainer {
         boolean spatial = model.latent() == ModelSettings.Latent.SPATIAL;
         int channels = spatial ? model.latentChannels() : model.latentDim();
         int size = spatial ? model.bottleneckSize() : 1;
-        int[] order = classOrder(model);
+        if (!anythingToTrain(model, prior, codes)) {
+            throw new IllegalArgumentException("no training images of polyvae.train.prior.classes = " + prior.classes()
+                    + (model.conditional() ? "" : " (an unconditional model has no classes)"));
+        }
+        int[] order = classOrder(model, prior, codes);
+        if (model.conditional()) {
+            codes = ofClasses(codes, order);
+            validation = ofClasses(validation, order);
+        }
         Random random = new Random(Seeds.mix64(model.seed() ^ 0x505249L));
         Draws draws = draws(codes, prior.draws(), random);
         float[][] moments = AutoregressivePrior.channelMoments(draws.codes(), channels);
@@ -103,6 +127,12 @@ final class AutoregressivePriorTrainer {
                     + "log-likelihood %.3f per code position (%d images)", bestEpoch[0], best[0], validation.size()));
         }
         return new AutoregressivePrior(channels, size, order, prior.components(), moments[0], moments[1], net);
+    }
+
+    /** The images of the given classes (µm). */
+    private static List<EncodedImage> ofClasses(List<EncodedImage> images, int[] classes) {
+        return images.stream().filter(e -> java.util.Arrays.stream(classes).anyMatch(um -> um == e.micrometres()))
+                .toList();
     }
 
     /** The held-out images' rows (one posterior draw each), or null when there are none. */

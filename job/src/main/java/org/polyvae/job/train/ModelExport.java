@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import org.polyvae.job.batches.BatchExport;
 import org.polyvae.job.output.Fingerprints;
 import org.polyvae.job.output.ModelCard;
 import org.polyvae.job.output.OutputLayout;
+import org.polyvae.model.AutoregressivePrior;
 import org.polyvae.model.LatentPrior;
 import org.polyvae.onnx.OnnxGraph;
 import org.polyvae.onnx.UnsupportedExportException;
@@ -44,17 +46,19 @@ final class ModelExport {
     private ModelExport() {
     }
 
+    /** @param codePrior the autoregressive prior written beside the model, or null */
     static void write(FileSystem fs, Path model, PolyvaeConfig config, ComputationGraph vae, ComputationGraph decoder,
-            LatentPrior prior, BatchExport.Batches batches, List<TrainMetrics.Row> rows) throws IOException {
+            LatentPrior prior, AutoregressivePrior codePrior, BatchExport.Batches batches, List<TrainMetrics.Row> rows)
+            throws IOException {
         ModelSettings s = config.model();
-        ModelCard.Onnx onnx = writeOnnx(fs, model, s, vae, decoder, prior);
+        ModelCard.Onnx onnx = writeOnnx(fs, model, s, vae, decoder, prior, codePrior);
         ModelCard card = new ModelCard(Instant.now().toString(), architecture(s, vae, decoder), settings(config),
                 dataset(fs, config, batches), training(rows), onnx, null);
         card.writeInto(fs, model);
     }
 
     private static ModelCard.Onnx writeOnnx(FileSystem fs, Path model, ModelSettings s, ComputationGraph vae,
-            ComputationGraph decoder, LatentPrior prior) throws IOException {
+            ComputationGraph decoder, LatentPrior prior, AutoregressivePrior codePrior) throws IOException {
         byte[] decoderOnnx;
         byte[] encoderOnnx;
         byte[] priorOnnx;
@@ -77,7 +81,11 @@ final class ModelExport {
         String image = "image [batch, 1, " + res + ", " + res + "] (gray / 255)";
         Map<String, String> files = new LinkedHashMap<>();
         files.put(OutputLayout.priorOnnx(model).getName(), "eps [batch, " + d + "] (standard normal; × temperature)"
-                + (prior.unconditional() ? "" : cls) + " → z [batch, " + d + "]");
+                + (prior.unconditional() ? "" : cls) + " → z [batch, " + d + "]" + (codePrior == null ? ""
+                : " (the learned Gaussian; stage sample's prior = autoregressive draws "
+                + (codePrior.unconditional() ? "every class" : Arrays.stream(codePrior.classes())
+                        .mapToObj(um -> um + " µm").collect(Collectors.joining(", ")))
+                + " from " + OutputLayout.codePrior(model).getName() + " instead, which is not exported)"));
         files.put(OutputLayout.decoderOnnx(model).getName(), "z [batch, " + d + "]" + cls + " → " + image
                 + (s.regionDecoding() ? " (the per-pixel mode), "
                         + VaeOnnx.LEVEL_PROBABILITIES + " [batch, " + s.grayLevels() + ", " + res + ", " + res + "], "

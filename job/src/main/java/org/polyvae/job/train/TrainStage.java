@@ -188,7 +188,11 @@ public final class TrainStage {
                         c.micrometres() == LatentPrior.ALL_CLASSES ? "all" : c.micrometres() + " µm", c.images(),
                         c.shrinkage(), prior.e11R2(c.micrometres()))).collect(Collectors.joining("; ")));
         AutoregressivePrior codePrior = null;
-        if (train.prior().autoregressive()) {
+        if (train.prior().autoregressive() && !AutoregressivePriorTrainer.anythingToTrain(model, train.prior(), codes)) {
+            LOG.info("train: no autoregressive prior: none of polyvae.train.prior.classes = {} is a class of this "
+                    + "model{}; stage sample's prior = autoregressive draws every class from the learned Gaussian",
+                    train.prior().classes(), model.conditional() ? "" : " (an unconditional model has no classes)");
+        } else if (train.prior().autoregressive()) {
             List<EncodedImage> held = DatasetEncoder.encode(sc, vaeZip, batches.validation());
             codePrior = new AutoregressivePriorTrainer(model, train).train(sc, fs,
                     new OutputLayout(config).priorBatches(), codes, held);
@@ -205,7 +209,7 @@ public final class TrainStage {
             HadoopFiles.writeString(fs, OutputLayout.modelConfig(out.tmp()),
                     "# The resolved configuration that trained this model.\n" + config.renderResolved());
             HadoopFiles.writeBytes(fs, OutputLayout.lossCurve(out.tmp()), metrics.lossCurvePng());
-            ModelExport.write(fs, out.tmp(), config, net, decoder, prior, batches, metrics.rows());
+            ModelExport.write(fs, out.tmp(), config, net, decoder, prior, codePrior, batches, metrics.rows());
             out.commit();
         }
         LOG.info("train: wrote {} (vae.zip, decoder.zip, prior.bin{}, config.conf, loss.png; decoder, encoder and "

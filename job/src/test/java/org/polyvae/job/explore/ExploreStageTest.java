@@ -79,7 +79,8 @@ class ExploreStageTest {
         for (String section : List.of("<h2>Latent space of the polysilicon VAE</h2>", "<h2>Training</h2>",
                 "<h2>The class condition</h2>", "<h2>Global variables</h2>", "<h3>Traversals</h3>",
                 "<h3>Manifold of the two most informative global variables</h3>", "<h3>The dataset on g1 and g2</h3>",
-                "<h3>Disentanglement</h3>", "<h2>Interpolations between classes</h2>",
+                "<h3>Disentanglement</h3>", "<h2>Code maps: the dataset's and the priors'</h2>",
+                "<h2>Interpolations between classes</h2>",
                 "<h2>Activity of the code's own variables</h2>", "<h2>Architecture</h2>",
                 "<h2>Resolved configuration</h2>")) {
             assertTrue(html.contains(section), section);
@@ -103,6 +104,28 @@ class ExploreStageTest {
                 assertTrue(r >= -1 && r <= 1, row);
             }
         }
+
+        // Per class, the dataset's codes and as many Gaussian draws; for 2 µm (polyvae.train.prior.classes) also
+        // the autoregressive prior's.
+        List<String> codeSteps = Files.readAllLines(report.resolve("code-steps.csv"));
+        assertEquals("class,source,codes,small_step_share,step_excess_kurtosis", codeSteps.get(0));
+        assertEquals(1 + 2 * classes + 1, codeSteps.size());
+        int encoded = 0;
+        for (String line : codeSteps.subList(1, codeSteps.size())) {
+            String[] row = line.split(",");
+            double share = Double.parseDouble(row[3]);
+            assertTrue(share > 0 && share <= 1, line);
+            if (row[1].equals(CodeMapComparison.ENCODED)) {
+                encoded += Integer.parseInt(row[2]);
+            } else {
+                assertTrue(row[1].equals(CodeMapComparison.GAUSSIAN) || row[0].equals("2 µm")
+                        && row[1].equals(CodeMapComparison.AUTOREGRESSIVE), line);
+                String data = codeSteps.stream().filter(l -> l.startsWith(row[0] + "," + CodeMapComparison.ENCODED))
+                        .findFirst().orElseThrow();
+                assertEquals(data.split(",")[2], row[2], "as many draws as codes: " + line);
+            }
+        }
+        assertEquals(classes * 12, encoded, "every image of every class, training and validation");
 
         List<String> global = Files.readAllLines(report.resolve("global-variables.csv"));
         assertEquals(1 + code, global.size(), "one global variable per code dimension");

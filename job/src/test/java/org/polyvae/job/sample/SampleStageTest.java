@@ -70,16 +70,20 @@ class SampleStageTest {
         try (var out = Files.newOutputStream(model.resolve("prior.bin"))) {
             prior(c.model().codeLength()).write(out);
         }
-        // An untrained autoregressive prior: what is tested is how the stage draws from it, not what it learned.
+        try (var out = Files.newOutputStream(model.resolve("code-prior.bin"))) {
+            untrainedCodePrior(c, VaeBatches.classOrder()).write(out);
+        }
+    }
+
+    /** An untrained autoregressive prior of these classes: what is tested is how the stage draws from it. */
+    private static AutoregressivePrior untrainedCodePrior(PolyvaeConfig c, int[] classes) {
         int channels = c.model().latentChannels();
         int size = c.model().bottleneckSize();
-        ComputationGraph net = AutoregressivePrior.network(channels, size, 4, 16, 3, 1e-3, 5);
+        ComputationGraph net = AutoregressivePrior.network(channels, size, classes.length, 16, 3, 1e-3, 5);
         float[] zeros = new float[channels];
         float[] ones = new float[channels];
         java.util.Arrays.fill(ones, 1f);
-        try (var out = Files.newOutputStream(model.resolve("code-prior.bin"))) {
-            new AutoregressivePrior(channels, size, VaeBatches.classOrder(), 3, zeros, ones, net).write(out);
-        }
+        return new AutoregressivePrior(channels, size, classes, 3, zeros, ones, net);
     }
 
     /** A learned prior as stage train would fit it: one Gaussian per class, class means apart. */
@@ -298,7 +302,8 @@ class SampleStageTest {
         new SampleStage(config(executors.toUri().toString(), "polyvae.sample.count=60",
                 "polyvae.sample.prior=autoregressive", "polyvae.sample.driver-max=0",
                 "polyvae.sample.images-per-task=50")).run(sc);
-        new SampleStage(config(gaussian.toUri().toString(), "polyvae.sample.count=60")).run(sc);
+        new SampleStage(config(gaussian.toUri().toString(), "polyvae.sample.count=60", "polyvae.sample.prior=learned"))
+                .run(sc);
         List<java.nio.file.Path> d = pngs(driver);
         List<java.nio.file.Path> e = pngs(executors);
         assertEquals(60, e.size());
@@ -324,8 +329,20 @@ class SampleStageTest {
             assertEquals(z[j], Double.parseDouble(row[row.length - z.length + j]), 1e-5, "z[" + j + "]");
         }
 
+        // A model trained without an autoregressive prior is refused; one whose run asked for it but had none of
+        // its classes (no code-prior.bin) draws every class from the Gaussian.
         java.nio.file.Path old = tmp.resolve("ar-old-model");
-        copyModelWithoutPrior(old);
+        java.nio.file.Path oldModel = copyModelWithoutPrior(old);
+        Files.writeString(oldModel.resolve("config.conf"), config("unused", "polyvae.train.prior.autoregressive=false")
+                .renderResolved());
+        java.nio.file.Path none = tmp.resolve("ar-none-of-its-classes");
+        java.nio.file.Path noneModel = copyModelWithoutPrior(none);
+        Files.copy(tmp.resolve("out/model/prior.bin"), noneModel.resolve("prior.bin"));
+        java.nio.file.Path fallback = tmp.resolve("ar-fallback");
+        new SampleStage(config(fallback.toUri().toString(), "polyvae.output.dir=" + none.toUri(),
+                "polyvae.sample.count=60", "polyvae.sample.prior=autoregressive")).run(sc);
+        assertEquals(Files.readAllLines(gaussian.resolve("manifest.csv")),
+                Files.readAllLines(fallback.resolve("manifest.csv")), "every class from the Gaussian");
         java.nio.file.Path refused = tmp.resolve("ar-refused");
         MissingInputException missing = assertThrows(MissingInputException.class, () -> new SampleStage(config(
                 refused.toUri().toString(), "polyvae.output.dir=" + old.toUri(), "polyvae.sample.count=3",
@@ -333,6 +350,62 @@ class SampleStageTest {
         assertTrue(missing.getMessage().contains("code-prior.bin is missing")
                 && missing.getMessage().contains("polyvae.train.prior.autoregressive"), missing.getMessage());
         assertFalse(Files.exists(refused), "nothing written");
+    }
+
+    /**
+     * An autoregressive prior trained on some classes only (polyvae.train.prior.classes): prior = autoregressive
+     * draws those classes from it, exactly as a prior of every class draws them, and the others from the learned
+     * Gaussian, exactly as prior = learned draws them; the executors write the driver's images.
+     */
+    @Test
+    void anAutoregressivePriorOfSomeClassesLeavesTheOthersToTheGaussian() throws IOException {
+        java.nio.file.Path out = tmp.resolve("ar-small-classes");
+        java.nio.file.Path model = copyModelWithoutPrior(out);
+        Files.copy(tmp.resolve("out/model/prior.bin"), model.resolve("prior.bin"));
+        PolyvaeConfig c = config("unused");
+        AutoregressivePrior small = untrainedCodePrior(c, new int[] {2, 3});
+        try (var os = Files.newOutputStream(model.resolve("code-prior.bin"))) {
+            small.write(os);
+        }
+        java.nio.file.Path mixed = tmp.resolve("ar-mixed");
+        java.nio.file.Path mixedOnExecutors = tmp.resolve("ar-mixed-executors");
+        java.nio.file.Path learned = tmp.resolve("ar-mixed-learned");
+        new SampleStage(config(mixed.toUri().toString(), "polyvae.output.dir=" + out.toUri(), "polyvae.sample.count=60",
+                "polyvae.sample.prior=autoregressive")).run(sc);
+        new SampleStage(config(mixedOnExecutors.toUri().toString(), "polyvae.output.dir=" + out.toUri(),
+                "polyvae.sample.count=60", "polyvae.sample.prior=autoregressive", "polyvae.sample.driver-max=0",
+                "polyvae.sample.images-per-task=50")).run(sc);
+        new SampleStage(config(learned.toUri().toString(), "polyvae.output.dir=" + out.toUri(),
+                "polyvae.sample.count=60", "polyvae.sample.prior=learned")).run(sc);
+        List<String> m = Files.readAllLines(mixed.resolve("manifest.csv"));
+        List<String> g = Files.readAllLines(learned.resolve("manifest.csv"));
+        assertEquals(m, Files.readAllLines(mixedOnExecutors.resolve("manifest.csv")));
+        List<java.nio.file.Path> d = pngs(mixed);
+        List<java.nio.file.Path> e = pngs(mixedOnExecutors);
+        for (int i = 0; i < d.size(); i++) {
+            assertArrayEquals(Files.readAllBytes(d.get(i)), Files.readAllBytes(e.get(i)), d.get(i).toString());
+        }
+        int[] order = {2, 3, 5, 10};
+        for (int index : new int[] {0, 1, 2, 3, 53, 54, 55, 56}) {
+            int um = order[index % 4];
+            if (um == 5 || um == 10) {
+                assertEquals(g.get(1 + index), m.get(1 + index), "sample " + index + " (" + um + " µm): the Gaussian's");
+                continue;
+            }
+            assertNotEquals(g.get(1 + index), m.get(1 + index), "sample " + index + " (" + um + " µm)");
+            // Its code is the autoregressive prior's draw for it, the batch's samples of its classes drawn together.
+            int batch = index / LatentSampler.BATCH;
+            int[] at = java.util.stream.IntStream.range(0, LatentSampler.BATCH)
+                    .filter(i -> order[(batch * LatentSampler.BATCH + i) % 4] <= 3).toArray();
+            int[] classes = java.util.Arrays.stream(at).map(i -> order[(batch * LatentSampler.BATCH + i) % 4]).toArray();
+            double[] z = small.sample(classes, k -> new java.util.Random(org.polyvae.data.Seeds.sample(
+                    c.sample().seed(), batch * LatentSampler.BATCH + at[k])), 1.0)[
+                    java.util.Arrays.binarySearch(at, index % LatentSampler.BATCH)];
+            String[] row = m.get(1 + index).split(",");
+            for (int j = 0; j < z.length; j++) {
+                assertEquals(z[j], Double.parseDouble(row[row.length - z.length + j]), 1e-5, index + ": z[" + j + "]");
+            }
+        }
     }
 
     @Test

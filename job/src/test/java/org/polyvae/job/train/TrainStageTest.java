@@ -2,8 +2,10 @@ package org.polyvae.job.train;
 
 import org.polyvae.config.ConfigError;
 import org.polyvae.job.batches.VaeBatchLoader;
+import org.polyvae.job.latent.EncodedImage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -269,7 +271,8 @@ class TrainStageTest {
                 "polyvae.train.prior.autoregressive=true", "polyvae.train.prior.epochs=6",
                 "polyvae.train.prior.averaging-frequency=1", "polyvae.train.prior.batch-rows=128",
                 "polyvae.train.prior.hidden=16", "polyvae.train.prior.components=3",
-                "polyvae.train.prior.learning-rate=0.01", "polyvae.train.prior.keep-best-epoch=false");
+                "polyvae.train.prior.learning-rate=0.01", "polyvae.train.prior.keep-best-epoch=false",
+                "polyvae.train.prior.classes=[]");
         new TrainStage(cfg).run(sc);
         AutoregressivePrior spark;
         try (InputStream in = Files.newInputStream(tmp.resolve("ar-prior/model/code-prior.bin"))) {
@@ -302,6 +305,57 @@ class TrainStageTest {
                 + ", plain " + plainNll + ", Spark " + sparkNll);
         assertEquals(plainNll, sparkNll, 0.02 * Math.abs(plainNll), "Spark single worker " + sparkNll + ", plain "
                 + plainNll);
+    }
+
+    /**
+     * polyvae.train.prior.classes: the prior is trained on the codes of those classes only, says it draws those
+     * only, and the model card says so; with none of them among the images there is nothing to train.
+     */
+    @Test
+    void theAutoregressivePriorOfSomeClassesLearnsFromTheirCodesOnly() throws IOException {
+        String out = tmp.resolve("ar-prior-2um").toUri().toString();
+        PolyvaeConfig cfg = config(data, out, "polyvae.train.epochs=1", "polyvae.model.latent=spatial",
+                "polyvae.model.latent-channels=2", "polyvae.train.prior.autoregressive=true",
+                "polyvae.train.prior.epochs=1", "polyvae.train.prior.hidden=8", "polyvae.train.prior.components=2",
+                "polyvae.train.prior.draws=3", "polyvae.train.prior.classes=[2]");
+        new TrainStage(cfg).run(sc);
+        AutoregressivePrior prior;
+        try (InputStream in = Files.newInputStream(tmp.resolve("ar-prior-2um/model/code-prior.bin"))) {
+            prior = AutoregressivePrior.read(in, "code-prior.bin");
+        }
+        assertArrayEquals(new int[] {2}, prior.classes());
+        String card = Files.readString(tmp.resolve("ar-prior-2um/model/model-card.md"));
+        assertTrue(card.contains("prior = autoregressive draws 2 µm from code-prior.bin instead"), card);
+        int twoMicrometre = 0;
+        for (String f : batchFiles(tmp.resolve("ar-prior-2um/batches/train"))) {
+            MultiDataSet batch;
+            try (InputStream in = Files.newInputStream(java.nio.file.Path.of(java.net.URI.create(f)))) {
+                batch = VaeBatchLoader.read(in, f);
+            }
+            twoMicrometre += (int) java.util.Arrays.stream(batch.getLabels(0).getColumn(0).toIntVector())
+                    .filter(um -> um == 2).count();
+        }
+        AutoregressivePriorTrainer.RowsLoader loader = new AutoregressivePriorTrainer.RowsLoader(
+                AutoregressivePrior.features(2, 4, 1));
+        long rows = 0;
+        for (String f : batchFiles(tmp.resolve("ar-prior-2um/prior-batches"))) {
+            rows += load(f, loader).getFeatures(0).size(0);
+        }
+        assertTrue(twoMicrometre > 0);
+        assertEquals(twoMicrometre * 3L * 16, rows, "3 draws × 16 positions of each 2 µm training image");
+
+        // Nothing to train: a conditional model without images of the listed classes, an unconditional one with a list.
+        EncodedImage tenMicrometre = new EncodedImage(10, 150, 0.5, 80, 50, new float[1], new float[1]);
+        EncodedImage twoMicrometreImage = new EncodedImage(2, 150, 0.5, 10, 400, new float[1], new float[1]);
+        assertFalse(AutoregressivePriorTrainer.anythingToTrain(cfg.model(), cfg.train().prior(), List.of(tenMicrometre)));
+        assertTrue(AutoregressivePriorTrainer.anythingToTrain(cfg.model(), cfg.train().prior(),
+                List.of(tenMicrometre, twoMicrometreImage)));
+        PolyvaeConfig listed = config(data, out, "polyvae.model.conditional=false", "polyvae.train.prior.classes=[2]");
+        assertFalse(AutoregressivePriorTrainer.anythingToTrain(listed.model(), listed.train().prior(),
+                List.of(twoMicrometreImage)));
+        PolyvaeConfig every = config(data, out, "polyvae.model.conditional=false", "polyvae.train.prior.classes=[]");
+        assertTrue(AutoregressivePriorTrainer.anythingToTrain(every.model(), every.train().prior(),
+                List.of(twoMicrometreImage)));
     }
 
     private static List<String> batchFiles(java.nio.file.Path dir) throws IOException {
