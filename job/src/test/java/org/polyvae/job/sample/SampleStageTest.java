@@ -338,6 +338,8 @@ class SampleStageTest {
         java.nio.file.Path none = tmp.resolve("ar-none-of-its-classes");
         java.nio.file.Path noneModel = copyModelWithoutPrior(none);
         Files.copy(tmp.resolve("out/model/prior.bin"), noneModel.resolve("prior.bin"));
+        Files.writeString(noneModel.resolve("config.conf"), config("unused", "polyvae.train.prior.autoregressive=true")
+                .renderResolved());
         java.nio.file.Path fallback = tmp.resolve("ar-fallback");
         new SampleStage(config(fallback.toUri().toString(), "polyvae.output.dir=" + none.toUri(),
                 "polyvae.sample.count=60", "polyvae.sample.prior=autoregressive")).run(sc);
