@@ -22,13 +22,28 @@ import org.polyvae.model.LatentPrior;
 record CodeMapComparison(List<Row> rows) {
     static final String CSV = "code-steps.csv";
 
-    /** One class's codes from one source. */
-    record Row(String windowClass, String source, CodeMapSteps steps) {
+    /** Where a row's codes come from: its name in the table and CSV, and in the log line. */
+    enum Source {
+        ENCODED("dataset images (posterior means)", "data"),
+        GAUSSIAN("learned prior (Gaussian)", "Gaussian"),
+        AUTOREGRESSIVE("autoregressive prior", "autoregressive");
+
+        private final String label;
+        private final String shortName;
+
+        Source(String label, String shortName) {
+            this.label = label;
+            this.shortName = shortName;
+        }
+
+        String label() {
+            return label;
+        }
     }
 
-    static final String ENCODED = "dataset images (posterior means)";
-    static final String GAUSSIAN = "learned prior (Gaussian)";
-    static final String AUTOREGRESSIVE = "autoregressive prior";
+    /** One class's codes from one source. */
+    record Row(String windowClass, Source source, CodeMapSteps steps) {
+    }
 
     /**
      * @param codePrior the autoregressive prior, or null when the model has none
@@ -53,17 +68,17 @@ record CodeMapComparison(List<Row> rows) {
             if (codes.isEmpty()) {
                 continue;
             }
-            rows.add(new Row(name, ENCODED, CodeMapSteps.of(codes, channels, side)));
+            rows.add(new Row(name, Source.ENCODED, CodeMapSteps.of(codes, channels, side)));
             List<double[]> gaussian = new ArrayList<>();
             for (int i = 0; i < codes.size(); i++) {
                 gaussian.add(prior.sample(um, new Random(Seeds.sample(seed ^ um, i)), temperature));
             }
-            rows.add(new Row(name, GAUSSIAN, CodeMapSteps.of(gaussian, channels, side)));
+            rows.add(new Row(name, Source.GAUSSIAN, CodeMapSteps.of(gaussian, channels, side)));
             if (codePrior != null && codePrior.covers(um)) {
                 int[] classes = new int[codes.size()];
                 java.util.Arrays.fill(classes, um);
                 double[][] drawn = codePrior.sample(classes, i -> new Random(Seeds.sample(seed ^ um, i)), temperature);
-                rows.add(new Row(name, AUTOREGRESSIVE, CodeMapSteps.of(List.of(drawn), channels, side)));
+                rows.add(new Row(name, Source.AUTOREGRESSIVE, CodeMapSteps.of(List.of(drawn), channels, side)));
             }
         }
         return new CodeMapComparison(rows);
@@ -76,18 +91,10 @@ record CodeMapComparison(List<Row> rows) {
         String last = null;
         for (Row r : rows) {
             b.append(r.windowClass().equals(last) ? ", " : (last == null ? " " : "; ") + r.windowClass() + " ");
-            b.append(String.format(Locale.ROOT, "%s %.2f", shortName(r.source()), r.steps().smallStepShare()));
+            b.append(String.format(Locale.ROOT, "%s %.2f", r.source().shortName, r.steps().smallStepShare()));
             last = r.windowClass();
         }
         return b.toString();
-    }
-
-    private static String shortName(String source) {
-        return switch (source) {
-            case ENCODED -> "data";
-            case GAUSSIAN -> "Gaussian";
-            default -> "autoregressive";
-        };
     }
 
     void writeCsv(Appendable out) throws IOException {
@@ -95,7 +102,7 @@ record CodeMapComparison(List<Row> rows) {
                 .setHeader("class", "source", "codes", "small_step_share", "step_excess_kurtosis").build();
         try (CSVPrinter csv = new CSVPrinter(out, format)) {
             for (Row r : rows) {
-                csv.printRecord(r.windowClass(), r.source(), r.steps().codes(),
+                csv.printRecord(r.windowClass(), r.source().label(), r.steps().codes(),
                         String.format(Locale.ROOT, "%.4f", r.steps().smallStepShare()),
                         String.format(Locale.ROOT, "%.3f", r.steps().excessKurtosis()));
             }

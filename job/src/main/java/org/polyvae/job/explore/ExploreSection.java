@@ -153,7 +153,7 @@ final class ExploreSection {
         rows.add(List.of(Cell.th("class"), Cell.th("codes of"), Cell.th("count"), Cell.th("steps within σ/4"),
                 Cell.th("step excess kurtosis")));
         for (CodeMapComparison.Row r : c.rows()) {
-            rows.add(List.of(Cell.td(r.windowClass()), Cell.td(r.source()), Cell.td(r.steps().codes()),
+            rows.add(List.of(Cell.td(r.windowClass()), Cell.td(r.source().label()), Cell.td(r.steps().codes()),
                     Cell.td(String.format(Locale.ROOT, "%.2f", r.steps().smallStepShare())),
                     Cell.td(String.format(Locale.ROOT, "%.2f", r.steps().excessKurtosis()))));
         }

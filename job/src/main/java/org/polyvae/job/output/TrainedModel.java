@@ -98,12 +98,14 @@ public final class TrainedModel {
     }
 
     /**
-     * Whether its training run was asked for an autoregressive prior (polyvae.train.prior.autoregressive). Such a
-     * model without code-prior.bin had none of the classes it was to draw (polyvae.train.prior.classes), so every
-     * class is the learned Gaussian's.
+     * The autoregressive prior stage sample draws from: {@link #codePrior()}, or null when the training run was
+     * asked for one (polyvae.train.prior.autoregressive) but had none of the classes it was to draw
+     * (polyvae.train.prior.classes), so that every class is the learned Gaussian's.
+     *
+     * @throws MissingInputException when the model was trained without one
      */
-    public boolean trainedWithAutoregressivePrior() {
-        return autoregressiveTrained;
+    public AutoregressivePrior codePriorToDraw() throws IOException {
+        return hasCodePrior() || !autoregressiveTrained ? codePrior() : null;
     }
 
     /** Whether the model has an autoregressive prior (code-prior.bin). */

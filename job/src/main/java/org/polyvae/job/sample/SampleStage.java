@@ -83,25 +83,21 @@ public final class SampleStage {
         int[] classes = classesToDraw(s, model.settings().conditional(), model.classes());
         Path target = layout.samples();
         FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
-        // The autoregressive prior may draw some classes only (polyvae.train.prior.classes): the Gaussian the rest.
-        // A run asked for one but had none of its classes: then every class is the Gaussian's. A model trained
-        // without one is refused (codePrior() names the key).
         // The autoregressive prior has no E11 to condition on: a target draws every class from the Gaussian given E11.
         boolean autoregressive = s.prior() == SampleSettings.Prior.AUTOREGRESSIVE && s.e11Target() == null;
         if (s.prior() == SampleSettings.Prior.AUTOREGRESSIVE && s.e11Target() != null) {
             LOG.info("sample: polyvae.sample.e11-target = {} GPa: every sample from the learned Gaussian given E11 "
                     + "(the autoregressive prior has no E11 to condition on)", s.e11Target());
         }
-        AutoregressivePrior codePrior = autoregressive && (model.hasCodePrior() || !model.trainedWithAutoregressivePrior())
-                ? model.codePrior() : null;
+        AutoregressivePrior codePrior = autoregressive ? model.codePriorToDraw() : null;
         if (autoregressive && codePrior == null) {
             LOG.info("sample: the model's autoregressive prior draws none of its classes (polyvae.train.prior.classes "
                     + "of its training run); every sample from the learned Gaussian");
         }
-        boolean gaussianToo = autoregressive && (codePrior == null
-                || Arrays.stream(classes).anyMatch(um -> !codePrior.covers(um)));
-        LatentPrior prior = s.prior() == SampleSettings.Prior.LEARNED || s.e11Target() != null || gaussianToo
-                ? model.prior() : null;
+        // Every class the autoregressive prior does not draw (polyvae.train.prior.classes) is the Gaussian's.
+        boolean gaussian = s.prior() != SampleSettings.Prior.STANDARD
+                && (codePrior == null || Arrays.stream(classes).anyMatch(um -> !codePrior.covers(um)));
+        LatentPrior prior = gaussian ? model.prior() : null;
         for (int um : classes) {
             if (codePrior != null && codePrior.covers(um)) {
                 continue;

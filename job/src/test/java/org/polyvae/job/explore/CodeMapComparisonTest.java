@@ -59,8 +59,8 @@ class CodeMapComparisonTest {
         CodeMapComparison.Row blockPrior = c.rows().get(1);
         CodeMapComparison.Row noiseData = c.rows().get(2);
         assertEquals("2 µm", blockData.windowClass());
-        assertEquals(CodeMapComparison.ENCODED, blockData.source());
-        assertEquals(CodeMapComparison.GAUSSIAN, blockPrior.source());
+        assertEquals(CodeMapComparison.Source.ENCODED, blockData.source());
+        assertEquals(CodeMapComparison.Source.GAUSSIAN, blockPrior.source());
         assertEquals(300, blockData.steps().codes());
         assertEquals(300, blockPrior.steps().codes());
         assertEquals("10 µm", noiseData.windowClass());
@@ -80,7 +80,7 @@ class CodeMapComparisonTest {
         CodeMapComparison withAr = CodeMapComparison.of(encoded, prior, smallOnly, CHANNELS, SIDE, 1.0, 11);
         assertEquals(List.of("2 µm", "2 µm", "2 µm", "10 µm", "10 µm"),
                 withAr.rows().stream().map(CodeMapComparison.Row::windowClass).toList());
-        assertEquals(CodeMapComparison.AUTOREGRESSIVE, withAr.rows().get(2).source());
+        assertEquals(CodeMapComparison.Source.AUTOREGRESSIVE, withAr.rows().get(2).source());
         assertEquals(300, withAr.rows().get(2).steps().codes());
         assertTrue(withAr.summary().contains("2 µm data 0.") && withAr.summary().contains(", autoregressive 0."),
                 withAr.summary());

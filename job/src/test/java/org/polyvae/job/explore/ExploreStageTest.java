@@ -114,8 +114,8 @@ class ExploreStageTest {
             String[] data = codeSteps.get(k).split(",");
             String[] drawn = codeSteps.get(k + 1).split(",");
             assertEquals(data[0], drawn[0]);
-            assertEquals(CodeMapComparison.ENCODED, data[1]);
-            assertEquals(CodeMapComparison.GAUSSIAN, drawn[1]);
+            assertEquals(CodeMapComparison.Source.ENCODED.label(), data[1]);
+            assertEquals(CodeMapComparison.Source.GAUSSIAN.label(), drawn[1]);
             assertEquals(data[2], drawn[2], "as many draws as codes");
             encoded += Integer.parseInt(data[2]);
             for (String[] row : List.of(data, drawn)) {
