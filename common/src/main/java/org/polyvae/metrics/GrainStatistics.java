@@ -35,6 +35,15 @@ public final class GrainStatistics {
         return grainAreas(gray, size, jumpThreshold, minArea).length;
     }
 
+    /**
+     * The largest grain's share of a size × size image, from its {@link #grainAreas} (largest first); 0 when it
+     * has no grain. Near 1 for an image of nearly one gray, or whose grains run into one another through ramps
+     * of small steps (blur).
+     */
+    public static double largestGrainShare(int[] areas, int size) {
+        return areas.length == 0 ? 0 : areas[0] / ((double) size * size);
+    }
+
     /** Pixel areas of the grains (regions of at least minArea px), largest first. */
     public static int[] grainAreas(byte[] gray, int size, int jumpThreshold, int minArea) {
         return grainAreas(levels(gray, size), size, jumpThreshold, minArea);

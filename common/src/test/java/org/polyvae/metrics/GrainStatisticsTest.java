@@ -48,6 +48,16 @@ class GrainStatisticsTest {
     }
 
     @Test
+    void theLargestGrainsShareOfTheImage() {
+        // A quarter-image grain beside three-quarters of another gray; a ramp of 10-level steps is one grain.
+        int[] quarter = GrainStatistics.grainAreas(image((r, c) -> r < N / 2 && c < N / 2 ? 30 : 220), N, 12, 3);
+        assertEquals(0.75, GrainStatistics.largestGrainShare(quarter, N), 1e-12);
+        int[] ramp = GrainStatistics.grainAreas(image((r, c) -> 10 * (c / 2)), N, 12, 3);
+        assertEquals(1.0, GrainStatistics.largestGrainShare(ramp, N), 1e-12);
+        assertEquals(0.0, GrainStatistics.largestGrainShare(new int[0], N));
+    }
+
+    @Test
     void regionsBelowTheMinimumAreaAreNotGrains() {
         byte[] img = image((r, c) -> (r == 5 && (c == 5 || c == 6)) ? 0 : 128);
         assertEquals(1, GrainStatistics.countGrains(img, N, 12, 3));

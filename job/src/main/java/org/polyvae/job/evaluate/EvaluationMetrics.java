@@ -189,7 +189,7 @@ final class EvaluationMetrics {
                     real.flatPixelShare(), g.grainsPerImage(), real.grainsPerImage(),
                     c == null ? null : c.agreementPerClass().get(g.windowClass()),
                     c == null ? null : finiteOrNull(judge.classAccuracy(g.windowClass())),
-                    kid == null ? null : kid.ratio()));
+                    kid == null ? null : kid.ratio(), g.largestGrainShare(), real.largestGrainShare()));
         }
         Double classKid = c == null || c.kidPerClass().isEmpty() ? null
                 : FeatureDistances.meanRatio(c.kidPerClass().values());
@@ -220,6 +220,7 @@ final class EvaluationMetrics {
         final double flat;
         final double[] histogram;
         final double[] sameGrain;
+        final double[] largest;
 
         Stats(List<Scored> group) {
             images = group.size();
@@ -228,11 +229,13 @@ final class EvaluationMetrics {
             List<Double> allAreas = new ArrayList<>();
             double[] g = new double[images];
             double[] f = new double[images];
+            largest = new double[images];
             for (int i = 0; i < images; i++) {
                 Scored s = group.get(i);
                 int[] a = GrainStatistics.grainAreas(s.gray(), s.size(), GrainStatistics.REFERENCE_JUMP_THRESHOLD,
                         GrainStatistics.REFERENCE_MIN_AREA);
                 g[i] = a.length;
+                largest[i] = GrainStatistics.largestGrainShare(a, s.size());
                 for (int v : a) {
                     allAreas.add((double) v);
                 }
@@ -262,7 +265,7 @@ final class EvaluationMetrics {
                             .average().orElse(0));
             return new Evaluation.Microstructure(source, token, images, nanToZero(grains),
                     nanToZero(areas.length > 0 ? StatUtils.mean(areas) : 0), areaW1, nanToZero(flat), histogram, l1,
-                    sameGrain, s2);
+                    sameGrain, s2, nanToZero(StatUtils.mean(largest)), real == null ? null : w1(largest, real.largest));
         }
     }
 

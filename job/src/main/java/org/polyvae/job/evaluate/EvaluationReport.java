@@ -145,14 +145,16 @@ final class EvaluationReport {
         }
         List<List<Cell>> micro = new ArrayList<>();
         micro.add(headers("source", "class", "images", "share", "grains/image", "mean grain area (px)", "grain-area W1",
-                "flat pixels", "gray histogram L1", "S2 distance", "E11 W1 (GPa)"));
+                "largest grain (share of image)", "largest-grain W1", "flat pixels", "gray histogram L1", "S2 distance",
+                "E11 W1 (GPa)"));
         for (Evaluation.Microstructure m : s.microstructure()) {
             boolean gen = m.source().equals("generated");
             Double share = m.windowClass().equals("all") ? Double.valueOf(1)
                     : (gen ? s.classMix() : s.realClassMix()).get(m.windowClass());
             Double w1 = gen && !m.windowClass().equals("all") ? s.e11().w1GpaPerClass().get(m.windowClass()) : null;
             micro.add(cells(m.source(), m.windowClass(), m.images(), f("%.2f", share), f("%.1f", m.grainsPerImage()),
-                    f("%.1f", m.meanGrainArea()), num(m.grainAreaW1(), "%.1f"), f("%.3f", m.flatPixelShare()),
+                    f("%.1f", m.meanGrainArea()), num(m.grainAreaW1(), "%.1f"), f("%.3f", m.largestGrainShare()),
+                    num(m.largestGrainShareW1(), "%.3f"), f("%.3f", m.flatPixelShare()),
                     num(m.grayHistogramL1(), "%.3f"), num(m.sameGrainDistance(), "%.3f"), num(w1, "%.3f")));
         }
         b.add(new Block.Table(micro));
@@ -187,9 +189,11 @@ final class EvaluationReport {
             t.append(String.format(Locale.ROOT, ", KID ratio within classes (each requested class against its own real "
                     + "images, averaged) %.1f", h.classKidRatio()));
         }
-        t.append(". Per class, flat-pixel share and grains per image (data in brackets):");
-        h.perClass().forEach((c, x) -> t.append(String.format(Locale.ROOT, " %s %.2f (%.2f), %.1f (%.1f);", c,
-                x.flatPixelShare(), x.dataFlatPixelShare(), x.grainsPerImage(), x.dataGrainsPerImage())));
+        t.append(". Per class, flat-pixel share, grains per image and the largest grain's share of the image (data in "
+                + "brackets):");
+        h.perClass().forEach((c, x) -> t.append(String.format(Locale.ROOT, " %s %.2f (%.2f), %.1f (%.1f), %.2f (%.2f);",
+                c, x.flatPixelShare(), x.dataFlatPixelShare(), x.grainsPerImage(), x.dataGrainsPerImage(),
+                x.largestGrainShare(), x.dataLargestGrainShare())));
         return Paragraph.text(t.substring(0, t.length() - 1) + ".");
     }
 
@@ -205,8 +209,8 @@ final class EvaluationReport {
         List<List<Cell>> rows = new ArrayList<>();
         List<Cell> header = new ArrayList<>(headers("requested", "images", "filed as requested"));
         e.judge().classes().forEach(k -> header.add(Cell.th("predicted " + k)));
-        header.addAll(headers("grains/image", "real grains/image", "flat pixels", "real flat pixels", "grain-area W1",
-                "KID ratio in class"));
+        header.addAll(headers("grains/image", "real grains/image", "largest grain", "real largest grain", "flat pixels",
+                "real flat pixels", "grain-area W1", "KID ratio in class"));
         rows.add(header);
         for (int r = 0; r < c.microstructure().size(); r += 2) {
             Evaluation.Microstructure gen = c.microstructure().get(r);
@@ -216,6 +220,7 @@ final class EvaluationReport {
                     Cell.td(f("%.2f", c.agreementPerClass().get(gen.windowClass())))));
             Arrays.stream(counts).forEach(v -> row.add(Cell.td(v)));
             row.addAll(cells(f("%.1f", gen.grainsPerImage()), f("%.1f", real.grainsPerImage()),
+                    f("%.3f", gen.largestGrainShare()), f("%.3f", real.largestGrainShare()),
                     f("%.3f", gen.flatPixelShare()), f("%.3f", real.flatPixelShare()), num(gen.grainAreaW1(), "%.1f"),
                     num(c.kidPerClass().containsKey(gen.windowClass())
                             ? c.kidPerClass().get(gen.windowClass()).ratio() : null, "%.1f")));

@@ -61,7 +61,8 @@ public final class JudgeCalibration {
      *                       reference and real images ({@link FeatureDistances#kidPerClass}); NaN without classes
      */
     public record Row(String set, int images, Evaluation.Kid kid, Evaluation.Frechet frechet, double classAgreement,
-            double classKidRatio, double flatPixelShare, double grainsPerImage, double sameGrainDistance) {
+            double classKidRatio, double flatPixelShare, double grainsPerImage, double sameGrainDistance,
+            double largestGrainShare) {
     }
 
     /**
@@ -104,6 +105,7 @@ public final class JudgeCalibration {
         int agree = 0;
         double[] flat = new double[images.size()];
         double[] grains = new double[images.size()];
+        double[] largest = new double[images.size()];
         int range = EvaluationMetrics.sameGrainRange(resolution);
         double[] s2 = new double[range + 1];
         double[] s2Real = new double[range + 1];
@@ -114,8 +116,10 @@ public final class JudgeCalibration {
                 agree += s.predictedClass() == s.trueClass() ? 1 : 0;
             }
             flat[i] = GrainStatistics.flatPixelShare(s.gray(), s.size(), GrainStatistics.REFERENCE_FLAT_TOLERANCE);
-            grains[i] = GrainStatistics.countGrains(s.gray(), s.size(), GrainStatistics.REFERENCE_JUMP_THRESHOLD,
+            int[] areas = GrainStatistics.grainAreas(s.gray(), s.size(), GrainStatistics.REFERENCE_JUMP_THRESHOLD,
                     GrainStatistics.REFERENCE_MIN_AREA);
+            grains[i] = areas.length;
+            largest[i] = GrainStatistics.largestGrainShare(areas, s.size());
             add(s2, GrainStatistics.sameGrainProbability(s.gray(), s.size(), GrainStatistics.REFERENCE_JUMP_THRESHOLD,
                     range), images.size());
         }
@@ -130,7 +134,7 @@ public final class JudgeCalibration {
         double classKid = FeatureDistances.meanRatio(distances.kidPerClass(images, Scored::trueClass, real, reference)
                 .values());
         return new Row(set, d.kid().generatedImages(), d.kid(), d.frechet(), labelled == 0 ? Double.NaN : agree / (double) labelled,
-                classKid, StatUtils.mean(flat), StatUtils.mean(grains), Math.sqrt(distance));
+                classKid, StatUtils.mean(flat), StatUtils.mean(grains), Math.sqrt(distance), StatUtils.mean(largest));
     }
 
     /**
@@ -236,15 +240,15 @@ public final class JudgeCalibration {
     /** The rows as a Markdown table. */
     public static String markdown(List<Row> rows) {
         StringBuilder b = new StringBuilder("| set | images | KID ratio | KID (×10³) | Fréchet ratio | class agreement "
-                + "| KID ratio within classes | flat pixels | grains/image | S2 distance |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| KID ratio within classes | flat pixels | grains/image | largest grain | S2 distance |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f ± %.2f | %.2f | %s | %s | %.3f | %.1f | %.3f |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f ± %.2f | %.2f | %s | %s | %.3f | %.1f | %.3f | %.3f |%n",
                     r.set(), r.images(), r.kid().ratio(), 1e3 * r.kid().generatedVsReal(),
                     1e3 * r.kid().generatedStandardError(), r.frechet().ratio(),
                     Double.isNaN(r.classAgreement()) ? "–" : String.format(Locale.ROOT, "%.2f", r.classAgreement()),
                     Double.isNaN(r.classKidRatio()) ? "–" : String.format(Locale.ROOT, "%.1f", r.classKidRatio()),
-                    r.flatPixelShare(), r.grainsPerImage(), r.sameGrainDistance()));
+                    r.flatPixelShare(), r.grainsPerImage(), r.largestGrainShare(), r.sameGrainDistance()));
         }
         Row first = rows.get(0);
         b.append(String.format(Locale.ROOT, "%nSizes: %d images per set (the real comparison set: held-out images) "

@@ -53,12 +53,13 @@ public record Evaluation(String samples, Headline headline, Reference reference,
     }
 
     /**
-     * One class of the headline: the samples' flat-pixel share and grains per image against the data's, and
-     * (conditional models) the share filed under the class beside the share of the class's real images the
-     * judge files there, and the class's own KID ratio.
+     * One class of the headline: the samples' flat-pixel share, grains per image and largest grain's share of
+     * the image against the data's, and (conditional models) the share filed under the class beside the share
+     * of the class's real images the judge files there, and the class's own KID ratio.
      */
     public record ClassHeadline(int images, double flatPixelShare, double dataFlatPixelShare, double grainsPerImage,
-            double dataGrainsPerImage, Double requestedClassAgreement, Double realAgreement, Double kidRatio) {
+            double dataGrainsPerImage, Double requestedClassAgreement, Double realAgreement, Double kidRatio,
+            double largestGrainShare, double dataLargestGrainShare) {
     }
 
     /**
@@ -162,10 +163,13 @@ public record Evaluation(String samples, Headline headline, Reference reference,
      * same class (L1 of the two normalised histograms, 0..2). {@code sameGrain} is the mean two-point
      * same-grain probability S2(r), r = 0, 1, ... pixels (GrainStatistics.sameGrainProbability), and
      * {@code sameGrainDistance} the root-mean-square difference to the real row's curve over r ≥ 1.
+     * {@code largestGrainShare} is the mean over images of the largest grain's share of the image
+     * (GrainStatistics.largestGrainShare), {@code largestGrainShareW1} the Wasserstein-1 distance between
+     * those per-image shares and the real row's.
      */
     public record Microstructure(String source, String windowClass, int images, double grainsPerImage, double meanGrainArea,
             Double grainAreaW1, double flatPixelShare, double[] grayHistogram, Double grayHistogramL1,
-            double[] sameGrain, Double sameGrainDistance) {
+            double[] sameGrain, Double sameGrainDistance, double largestGrainShare, Double largestGrainShareW1) {
     }
 
     /**

@@ -78,10 +78,38 @@ class EvaluationMetricsTest {
                 assertEquals(2, row.grainsPerImage(), 1e-12, "two grains per image");
                 assertEquals(SIZE * SIZE / 2.0, row.meanGrainArea(), 1e-12);
                 assertEquals(0, row.sameGrainDistance(), 1e-12, row.toString());
+                assertEquals(0.5, row.largestGrainShare(), 1e-12, "two halves");
+                assertEquals(0, row.largestGrainShareW1(), 1e-12, row.toString());
             } else {
                 assertNull(row.grainAreaW1());
+                assertNull(row.largestGrainShareW1());
             }
         }
+    }
+
+    /**
+     * Samples of one gray beside real two-grain images: the largest grain covers the whole image against half,
+     * in the rows and in the headline.
+     */
+    @Test
+    void samplesOfOneGrayHaveTheWholeImageAsTheirLargestGrain() {
+        List<Scored> heldOut = reals(21, 40);
+        List<Scored> flat = asGenerated(heldOut, 0).stream().map(x -> {
+            byte[] gray = x.gray().clone();
+            java.util.Arrays.fill(gray, (byte) 200);
+            return new Scored(x.name(), -1, Double.NaN, x.probabilities(), x.e11(), x.features(), gray, x.size());
+        }).toList();
+        Evaluation.SampleSet s = new EvaluationMetrics(JUDGE, 8, 0.9, DISTANCES).sampleSet("raw", "f", flat, heldOut,
+                reals(22, 40), new double[40], new double[40], Map.of(), null);
+        Evaluation.Microstructure all = s.microstructure().stream()
+                .filter(r -> r.source().equals("generated") && r.windowClass().equals("all")).findFirst().orElseThrow();
+        assertEquals(1.0, all.largestGrainShare(), 1e-12);
+        assertEquals(0.5, all.largestGrainShareW1(), 1e-12);
+        Evaluation.Headline h = EvaluationMetrics.headline(s, QUALITY);
+        assertEquals(1.0, h.perClass().get("2x2").largestGrainShare(), 1e-12);
+        assertEquals(0.5, h.perClass().get("2x2").dataLargestGrainShare(), 1e-12);
+        assertTrue(EvaluateStage.headlineLine(h).contains("2x2: flat 1.00 (data 0.88), grains/image 1.0 (data 2.0), "
+                + "largest grain 1.00 (data 0.50)"), EvaluateStage.headlineLine(h));
     }
 
     @Test

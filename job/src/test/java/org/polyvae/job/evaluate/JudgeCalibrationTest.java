@@ -77,5 +77,11 @@ class JudgeCalibrationTest {
         }
         assertTrue(rows.get(5).grainsPerImage() < 0.75 * real.grainsPerImage(), "half density, fewer grains");
         assertTrue(rows.get(6).grainsPerImage() > 1.4 * real.grainsPerImage(), "double density, more grains");
+        // The largest grain's share of the image: blur runs grains together through its ramps, posterisation merges
+        // neighbours of close gray, a coarser density draws larger grains, a finer one smaller.
+        assertTrue(blurred.largestGrainShare() > 2 * real.largestGrainShare(), "blurred: " + blurred);
+        assertTrue(posterised.largestGrainShare() > 1.3 * real.largestGrainShare(), "posterised: " + posterised);
+        assertTrue(rows.get(5).largestGrainShare() > 1.25 * voronoi.largestGrainShare(), "half density: " + rows.get(5));
+        assertTrue(rows.get(6).largestGrainShare() < 0.8 * voronoi.largestGrainShare(), "double density: " + rows.get(6));
     }
 }
