@@ -117,8 +117,9 @@ final class EvaluationMetrics {
         for (int c = -1; c < classes(); c++) {
             int cc = c;
             String token = c < 0 ? "all" : judge.classToken(c);
-            Stats real = new Stats(heldOut.stream().filter(s -> cc < 0 || s.trueClass() == cc).toList());
-            Stats gen = new Stats(generated.stream().filter(s -> cc < 0 || s.predictedClass() == cc).toList());
+            Stats real = new Stats(heldOut.stream().filter(s -> cc < 0 || s.trueClass() == cc).toList(), grayBins);
+            Stats gen = new Stats(generated.stream().filter(s -> cc < 0 || s.predictedClass() == cc).toList(),
+                    grayBins);
             micro.add(gen.row("generated", token, real));
             micro.add(real.row("real", token, null));
         }
@@ -155,9 +156,9 @@ final class EvaluationMetrics {
             }
             perClass.put(judge.classToken(c), Evaluation.JudgeQuality.diagonalShare(confusion, c));
             int cc = c;
-            Stats real = new Stats(heldOut.stream().filter(s -> s.trueClass() == cc).toList());
+            Stats real = new Stats(heldOut.stream().filter(s -> s.trueClass() == cc).toList(), grayBins);
             Stats gen = new Stats(IntStream.range(0, generated.size()).filter(i -> wanted[i] == cc)
-                    .mapToObj(generated::get).toList());
+                    .mapToObj(generated::get).toList(), grayBins);
             micro.add(gen.row("requested", judge.classToken(c), real));
             micro.add(real.row("real", judge.classToken(c), null));
         }
@@ -212,8 +213,12 @@ final class EvaluationMetrics {
                 StatUtils.min(sample), StatUtils.mean(heldOut), percentile(heldOut, 0.5), p5, below);
     }
 
-    /** Microstructure statistics of a group of images. */
-    private final class Stats {
+    /**
+     * Microstructure statistics of a group of images (the reference grain rule), and a row of them against a
+     * real group's: the one per-image measurement behind the evaluation's rows and the judge calibration's.
+     */
+    static final class Stats {
+        final int grayBins;
         final int images;
         final double grains;
         final double[] areas;
@@ -222,7 +227,8 @@ final class EvaluationMetrics {
         final double[] sameGrain;
         final double[] largest;
 
-        Stats(List<Scored> group) {
+        Stats(List<Scored> group, int grayBins) {
+            this.grayBins = grayBins;
             images = group.size();
             histogram = new double[grayBins];
             sameGrain = new double[group.isEmpty() ? 0 : sameGrainRange(group.get(0).size()) + 1];

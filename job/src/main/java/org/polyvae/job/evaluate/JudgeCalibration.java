@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.math3.stat.StatUtils;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -21,7 +20,6 @@ import org.polyvae.job.batches.BatchExport;
 import org.polyvae.job.output.Evaluation;
 import org.polyvae.job.output.OutputLayout;
 import org.polyvae.job.output.SampleManifest;
-import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.synth.GrainProcess;
 import org.polyvae.synth.MicrostructureGenerator;
 
@@ -39,6 +37,8 @@ public final class JudgeCalibration {
     static final double BLUR_SIGMA = 1.5;
     /** Gray levels of the posterised row. */
     static final int POSTERISE_LEVELS = 4;
+    /** Bins of the gray histogram the shared statistics compute (not part of the table). */
+    private static final int GRAY_BINS = 16;
 
     private final Judge judge;
     private final FeatureDistances distances;
@@ -83,58 +83,43 @@ public final class JudgeCalibration {
             throw new IllegalArgumentException("the calibration needs ≥ 8 reference and ≥ 4 held-out images, got "
                     + reference.size() + " and " + heldOut.size());
         }
+        EvaluationMetrics.Stats real = new EvaluationMetrics.Stats(heldOut, GRAY_BINS);
         List<Row> rows = new ArrayList<>();
-        rows.add(row("real (unseen training-split images)", probe, heldOut, ref));
-        rows.add(row("real, class labels rotated (each filed as the next class)", rotated(probe), heldOut, ref));
-        rows.add(row("blurred (Gaussian σ 1.5 px)", relabel(probe, modified(probe, this::blur)), heldOut, ref));
+        rows.add(row("real (unseen training-split images)", probe, heldOut, real, ref));
+        rows.add(row("real, class labels rotated (each filed as the next class)", rotated(probe), heldOut, real, ref));
+        rows.add(row("blurred (Gaussian σ 1.5 px)", relabel(probe, modified(probe, this::blur)), heldOut, real, ref));
         rows.add(row("posterised (4 grays)", relabel(probe, modified(probe, JudgeCalibration::posterise)), heldOut,
-                ref));
+                real, ref));
         for (double factor : new double[] {1, 0.5, 2}) {
             rows.add(row(String.format(Locale.ROOT, "Voronoi, grain density ×%s", factor == 1 ? "1 (the data's)"
-                    : factor == 0.5 ? "½" : "2"), voronoi(probe, factor), heldOut, ref));
+                    : factor == 0.5 ? "½" : "2"), voronoi(probe, factor), heldOut, real, ref));
         }
         if (!samples.isEmpty()) {
-            rows.add(row("generated samples (raw; class: the one each was drawn for)", samples, heldOut, ref));
+            rows.add(row("generated samples (raw; class: the one each was drawn for)", samples, heldOut, real, ref));
         }
         return rows;
     }
 
-    private Row row(String set, List<Scored> images, List<Scored> real, List<Scored> reference) {
+    /**
+     * @param real      the real comparison set
+     * @param realStats its microstructure statistics (the same for every row)
+     */
+    private Row row(String set, List<Scored> images, List<Scored> real, EvaluationMetrics.Stats realStats,
+            List<Scored> reference) {
         FeatureDistances.Pair d = distances.of(images, real, reference);
         int labelled = 0;
         int agree = 0;
-        double[] flat = new double[images.size()];
-        double[] grains = new double[images.size()];
-        double[] largest = new double[images.size()];
-        int range = EvaluationMetrics.sameGrainRange(resolution);
-        double[] s2 = new double[range + 1];
-        double[] s2Real = new double[range + 1];
-        for (int i = 0; i < images.size(); i++) {
-            Scored s = images.get(i);
+        for (Scored s : images) {
             if (s.trueClass() >= 0) {
                 labelled++;
                 agree += s.predictedClass() == s.trueClass() ? 1 : 0;
             }
-            flat[i] = GrainStatistics.flatPixelShare(s.gray(), s.size(), GrainStatistics.REFERENCE_FLAT_TOLERANCE);
-            int[] areas = GrainStatistics.grainAreas(s.gray(), s.size(), GrainStatistics.REFERENCE_JUMP_THRESHOLD,
-                    GrainStatistics.REFERENCE_MIN_AREA);
-            grains[i] = areas.length;
-            largest[i] = GrainStatistics.largestGrainShare(areas, s.size());
-            add(s2, GrainStatistics.sameGrainProbability(s.gray(), s.size(), GrainStatistics.REFERENCE_JUMP_THRESHOLD,
-                    range), images.size());
         }
-        for (Scored s : real) {
-            add(s2Real, GrainStatistics.sameGrainProbability(s.gray(), s.size(),
-                    GrainStatistics.REFERENCE_JUMP_THRESHOLD, range), real.size());
-        }
-        double distance = 0;
-        for (int r = 1; r <= range; r++) {
-            distance += (s2[r] - s2Real[r]) * (s2[r] - s2Real[r]) / range;
-        }
+        Evaluation.Microstructure m = new EvaluationMetrics.Stats(images, GRAY_BINS).row(set, "all", realStats);
         double classKid = FeatureDistances.meanRatio(distances.kidPerClass(images, Scored::trueClass, real, reference)
                 .values());
         return new Row(set, d.kid().generatedImages(), d.kid(), d.frechet(), labelled == 0 ? Double.NaN : agree / (double) labelled,
-                classKid, StatUtils.mean(flat), StatUtils.mean(grains), Math.sqrt(distance), StatUtils.mean(largest));
+                classKid, m.flatPixelShare(), m.grainsPerImage(), m.sameGrainDistance(), m.largestGrainShare());
     }
 
     /**
@@ -144,12 +129,6 @@ public final class JudgeCalibration {
     private List<Scored> rotated(List<Scored> images) {
         int classes = judge.micrometres().length;
         return images.stream().map(s -> s.withTrueClass((s.trueClass() + 1) % classes)).toList();
-    }
-
-    private static void add(double[] sum, double[] v, int n) {
-        for (int i = 0; i < sum.length; i++) {
-            sum[i] += v[i] / n;
-        }
     }
 
     private interface Modification {
