@@ -37,7 +37,7 @@ public final class SweepRanking implements Callable<Integer> {
     /** One preset's figures (null when it has no evaluation). */
     record Row(String preset, String status, Double kidRatio, Double ratio, Double confident, Double tessellatedKidRatio,
             Double tessellatedRatio,
-            Double tessellatedConfident, Double grains, Double flat, Double e11W1, Double memorised, Double judgeAccuracy,
+            Double tessellatedConfident, Double grains, Double flat, Double largestGrain, Double e11W1, Double memorised, Double judgeAccuracy,
             Double requestedClass, Double tessellatedRequestedClass) {
     }
 
@@ -79,7 +79,7 @@ public final class SweepRanking implements Callable<Integer> {
         Path json = OutputLayout.evaluationJson(presetLayout(presetDir).evaluation());
         if (!fs.exists(json)) {
             return new Row(name, state.equals("ok") ? "no " + Evaluation.FILE : state, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null, null);
         }
         Evaluation e = Evaluation.read(fs, json);
         Evaluation.SampleSet raw = set(e, "raw");
@@ -93,6 +93,7 @@ public final class SweepRanking implements Callable<Integer> {
         return new Row(name, state, kidRatio(raw), ratio(raw), num(raw.confidentShare()), kidRatio(tess), ratio(tess),
                 tess == null ? null : num(tess.confidentShare()),
                 all == null ? null : num(all.grainsPerImage()), all == null ? null : num(all.flatPixelShare()),
+                all == null ? null : num(all.largestGrainShare()),
                 raw.e11() == null ? null : num(raw.e11().w1Gpa()),
                 raw.nearestTraining() == null ? null : num(raw.nearestTraining().shareBelowHeldOutP5()),
                 e.judge() == null ? null : num(e.judge().accuracy()), agreement(raw), agreement(tess));
@@ -127,19 +128,19 @@ public final class SweepRanking implements Callable<Integer> {
     static String markdown(List<Row> ranked) {
         StringBuilder b = new StringBuilder("| rank | preset | KID ratio | Fréchet ratio | confident "
                 + "| KID ratio (tessellated post-step) | Fréchet ratio (tessellated post-step) "
-                + "| confident (tessellated post-step) | grains/image | flat pixels | E11 W1 (GPa) | memorised "
+                + "| confident (tessellated post-step) | grains/image | flat pixels | largest grain | E11 W1 (GPa) | memorised "
                 + "| judge accuracy | requested class | requested class (tessellated post-step) |\n"
-                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         int rank = 1;
         for (Row r : ranked) {
             if (r.ratio() == null) {
-                b.append("| – | ").append(r.preset()).append(" | ").append(r.status()).append(" |||||||||||||\n");
+                b.append("| – | ").append(r.preset()).append(" | ").append(r.status()).append(" ||||||||||||||\n");
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     rank++, r.preset(), f(r.kidRatio(), "%.1f"), f(r.ratio(), "%.2f"), f(r.confident(), "%.2f"),
                     f(r.tessellatedKidRatio(), "%.1f"), f(r.tessellatedRatio(), "%.2f"),
-                    f(r.tessellatedConfident(), "%.2f"), f(r.grains(), "%.1f"), f(r.flat(), "%.3f"),
+                    f(r.tessellatedConfident(), "%.2f"), f(r.grains(), "%.1f"), f(r.flat(), "%.3f"), f(r.largestGrain(), "%.3f"),
                     f(r.e11W1(), "%.2f"), f(r.memorised(), "%.2f"), f(r.judgeAccuracy(), "%.2f"),
                     f(r.requestedClass(), "%.2f"), f(r.tessellatedRequestedClass(), "%.2f")));
         }
@@ -151,7 +152,7 @@ public final class SweepRanking implements Callable<Integer> {
         try (CSVPrinter csv = new CSVPrinter(b, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build())) {
             csv.printRecord("rank", "preset", "status", "kid_ratio", "frechet_ratio", "confident_share",
                     "kid_ratio_tessellated", "frechet_ratio_tessellated",
-                    "confident_share_tessellated", "grains_per_image", "flat_pixel_share", "e11_w1_gpa",
+                    "confident_share_tessellated", "grains_per_image", "flat_pixel_share", "largest_grain_share", "e11_w1_gpa",
                     "memorised_share", "judge_accuracy", "requested_class_agreement",
                     "requested_class_agreement_tessellated");
             int rank = 1;
@@ -161,7 +162,7 @@ public final class SweepRanking implements Callable<Integer> {
                         r.preset(), r.status()));
                 for (Double v : new Double[] {r.kidRatio(), r.ratio(), r.confident(), r.tessellatedKidRatio(),
                         r.tessellatedRatio(), r.tessellatedConfident(),
-                        r.grains(), r.flat(), r.e11W1(), r.memorised(), r.judgeAccuracy(), r.requestedClass(),
+                        r.grains(), r.flat(), r.largestGrain(), r.e11W1(), r.memorised(), r.judgeAccuracy(), r.requestedClass(),
                         r.tessellatedRequestedClass()}) {
                     cells.add(v == null ? null : String.format(Locale.ROOT, "%.6g", v));
                 }

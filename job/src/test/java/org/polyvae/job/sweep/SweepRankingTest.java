@@ -38,7 +38,7 @@ class SweepRankingTest {
                      "sets":[{"set":"raw","confidentShare":%s,"kid":{"ratio":%s},"frechet":{"ratio":%s},"e11":{"w1Gpa":1.5},
                               "nearestTraining":{"shareBelowHeldOutP5":0.0},"conditioning":%s,
                               "microstructure":[{"source":"generated","windowClass":"all","grainsPerImage":40.0,
-                                                 "flatPixelShare":0.1}]}]}
+                                                 "flatPixelShare":0.1,"largestGrainShare":0.25}]}]}
                     """, confident, kid, ratio, agreement.equals("null") ? "null" : "{\"agreement\":" + agreement + "}"));
         }
     }
@@ -66,11 +66,12 @@ class SweepRankingTest {
             assertEquals("", records.get(3).get("frechet_ratio"));
             assertEquals("", records.get(3).get("kid_ratio"));
             assertEquals(0.75, Double.parseDouble(records.get(2).get("requested_class_agreement")), 1e-12);
+            assertEquals(0.25, Double.parseDouble(records.get(0).get("largest_grain_share")), 1e-12);
         }
         String md = Files.readString(tmp.resolve("ranking.md"));
-        assertTrue(md.contains("| 1 | wide | 2.0 | 9.50 | 0.30 | – | – | – | 40.0 | 0.100 | 1.50 | 0.00 | 0.90 |"), md);
+        assertTrue(md.contains("| 1 | wide | 2.0 | 9.50 | 0.30 | – | – | – | 40.0 | 0.100 | 0.250 | 1.50 | 0.00 | 0.90 |"), md);
         assertTrue(md.contains("| – | broken | failed"), md);
-        assertTrue(md.contains("| 3 | beta-2 | 30.0 | 5.00 | 0.10 | – | – | – | 40.0 | 0.100 | 1.50 | 0.00 | 0.90 | 0.75 | – |"), md);
+        assertTrue(md.contains("| 3 | beta-2 | 30.0 | 5.00 | 0.10 | – | – | – | 40.0 | 0.100 | 0.250 | 1.50 | 0.00 | 0.90 | 0.75 | – |"), md);
         assertTrue(csv.get(3).endsWith(",0.750000,"), "requested-class agreement, none for tessellated: " + csv.get(3));
     }
 
