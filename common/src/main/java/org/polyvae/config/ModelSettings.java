@@ -19,6 +19,8 @@ import java.util.List;
  *                          discriminator (a plain VAE)
  * @param boundaryHead      the decoder also outputs, per pixel, the probability that it lies on a grain boundary
  *                          (trained on the data's gray jumps); {@link GrayDecoding#REGION} decodes with it
+ * @param classCodeBlocks   per {@link org.polyvae.data.WindowClass} (in its order), the side of the blocks of code
+ *                          positions that carry one value for that class (1 = every position its own)
  */
 public record ModelSettings(
         int resolution,
@@ -44,7 +46,8 @@ public record ModelSettings(
         GrayDecoding grayDecoding,
         boolean classPrior,
         double adversarialWeight,
-        boolean boundaryHead) implements Serializable {
+        boolean boundaryHead,
+        List<Integer> classCodeBlocks) implements Serializable {
 
     /** polyvae.model.gray-decoding: how the categorical decoder turns each pixel's level probabilities into a gray. */
     public enum GrayDecoding implements OptionValue {
@@ -138,6 +141,7 @@ public record ModelSettings(
                     + " = true (the regions are the pixels the boundary head does not mark); set "
                     + s.key("gray-decoding") + " = mode to sample without the head");
         }
+        List<Integer> blocks = classCodeBlocks(s, resolution >> channels.size());
         return new ModelSettings(resolution, List.copyOf(channels),
                 s.intIn("kernel-size", 2, 7),
                 s.intIn("dense-width", 0, 8192),
@@ -160,7 +164,44 @@ public record ModelSettings(
                 grayDecoding,
                 s.bool("class-prior"),
                 s.doubleIn("adversarial-weight", 0.0, 1000.0),
-                s.bool("boundary-head"));
+                s.bool("boundary-head"),
+                blocks);
+    }
+
+    /** polyvae.model.class-code-blocks, checked against the code map it divides and the model it needs. */
+    private static List<Integer> classCodeBlocks(Settings s, int mapSide) {
+        String key = s.key("class-code-blocks");
+        List<Integer> blocks = s.intList("class-code-blocks");
+        int classes = org.polyvae.data.WindowClass.values().length;
+        if (blocks.size() != classes || blocks.stream().anyMatch(f -> f < 1 || f > 8)) {
+            throw new ConfigError(key + " = " + blocks + ": expected " + classes + " block sides (one per window class, "
+                    + "2, 3, 5, 10 µm) of 1 to 8 code positions each");
+        }
+        if (blocks.stream().allMatch(f -> f == 1)) {
+            return List.copyOf(blocks);
+        }
+        if (s.option("latent", Latent.class) != Latent.SPATIAL || !s.bool("conditional") || s.bool("class-prior")) {
+            throw new ConfigError(key + " = " + blocks + " needs " + s.key("latent") + " = spatial, "
+                    + s.key("conditional") + " = true and " + s.key("class-prior") + " = false (a code map whose "
+                    + "resolution follows the class given as an input)");
+        }
+        for (int f : blocks) {
+            if (mapSide % f != 0) {
+                throw new ConfigError(key + " = " + blocks + ": every block side must divide the code map's side, "
+                        + mapSide + " (polyvae.data.resolution / 2^levels of " + s.key("encoder-channels") + ")");
+            }
+        }
+        return List.copyOf(blocks);
+    }
+
+    /** Whether some class's code map is coarser than the bottleneck ({@link #classCodeBlocks} above 1). */
+    public boolean blockCode() {
+        return classCodeBlocks.stream().anyMatch(f -> f > 1);
+    }
+
+    /** {@link #classCodeBlocks} as an array in {@link org.polyvae.data.WindowClass} order. */
+    public int[] classCodeBlockSides() {
+        return classCodeBlocks.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Whether the sampling decoder decodes one gray per region ({@link GrayDecoding#REGION}, categorical only). */

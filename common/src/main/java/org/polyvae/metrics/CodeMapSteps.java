@@ -25,6 +25,28 @@ import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
  * </ul>
  */
 public record CodeMapSteps(int codes, double smallStepShare, double excessKurtosis) {
+    /**
+     * The map of one value per {@code block} × {@code block} block of positions of a code whose resolution follows
+     * its class ({@code polyvae.model.class-code-blocks}): each block's first (top-left) position, the value the
+     * decoder spreads over the block; a code of channels · (side / block)² numbers, laid out like the input.
+     */
+    public static double[] blockGrid(double[] code, int channels, int side, int block) {
+        if (block < 1 || side % block != 0 || code.length != channels * side * side) {
+            throw new IllegalArgumentException("blocks of " + block + " positions do not tile a code of " + code.length
+                    + " numbers as " + channels + " channels of " + side + "×" + side);
+        }
+        int coarse = side / block;
+        double[] grid = new double[channels * coarse * coarse];
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < coarse; y++) {
+                for (int x = 0; x < coarse; x++) {
+                    grid[(c * coarse + y) * coarse + x] = code[(c * side + y * block) * side + x * block];
+                }
+            }
+        }
+        return grid;
+    }
+
     /** The small-step share of Gaussian steps: P(|Δ| ≤ σ/4) = erf(1/(4√2)). */
     public static final double GAUSSIAN_SMALL_STEP_SHARE = Erf.erf(0.25 / Math.sqrt(2));
 

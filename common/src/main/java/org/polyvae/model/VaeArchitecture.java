@@ -63,6 +63,11 @@ public final class VaeArchitecture {
     public static final String INPUT = "image";
     public static final String Z = "z";
     public static final String POSTERIOR = "posterior";
+    /**
+     * With {@code polyvae.model.class-code-blocks}: the posterior of the code the decoder is given, [mu | logvar]
+     * averaged over each block of the input class's code map ({@link ClassCodeBlocksVertex}, pool).
+     */
+    public static final String POSTERIOR_BLOCKS = "posterior-blocks";
     public static final String RECONSTRUCTION = "reconstruction";
     public static final String KL = "kl";
     /**
@@ -105,6 +110,14 @@ public final class VaeArchitecture {
 
     public ModelSettings settings() {
         return s;
+    }
+
+    /**
+     * The vertex of a trained VAE whose activations are the code's posterior [mu | logvar] as the decoder sees
+     * it: {@link #POSTERIOR_BLOCKS} when the code map's resolution follows the class, else {@link #POSTERIOR}.
+     */
+    public static String codePosterior(ComputationGraph vae) {
+        return vae.getConfiguration().getVertices().containsKey(POSTERIOR_BLOCKS) ? POSTERIOR_BLOCKS : POSTERIOR;
     }
 
     /** Whether a trained graph (VAE or decoder) takes the window class as a second input. */
@@ -153,6 +166,11 @@ public final class VaeArchitecture {
             g.addVertex(POSTERIOR, new PreprocessorVertex(
                     new CnnToFeedForwardPreProcessor(h, h, 2L * s.latentChannels())), "posterior-map");
             posterior = POSTERIOR;
+            if (s.blockCode()) {
+                g.addVertex(POSTERIOR_BLOCKS, new ClassCodeBlocksVertex(false, 2 * s.latentChannels(), h,
+                        s.classCodeBlockSides()), POSTERIOR, CLASS);
+                posterior = POSTERIOR_BLOCKS;
+            }
         }
         g.addVertex(Z, new ReparameterizationVertex(), posterior);
         String klInput = posterior;
@@ -312,6 +330,12 @@ public final class VaeArchitecture {
             g.inputPreProcessor(s.decoder() == ModelSettings.Decoder.UPSAMPLE_CONV ? "dec-upsample-0" : "dec-up-0",
                     new FeedForwardToCnnPreProcessor(h, h, top));
         } else if (s.conditional()) {
+            if (s.blockCode()) {
+                // Each block of the class's code map takes its first position's value.
+                g.addVertex("dec-z-blocks", new ClassCodeBlocksVertex(true, s.latentChannels(), h,
+                        s.classCodeBlockSides()), z, CLASS);
+                z = "dec-z-blocks";
+            }
             // z as a map first, so the class channels can join it.
             g.addVertex("dec-z-map", new PreprocessorVertex(new FeedForwardToCnnPreProcessor(h, h, s.latentChannels())), z);
             g.addLayer("dec-map", conv(3, 1, top, true), conditioned(g, "dec", "dec-z-map", h));

@@ -37,7 +37,9 @@ import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.activations.impl.ActivationSwish;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.polyvae.model.ClassCodeBlocksVertex;
 import org.polyvae.model.DepthToSpaceVertex;
 import org.polyvae.model.FastConvolution;
 import org.polyvae.model.GrayLevelVertex;
@@ -48,8 +50,8 @@ import org.polyvae.model.TileToMapVertex;
  * with the trained parameters as initializers. It covers what polyvae's encoders and decoders are built
  * from: convolutions (DL4J's and {@link FastConvolution}, same padding), transposed convolutions, dense
  * layers, nearest upsampling, activation and loss layers (their activation), merge, element-wise, subset
- * and preprocessor vertices, and polyvae's {@link TileToMapVertex}, {@link DepthToSpaceVertex} and
- * {@link GrayLevelVertex}. Anything else fails with an {@link UnsupportedExportException} naming the vertex.
+ * and preprocessor vertices, and polyvae's {@link TileToMapVertex}, {@link DepthToSpaceVertex},
+ * {@link ClassCodeBlocksVertex} and {@link GrayLevelVertex}. Anything else fails with an {@link UnsupportedExportException} naming the vertex.
  * <p>
  * Only what the requested vertices depend on is translated, so a decoder can be exported from a graph whose
  * other branches (an encoder, a discriminator) use vertices that have no translation.
@@ -142,6 +144,9 @@ public final class GraphTranslator {
         if (v instanceof GrayLevelVertex g) {
             return grayLevel(name, g, in.get(0));
         }
+        if (v instanceof ClassCodeBlocksVertex b) {
+            return classCodeBlocks(name, b, in.get(0), in.get(1));
+        }
         throw unsupported(name, "a " + v.getClass().getSimpleName() + " with " + in.size() + " input(s)");
     }
 
@@ -213,6 +218,35 @@ public final class GraphTranslator {
                     c.getNumChannels() * c.getInputHeight() * c.getInputWidth())), name + "_flat");
         }
         throw unsupported(name, "a " + p.getClass().getSimpleName() + " preprocessor");
+    }
+
+    /**
+     * {@link ClassCodeBlocksVertex}: every class's map applied at once, x · [M_0 | … | M_(K−1)] ([n, K·L], M_c
+     * the class's map over the whole flattened code), then the one-hot picks (mixes) the class's result.
+     */
+    private String classCodeBlocks(String name, ClassCodeBlocksVertex b, String code, String onehot) {
+        int[] blocks = b.getBlocks();
+        int k = blocks.length;
+        int positions = b.getSize() * b.getSize();
+        int width = b.getChannels() * positions;
+        float[] maps = new float[width * k * width]; // [width, k·width], row-major
+        for (int c = 0; c < k; c++) {
+            INDArray m = b.positionMap(blocks[c], DataType.FLOAT);
+            for (int ch = 0; ch < b.getChannels(); ch++) {
+                for (int p = 0; p < positions; p++) {
+                    for (int q = 0; q < positions; q++) {
+                        maps[(ch * positions + p) * k * width + c * width + ch * positions + q] = m.getFloat(p, q);
+                    }
+                }
+            }
+        }
+        String all = onnx.node("MatMul", List.of(code, onnx.floats(name + "_maps", maps, width, (long) k * width)),
+                name + "_all");
+        String perClass = onnx.node("Reshape", List.of(all, onnx.longs(name + "_shape", -1, k, width)),
+                name + "_per_class");
+        String mask = onnx.node("Unsqueeze", List.of(onehot, onnx.longs(name + "_mask_axes", 2)), name + "_mask");
+        return onnx.node("ReduceSum", List.of(onnx.node("Mul", List.of(perClass, mask), name + "_masked"),
+                onnx.longs(name + "_axes", 1)), name, attribute("keepdims", 0L));
     }
 
     private String grayLevel(String name, GrayLevelVertex g, String probabilities) {

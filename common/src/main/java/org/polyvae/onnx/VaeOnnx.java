@@ -66,7 +66,7 @@ public final class VaeOnnx {
         GraphTranslator t = new GraphTranslator(vae, onnx);
         t.bind(VaeArchitecture.INPUT, onnx.input(IMAGE, 1, s.resolution(), s.resolution()));
         bindClass(t, onnx, s);
-        String posterior = t.translate(VaeArchitecture.POSTERIOR);
+        String posterior = t.translate(VaeArchitecture.codePosterior(vae));
         int d = s.codeLength();
         String[] halves = onnx.node("Split", List.of(posterior, onnx.longs("posterior_split", d, d)),
                 new String[] {"posterior_mu", "posterior_logvar"}, attribute("axis", 1L));

@@ -1,5 +1,6 @@
 package org.polyvae.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,5 +111,23 @@ class CodeMapStepsTest {
         assertThrows(IllegalArgumentException.class, () -> CodeMapSteps.of(List.of(), 4, 8));
         assertThrows(IllegalArgumentException.class, () -> CodeMapSteps.of(List.of(new double[10]), 4, 8));
         assertThrows(IllegalArgumentException.class, () -> CodeMapSteps.of(List.of(new double[4]), 4, 1));
+    }
+
+    @Test
+    void theBlockGridIsEachBlocksFirstPosition() {
+        // 2 channels of 4 × 4, value = 100·channel + 10·y + x; blocks of 2 keep (0,0), (0,2), (2,0), (2,2).
+        double[] code = new double[2 * 16];
+        for (int c = 0; c < 2; c++) {
+            for (int y = 0; y < 4; y++) {
+                for (int x = 0; x < 4; x++) {
+                    code[c * 16 + y * 4 + x] = 100 * c + 10 * y + x;
+                }
+            }
+        }
+        assertArrayEquals(new double[] {0, 2, 20, 22, 100, 102, 120, 122},
+                CodeMapSteps.blockGrid(code, 2, 4, 2));
+        assertArrayEquals(code, CodeMapSteps.blockGrid(code, 2, 4, 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> CodeMapSteps.blockGrid(code, 2, 4, 3));
     }
 }

@@ -59,7 +59,9 @@ class VaeOnnxTest {
                         + "polyvae.model.class-prior=true",
                 "polyvae.model.class-prior=true, polyvae.model.activation=relu, polyvae.model.dense-width=0",
                 "polyvae.model.decoder=deconv, polyvae.model.likelihood=bernoulli",
-                "polyvae.model.decoder=upsample-conv, polyvae.model.convolution=dl4j, polyvae.model.conditional=false");
+                "polyvae.model.decoder=upsample-conv, polyvae.model.convolution=dl4j, polyvae.model.conditional=false",
+                // A code map whose resolution follows the class (the test's map is 4 × 4).
+                "polyvae.model.class-code-blocks=[2, 4, 1, 2]");
     }
 
     private static ModelSettings settings(String design) {
@@ -67,7 +69,7 @@ class VaeOnnxTest {
                 "polyvae.model.encoder-channels=[8, 16]", "polyvae.model.dense-width=16", "polyvae.model.latent-dim=6",
                 "polyvae.model.latent-channels=2", "polyvae.model.gray-levels=8"));
         if (!design.isBlank()) {
-            o.addAll(Arrays.stream(design.split(",")).map(String::trim).toList());
+            o.addAll(Arrays.stream(design.split(",\\s*(?=polyvae\\.)")).map(String::trim).toList());
         }
         return PolyvaeConfig.load(List.of(), o).model();
     }
@@ -120,7 +122,7 @@ class VaeOnnxTest {
         }
 
         INDArray[] in = s.conditional() ? new INDArray[] {images, classes} : new INDArray[] {images};
-        INDArray posterior = vae.feedForward(in, false).get(VaeArchitecture.POSTERIOR);
+        INDArray posterior = vae.feedForward(in, false).get(VaeArchitecture.codePosterior(vae));
         Map<String, INDArray> encoderFeeds = new HashMap<>(Map.of(VaeOnnx.IMAGE, images));
         if (s.conditional()) {
             encoderFeeds.put(VaeOnnx.CLASS, classes);

@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.polyvae.data.Seeds;
+import org.polyvae.data.WindowClass;
 import org.polyvae.job.latent.EncodedImage;
 import org.polyvae.metrics.CodeMapSteps;
 import org.polyvae.model.AutoregressivePrior;
@@ -47,14 +49,22 @@ record CodeMapComparison(List<Row> rows) {
 
     /**
      * @param codePrior the autoregressive prior, or null when the model has none
+     * @param blocks    per window class, the side of its code's blocks (polyvae.model.class-code-blocks): the
+     *                  steps are those of the map of one value per block, the map the decoder is given
      * @param seed      the draws' seed (the sample stage's), so the table is repeatable
      */
     static CodeMapComparison of(List<EncodedImage> encoded, LatentPrior prior, AutoregressivePrior codePrior,
-            int channels, int side, double temperature, long seed) {
+            int channels, int side, int[] blocks, double temperature, long seed) {
         List<Row> rows = new ArrayList<>();
         for (LatentPrior.Component c : prior.components()) {
             int um = c.micrometres();
             String name = um == LatentPrior.ALL_CLASSES ? "all" : um + " µm";
+            int block = um == LatentPrior.ALL_CLASSES ? 1 : blocks[WindowClass.ofMicrometres(um).index()];
+            if (side / block < 2) {
+                continue; // one value per channel: no steps
+            }
+            UnaryOperator<double[]> grid = z -> block == 1 ? z : CodeMapSteps.blockGrid(z, channels, side, block);
+            int gridSide = side / block;
             List<double[]> codes = new ArrayList<>();
             for (EncodedImage e : encoded) {
                 if (um == LatentPrior.ALL_CLASSES || e.micrometres() == um) {
@@ -62,23 +72,24 @@ record CodeMapComparison(List<Row> rows) {
                     for (int j = 0; j < z.length; j++) {
                         z[j] = e.mu()[j];
                     }
-                    codes.add(z);
+                    codes.add(grid.apply(z));
                 }
             }
             if (codes.isEmpty()) {
                 continue;
             }
-            rows.add(new Row(name, Source.ENCODED, CodeMapSteps.of(codes, channels, side)));
+            rows.add(new Row(name, Source.ENCODED, CodeMapSteps.of(codes, channels, gridSide)));
             List<double[]> gaussian = new ArrayList<>();
             for (int i = 0; i < codes.size(); i++) {
-                gaussian.add(prior.sample(um, new Random(Seeds.sample(seed ^ um, i)), temperature));
+                gaussian.add(grid.apply(prior.sample(um, new Random(Seeds.sample(seed ^ um, i)), temperature)));
             }
-            rows.add(new Row(name, Source.GAUSSIAN, CodeMapSteps.of(gaussian, channels, side)));
+            rows.add(new Row(name, Source.GAUSSIAN, CodeMapSteps.of(gaussian, channels, gridSide)));
             if (codePrior != null && codePrior.covers(um)) {
                 int[] classes = new int[codes.size()];
                 java.util.Arrays.fill(classes, um);
                 double[][] drawn = codePrior.sample(classes, i -> new Random(Seeds.sample(seed ^ um, i)), temperature);
-                rows.add(new Row(name, Source.AUTOREGRESSIVE, CodeMapSteps.of(List.of(drawn), channels, side)));
+                rows.add(new Row(name, Source.AUTOREGRESSIVE, CodeMapSteps.of(
+                        java.util.Arrays.stream(drawn).map(grid).toList(), channels, gridSide)));
             }
         }
         return new CodeMapComparison(rows);

@@ -76,7 +76,8 @@ public final class ExploreStage {
         boolean conditional = ms.conditional();
         CodeMapComparison codeMaps = ms.latent() == ModelSettings.Latent.SPATIAL
                 ? CodeMapComparison.of(encoded, prior, model.hasCodePrior() ? model.codePrior()
-                        : null, ms.latentChannels(), ms.bottleneckSize(), config.sample().temperature(),
+                        : null, ms.latentChannels(), ms.bottleneckSize(), ms.classCodeBlockSides(),
+                        config.sample().temperature(),
                         config.sample().seed())
                 : null;
         Path target = layout.report();

@@ -44,7 +44,7 @@ public final class DatasetEncoder {
         INDArray meta = batch.getLabels(0);
         INDArray[] inputs = encoder.conditional() ? new INDArray[] {x, VaeBatchLoader.classes(batch)}
                 : new INDArray[] {x};
-        INDArray posterior = encoder.vae().feedForward(inputs, false).get(VaeArchitecture.POSTERIOR)
+        INDArray posterior = encoder.vae().feedForward(inputs, false).get(VaeArchitecture.codePosterior(encoder.vae()))
                 .castTo(DataType.FLOAT);
         int n = (int) x.size(0);
         int size = (int) x.size(2);

@@ -16,6 +16,7 @@ import org.polyvae.model.LatentPrior;
 class CodeMapComparisonTest {
     private static final int CHANNELS = 2;
     private static final int SIDE = 8;
+    private static final int[] NO_BLOCKS = {1, 1, 1, 1};
 
     /** A code of constant 4×4 blocks at a random offset (large grains), or white noise (fine grains). */
     private static float[] code(boolean blocks, Random r) {
@@ -52,9 +53,19 @@ class CodeMapComparisonTest {
             (blocks ? large : fine).add(mu, logvar);
         }
         LatentPrior prior = LatentPrior.fit(List.of(large, fine));
-        CodeMapComparison c = CodeMapComparison.of(encoded, prior, null, CHANNELS, SIDE, 1.0, 11);
+        CodeMapComparison c = CodeMapComparison.of(encoded, prior, null, CHANNELS, SIDE, NO_BLOCKS, 1.0, 11);
 
         assertEquals(4, c.rows().size());
+        // A class whose code is one value per channel (8 × 8 blocks of the 8 × 8 map) has no steps to measure;
+        // one of 4 × 4 blocks is measured on its 2 × 2 grid, where the constant blocks at random offsets no
+        // longer line up with the grid.
+        assertEquals(List.of("10 µm", "10 µm"), CodeMapComparison.of(encoded, prior, null, CHANNELS, SIDE,
+                new int[] {8, 1, 1, 1}, 1.0, 11).rows().stream().map(CodeMapComparison.Row::windowClass).toList());
+        CodeMapComparison coarse = CodeMapComparison.of(encoded, prior, null, CHANNELS, SIDE, new int[] {4, 1, 1, 1},
+                1.0, 11);
+        assertTrue(coarse.rows().get(0).steps().smallStepShare() < c.rows().get(0).steps().smallStepShare(),
+                coarse.rows().get(0) + " against " + c.rows().get(0));
+        assertEquals(c.rows().get(2), coarse.rows().get(2), "the 10 µm class has every position its own");
         CodeMapComparison.Row blockData = c.rows().get(0);
         CodeMapComparison.Row blockPrior = c.rows().get(1);
         CodeMapComparison.Row noiseData = c.rows().get(2);
@@ -77,7 +88,7 @@ class CodeMapComparisonTest {
         java.util.Arrays.fill(ones, 1f);
         AutoregressivePrior smallOnly = new AutoregressivePrior(CHANNELS, SIDE, new int[] {2}, 2, zeros, ones,
                 AutoregressivePrior.network(CHANNELS, SIDE, 1, 8, 2, 1e-3, 5));
-        CodeMapComparison withAr = CodeMapComparison.of(encoded, prior, smallOnly, CHANNELS, SIDE, 1.0, 11);
+        CodeMapComparison withAr = CodeMapComparison.of(encoded, prior, smallOnly, CHANNELS, SIDE, NO_BLOCKS, 1.0, 11);
         assertEquals(List.of("2 µm", "2 µm", "2 µm", "10 µm", "10 µm"),
                 withAr.rows().stream().map(CodeMapComparison.Row::windowClass).toList());
         assertEquals(CodeMapComparison.Source.AUTOREGRESSIVE, withAr.rows().get(2).source());
