@@ -2,14 +2,12 @@ package org.polyvae.job.spark;
 
 import java.io.IOException;
 import java.io.ObjectOutputStream;
-import org.apache.spark.TaskContext;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.polyvae.data.Seeds;
 
 /**
  * Gives each averaging round's worker network the driver's iteration and epoch count. DL4J 1.0.0-M2's
@@ -18,9 +16,9 @@ import org.polyvae.data.Seeds;
  * carried moments that scales every step by 0.17-0.32 at 5 minibatches per round), and whatever is seeded
  * by the step (the VAE's reparameterisation noise) repeats round after round. The driver's counts are
  * read when Spark serialises the round's task (DL4J's master adds the round's minibatches to its count
- * after each round) and put into the worker's network before its first minibatch. Each worker also gets a
- * seed of its own (the network's seed for the first partition, a mix of it and the partition for the
- * others), so that the workers of one round do not draw the same noise.
+ * after each round) and put into the worker's network before its first minibatch. The workers of one round
+ * keep the network's seed, so they draw the same noise for their different images: a seed per worker was
+ * measured and drew worse samples (README, "Iteration count on the workers").
  */
 final class WorkerStepCount implements TrainingHook {
     private static final long serialVersionUID = 1L;
@@ -48,19 +46,10 @@ final class WorkerStepCount implements TrainingHook {
     public void preUpdate(MultiDataSet minibatch, Model model) {
         if (model != started && model instanceof ComputationGraph graph) {
             started = model;
-            TaskContext task = TaskContext.get();
-            start(graph, task == null ? 0 : task.partitionId());
+            ComputationGraphConfiguration conf = graph.getConfiguration();
+            conf.setIterationCount(iteration);
+            conf.setEpochCount(epoch);
         }
-    }
-
-    /** Puts the driver's counts and the worker's seed into a round's worker network, that of Spark partition {@code partition}. */
-    void start(ComputationGraph worker, int partition) {
-        ComputationGraphConfiguration conf = worker.getConfiguration();
-        conf.setIterationCount(iteration);
-        conf.setEpochCount(epoch);
-        // Read by what the network seeds per step (the reparameterisation noise); the parameters are already set.
-        long seed = conf.getDefaultConfiguration().getSeed();
-        conf.getDefaultConfiguration().setSeed(partition == 0 ? seed : Seeds.mix64(seed + partition));
     }
 
     @Override

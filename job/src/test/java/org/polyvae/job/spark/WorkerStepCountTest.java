@@ -65,25 +65,5 @@ class WorkerStepCountTest {
         ComputationGraph next = network(driver.getConfiguration().clone());
         shipped(hook).preUpdate(minibatch, next);
         assertEquals(22, next.getConfiguration().getIterationCount());
-        // Outside a Spark task (and for the first partition) the worker keeps the network's seed, as plain fit does.
-        assertEquals(1, next.getConfiguration().getDefaultConfiguration().getSeed());
-    }
-
-    @Test
-    void eachPartitionsWorkerDrawsWithASeedOfItsOwn() throws Exception {
-        ComputationGraph driver = network(new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT)
-                .graphBuilder().addInputs("x")
-                .addLayer("y", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(3).nOut(1)
-                        .activation(Activation.IDENTITY).build(), "x")
-                .setOutputs("y").build());
-        WorkerStepCount round = shipped(new WorkerStepCount(driver));
-        java.util.Set<Long> seeds = new java.util.HashSet<>();
-        for (int partition = 0; partition < 4; partition++) {
-            ComputationGraph worker = network(driver.getConfiguration().clone());
-            round.start(worker, partition);
-            seeds.add(worker.getConfiguration().getDefaultConfiguration().getSeed());
-        }
-        assertEquals(4, seeds.size(), "four workers, four seeds: " + seeds);
-        assertEquals(1, driver.getConfiguration().getDefaultConfiguration().getSeed(), "the driver's own is untouched");
     }
 }
