@@ -68,7 +68,7 @@ public final class ReconstructionBenchmark {
                 int[] um = file.getLabels(0).getColumn(0).toIntVector();
                 INDArray c = VaeBatches.oneHot(um);
                 INDArray post = vae.feedForward(conditional ? new INDArray[] {x, c} : new INDArray[] {x}, false)
-                        .get(VaeArchitecture.POSTERIOR);
+                        .get(VaeArchitecture.codePosterior(vae));
                 INDArray mu = post.get(NDArrayIndex.all(), NDArrayIndex.interval(0, s.codeLength())).dup();
                 INDArray z = Nd4j.randn(DataType.FLOAT, x.size(0), s.codeLength()).muli(temperature);
                 INDArray recon = decode(decoder, mu, c, conditional);
