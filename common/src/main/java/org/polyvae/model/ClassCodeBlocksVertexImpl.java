@@ -44,7 +44,8 @@ final class ClassCodeBlocksVertexImpl extends ParameterFreeVertexImpl {
     private INDArray change(INDArray x, INDArray map, boolean transpose) {
         long n = x.size(0);
         long positions = (long) conf.getSize() * conf.getSize();
-        INDArray rows = x.dup('c').reshape(n * conf.getChannels(), positions);
+        // reshape copies only when x's layout needs it.
+        INDArray rows = x.reshape('c', n * conf.getChannels(), positions);
         return rows.mmul(transpose ? map.transpose() : map).reshape(n, x.size(1)).subi(x);
     }
 
