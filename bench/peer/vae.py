@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""The default polyvae VAE in PyTorch, for bench/train.sh: same layers (stride-2 3x3 encoder 16-32-64,
+"""The simple bench model of polyvae (TrainingBenchmark --model simple: unconditional, Bernoulli, neither
+discriminator nor boundary head) in PyTorch, for bench/train.sh's first table; vae_default.py is the default
+model's twin. Same layers (stride-2 3x3 encoder 16-32-64,
 spatial 4-channel latent from 1x1 convolutions, pixel-shuffle decoder), same loss (Bernoulli
 cross-entropy summed per image + KL), same batches (raw float32 exported by TrainingBenchmark), Adam 1e-3.
 Prints one Markdown table row: images/s (epochs after the first), validation loss, and validation loss

@@ -18,7 +18,6 @@ import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.config.ModelSettings;
@@ -40,9 +39,12 @@ import picocli.CommandLine.Option;
  *   <li>{@code plain}: ComputationGraph.fit in one JVM on the same batch files, in the same order;</li>
  *   <li>{@code decoders}: fit speed, and validation loss after the same wall-clock budget, for each decoder
  *       design and convolution implementation;</li>
- *   <li>{@code export-raw}: the training and validation images as raw float32 for the PyTorch peer.</li>
+ *   <li>{@code export-raw}: the training and validation images as raw float32, and their window classes, for
+ *       the PyTorch peers.</li>
  * </ul>
- * Rows are printed as Markdown table lines on stdout.
+ * {@code --model} picks the model measured: {@code simple} (unconditional, Bernoulli, neither discriminator
+ * nor boundary head: bench/peer/vae.py's twin) or {@code default} (conf/application.conf's model as users
+ * train it: bench/peer/vae_default.py's twin). Rows are printed as Markdown table lines on stdout.
  */
 @Command(name = "training-benchmark", mixinStandardHelpOptions = true)
 public final class TrainingBenchmark implements Callable<Integer> {
@@ -64,6 +66,10 @@ public final class TrainingBenchmark implements Callable<Integer> {
     @Option(names = "--budget", description = "Wall-clock budget in seconds for the loss column (default ${DEFAULT-VALUE}).")
     double budget = 30;
 
+    @Option(names = "--model", description = "simple or default (default ${DEFAULT-VALUE}): the model measured, "
+            + "each the architecture of one PyTorch twin in bench/peer/.")
+    String model = "simple";
+
     @Option(names = "--set", description = "A configuration override key=value on top of the benchmark model's "
             + "(repeatable), e.g. polyvae.train.averaging-frequency=10.")
     List<String> overrides = new ArrayList<>();
@@ -73,15 +79,21 @@ public final class TrainingBenchmark implements Callable<Integer> {
     }
 
     private PolyvaeConfig config(String... extra) {
-        // Adam at a constant 0.001: the optimiser of the PyTorch twin (bench/peer/vae.py) and of the measured
-        // history in the README (the default before the sweep; preset lr-1e-3). Unconditional and Bernoulli, with
-        // neither discriminator nor boundary head, as the twin is (the default model is now conditional and
-        // categorical with both: the twin has yet to follow).
         List<String> o = new ArrayList<>(List.of("polyvae.data.dir=" + data, "polyvae.output.dir=" + out.toUri(),
-                "polyvae.train.epochs=" + epochs, "polyvae.train.loss-sample-batches=8",
-                "polyvae.model.learning-rate=0.001", "polyvae.model.lr-decay=1.0", "polyvae.model.conditional=false",
-                "polyvae.model.likelihood=bernoulli", "polyvae.model.adversarial-weight=0",
-                "polyvae.model.boundary-head=false"));
+                "polyvae.train.epochs=" + epochs, "polyvae.train.loss-sample-batches=8"));
+        switch (model) {
+            // Adam at a constant 0.001: the optimiser of the PyTorch twin (bench/peer/vae.py) and of the measured
+            // history in the README (the default before the sweep; preset lr-1e-3). Unconditional and Bernoulli,
+            // with neither discriminator nor boundary head, as that twin is.
+            case "simple" -> o.addAll(List.of("polyvae.model.learning-rate=0.001", "polyvae.model.lr-decay=1.0",
+                    "polyvae.model.conditional=false", "polyvae.model.likelihood=bernoulli",
+                    "polyvae.model.adversarial-weight=0", "polyvae.model.boundary-head=false"));
+            // conf/application.conf's model unchanged, optimiser included (Adam 0.003, x0.95 per epoch):
+            // bench/peer/vae_default.py is its twin and follows the same schedule.
+            case "default" -> { }
+            default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--model must be simple or default, got " + model);
+        }
         o.addAll(overrides);
         o.addAll(List.of(extra));
         return PolyvaeConfig.load(List.of(), o);
@@ -132,9 +144,14 @@ public final class TrainingBenchmark implements Callable<Integer> {
         }
     }
 
-    private static MultiDataSet load(String path, int codeLength) throws IOException {
+    /** A batch file as the model's graph trains on it (class input, targets), built as stage train's loader does. */
+    private static MultiDataSet load(String path, ModelSettings m) throws IOException {
+        return VaeBatchLoader.of(m).toVae(read(path));
+    }
+
+    private static MultiDataSet read(String path) throws IOException {
         try (InputStream in = Files.newInputStream(Path.of(path))) {
-            return VaeBatches.of(VaeBatchLoader.read(in, path).getFeatures(0), codeLength);
+            return VaeBatchLoader.read(in, path);
         }
     }
 
@@ -144,10 +161,11 @@ public final class TrainingBenchmark implements Callable<Integer> {
         List<String> train = files(OutputLayout.TRAIN);
         List<MultiDataSet> val = new ArrayList<>();
         for (String f : files(OutputLayout.VALIDATION)) {
-            val.add(load(f, m.codeLength()));
+            val.add(load(f, m));
         }
         ComputationGraph net = new ComputationGraph(new VaeArchitecture(m).vae());
         net.init();
+        System.err.printf(Locale.ROOT, "plain: %s model, %d parameters%n", model, net.numParams());
         double seconds = 0;
         double atBudget = Double.NaN;
         double valLoss = Double.NaN;
@@ -155,10 +173,13 @@ public final class TrainingBenchmark implements Callable<Integer> {
         for (int epoch = 1; epoch <= epochs; epoch++) {
             List<String> order = new ArrayList<>(train);
             Collections.shuffle(order, new Random(config.train().splitSeed() * 31 + epoch)); // as TrainStage
+            // As ParameterAveraging: the learning-rate schedule (lr-decay) and the reparameterisation noise's seed
+            // go by the epoch count, which fit(MultiDataSet) never advances.
+            net.getConfiguration().setEpochCount(epoch - 1);
             long images = 0;
             long t0 = System.nanoTime();
             for (String f : order) {
-                MultiDataSet b = load(f, m.codeLength());
+                MultiDataSet b = load(f, m);
                 net.fit(b);
                 images += b.getFeatures(0).size(0);
             }
@@ -176,15 +197,23 @@ public final class TrainingBenchmark implements Callable<Integer> {
                 valLoss, atBudget);
     }
 
-    /** Mean negative ELBO per image, training-mode forward with seeded noise (as LossEvaluator). */
+    /**
+     * Mean negative ELBO per image, training-mode forward with seeded noise, as LossEvaluator (stage train's
+     * validation column): the reconstruction, the boundary head's cross-entropy when there is one, and β·KL; the
+     * adversarial term's discriminator loss is not part of it.
+     */
     private static double validation(ComputationGraph net, List<MultiDataSet> val) {
+        boolean boundary = net.getConfiguration().getNetworkOutputs().contains(VaeArchitecture.BOUNDARY);
         double sum = 0;
         long n = 0;
         int k = 0;
         for (MultiDataSet b : val) {
             Nd4j.getRandom().setSeed(k++);
             long size = b.getFeatures(0).size(0);
-            sum += net.score(b, true) * size;
+            net.score(b, true);
+            double loss = net.getLayer(VaeArchitecture.RECONSTRUCTION).score() + net.getLayer(VaeArchitecture.KL).score()
+                    + (boundary ? net.getLayer(VaeArchitecture.BOUNDARY).score() : 0);
+            sum += loss * size;
             n += size;
         }
         return sum / n;
@@ -201,7 +230,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
                 net.init();
                 List<MultiDataSet> batches = new ArrayList<>();
                 for (String f : train) {
-                    batches.add(load(f, m.codeLength()));
+                    batches.add(load(f, m));
                 }
                 net.fit(batches.get(0)); // warm-up
                 long images = 0;
@@ -216,7 +245,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
                 double rate = images / ((System.nanoTime() - t0) / 1e9);
                 List<MultiDataSet> val = new ArrayList<>();
                 for (String f : files(OutputLayout.VALIDATION)) {
-                    val.add(load(f, m.codeLength()));
+                    val.add(load(f, m));
                 }
                 System.out.printf(Locale.ROOT, "| decoder %s, convolution %s | %s | %d | %.1f | %d | %.1f |%n",
                         decoder.configValue(), conv.configValue(), threads(), net.numParams(), rate, step, validation(net, val));
@@ -224,18 +253,33 @@ public final class TrainingBenchmark implements Callable<Integer> {
         }
     }
 
-    /** Raw little-endian float32 images, [n, res, res], for bench/peer/vae.py. */
+    /**
+     * For bench/peer/vae.py and vae_default.py, per split, in the batch files' order: {@code <split>.f32}, the
+     * images as raw little-endian float32 [n, res, res]; {@code <split>-class.u8}, each image's window class as one
+     * byte, its index in the conditional model's class input ({@link VaeBatches#classOrder()}: 2, 3, 5, 10 µm).
+     * Every other target (gray levels, boundaries, adversarial labels) the graph derives from the image itself.
+     */
     private void exportRaw() throws IOException {
-        int code = config().model().codeLength();
+        int[] classOrder = VaeBatches.classOrder();
         for (String split : List.of("train", "validation")) {
-            try (OutputStream os = Files.newOutputStream(out.resolve(split + ".f32"));
-                 DataOutputStream dos = new DataOutputStream(os)) {
+            try (DataOutputStream images = new DataOutputStream(Files.newOutputStream(out.resolve(split + ".f32")));
+                 OutputStream classes = Files.newOutputStream(out.resolve(split + "-class.u8"))) {
                 for (String f : files(split)) {
-                    INDArray x = load(f, code).getFeatures(0);
-                    float[] v = x.data().asFloat();
+                    MultiDataSet file = read(f);
+                    float[] v = file.getFeatures(0).data().asFloat();
                     ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
                     bb.asFloatBuffer().put(v);
-                    dos.write(bb.array());
+                    images.write(bb.array());
+                    int[] micrometres = file.getLabels(0).getColumn(0).toIntVector();
+                    byte[] c = new byte[micrometres.length];
+                    for (int i = 0; i < c.length; i++) {
+                        int index = VaeBatches.classIndex(micrometres[i], classOrder);
+                        if (index < 0) {
+                            throw new IOException(f + ": an image of " + micrometres[i] + " µm, not a model class");
+                        }
+                        c[i] = (byte) index;
+                    }
+                    classes.write(c);
                 }
             }
         }

@@ -21,6 +21,8 @@ import java.util.List;
  *                          (trained on the data's gray jumps); {@link GrayDecoding#REGION} decodes with it
  * @param classCodeBlocks   per {@link org.polyvae.data.WindowClass} (in its order), the side of the blocks of code
  *                          positions that carry one value for that class (1 = every position its own)
+ * @param priorDraws        codes the decoder also decodes for the discriminator to judge, one per training image
+ *                          and with its class: see {@link PriorDraws}
  */
 public record ModelSettings(
         int resolution,
@@ -47,7 +49,25 @@ public record ModelSettings(
         boolean classPrior,
         double adversarialWeight,
         boolean boundaryHead,
-        List<Integer> classCodeBlocks) implements Serializable {
+        List<Integer> classCodeBlocks,
+        PriorDraws priorDraws) implements Serializable {
+
+    /**
+     * polyvae.model.adversarial-prior-draws: which codes, beside the images' own, the decoder decodes in training for
+     * the discriminator to judge as decoded (the likelihood never sees them).
+     */
+    public enum PriorDraws implements OptionValue {
+        /** None: the discriminator judges the images' reconstructions only. */
+        NONE,
+        /** N(0, I), the prior of the KL term. */
+        STANDARD,
+        /**
+         * Per class in the minibatch, the Gaussian of its images' codes: their mean plus a Gaussian mix of their
+         * deviations from it (the minibatch's covariance of the posterior means) plus their mean posterior noise,
+         * what stage sample's learned prior draws from, fitted to the whole training set.
+         */
+        CLASS_GAUSSIAN
+    }
 
     /** polyvae.model.gray-decoding: how the categorical decoder turns each pixel's level probabilities into a gray. */
     public enum GrayDecoding implements OptionValue {
@@ -142,6 +162,15 @@ public record ModelSettings(
                     + s.key("gray-decoding") + " = mode to sample without the head");
         }
         List<Integer> blocks = classCodeBlocks(s, resolution >> channels.size());
+        PriorDraws priorDraws = s.option("adversarial-prior-draws", PriorDraws.class);
+        if (priorDraws != PriorDraws.NONE && s.doubleIn("adversarial-weight", 0.0, 1000.0) == 0) {
+            throw new ConfigError(s.key("adversarial-prior-draws") + " = " + priorDraws.configValue() + " needs "
+                    + s.key("adversarial-weight") + " > 0 (the discriminator that judges the draws)");
+        }
+        if (priorDraws == PriorDraws.STANDARD && s.bool("class-prior")) {
+            throw new ConfigError(s.key("adversarial-prior-draws") + " = standard draws from N(0, I), which is not the "
+                    + "prior with " + s.key("class-prior") + " = true; use class-gaussian or none");
+        }
         return new ModelSettings(resolution, List.copyOf(channels),
                 s.intIn("kernel-size", 2, 7),
                 s.intIn("dense-width", 0, 8192),
@@ -165,7 +194,8 @@ public record ModelSettings(
                 s.bool("class-prior"),
                 s.doubleIn("adversarial-weight", 0.0, 1000.0),
                 s.bool("boundary-head"),
-                blocks);
+                blocks,
+                priorDraws);
     }
 
     /** polyvae.model.class-code-blocks, checked against the code map it divides and the model it needs. */
@@ -207,6 +237,11 @@ public record ModelSettings(
     /** Whether the sampling decoder decodes one gray per region ({@link GrayDecoding#REGION}, categorical only). */
     public boolean regionDecoding() {
         return grayDecoding == GrayDecoding.REGION && likelihood == Likelihood.CATEGORICAL;
+    }
+
+    /** Whether the decoder also decodes prior draws for the discriminator ({@link #priorDraws}). */
+    public boolean adversarialPriorDraws() {
+        return priorDraws != PriorDraws.NONE;
     }
 
     /** Whether the VAE has the adversarial term (a patch discriminator on its decoded images). */

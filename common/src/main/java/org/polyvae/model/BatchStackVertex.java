@@ -7,8 +7,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Two inputs of the same shape stacked along the minibatch: [n, …] and [n, …] → [2n, …], the first input's
- * rows first; backward, the gradient split the same way. The adversarial term's discriminator sees decoded
+ * Two inputs of the same shape but for their rows stacked along the minibatch: [n, …] and [m, …] → [n + m, …],
+ * the first input's rows first; backward, the gradient split the same way. The adversarial term's discriminator sees decoded
  * and real images in one minibatch through it, so one set of discriminator weights judges both (DL4J has no
  * weight sharing between two branches of a graph); {@link BatchUnstackVertex} brings the result back to n
  * rows. No parameters; JSON-serialisable by class name.

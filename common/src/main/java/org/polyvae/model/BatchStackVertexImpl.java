@@ -19,12 +19,13 @@ final class BatchStackVertexImpl extends ParameterFreeVertexImpl {
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray a = inputs[0];
         INDArray b = inputs[1];
-        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+        long[] shape = a.shape().clone();
+        shape[0] = b.size(0);
+        if (!java.util.Arrays.equals(shape, b.shape())) {
             throw new IllegalStateException(this + ": inputs of shapes " + java.util.Arrays.toString(a.shape())
                     + " and " + java.util.Arrays.toString(b.shape()) + " cannot be stacked");
         }
-        long[] shape = a.shape().clone();
-        shape[0] = 2 * a.size(0);
+        shape[0] = a.size(0) + b.size(0);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, a.dataType(), shape);
         out.get(rows(0, a.size(0), a.rank())).assign(a);
         out.get(rows(a.size(0), shape[0], a.rank())).assign(b);
@@ -38,7 +39,8 @@ final class BatchStackVertexImpl extends ParameterFreeVertexImpl {
         for (int i = 0; i < 2; i++) {
             grads[i] = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(),
                     inputs[i].shape());
-            grads[i].assign(epsilon.get(rows(i * n, (i + 1) * n, epsilon.rank())));
+            long from = i == 0 ? 0 : n;
+            grads[i].assign(epsilon.get(rows(from, from + inputs[i].size(0), epsilon.rank())));
         }
         return new Pair<>(null, grads);
     }

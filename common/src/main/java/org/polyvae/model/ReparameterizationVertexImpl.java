@@ -51,16 +51,28 @@ final class ReparameterizationVertexImpl extends ParameterFreeVertexImpl {
 
     /** The generator, seeded for this step: the same network at the same epoch and iteration draws the same noise. */
     private org.nd4j.linalg.api.rng.Random noise() {
+        random = stepRandom(graph, 0, random);
+        return random;
+    }
+
+    /**
+     * {@code reuse} (or a new generator when null) seeded for the graph's current step and a stream: the same
+     * network at the same epoch and iteration draws the same numbers in one stream, other numbers in another.
+     */
+    static org.nd4j.linalg.api.rng.Random stepRandom(ComputationGraph graph, long stream,
+            org.nd4j.linalg.api.rng.Random reuse) {
         var conf = graph.getConfiguration();
         long seed = conf.getDefaultConfiguration().getSeed();
         long step = (long) conf.getEpochCount() << 32 | (conf.getIterationCount() & 0xffffffffL);
         long mixed = org.polyvae.data.Seeds.mix64(seed ^ 0x9E3779B97F4A7C15L * (step + 1));
-        if (random == null) {
-            random = Nd4j.getRandomFactory().getNewRandomInstance(mixed);
-        } else {
-            random.setSeed(mixed);
+        if (stream != 0) {
+            mixed = org.polyvae.data.Seeds.mix64(mixed + stream);
         }
-        return random;
+        if (reuse == null) {
+            return Nd4j.getRandomFactory().getNewRandomInstance(mixed);
+        }
+        reuse.setSeed(mixed);
+        return reuse;
     }
 
     @Override

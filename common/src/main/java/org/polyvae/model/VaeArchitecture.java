@@ -76,6 +76,12 @@ public final class VaeArchitecture {
      * (channel 1); {@link VaeBatches} labels them 0 and 1.
      */
     public static final String ADVERSARIAL = "adversarial";
+    /**
+     * With {@code polyvae.model.adversarial-prior-draws}: a code drawn per image ({@link PriorDrawVertex}: from
+     * N(0, I) or from its class's Gaussian in the minibatch), decoded with the image's class beside the image's own
+     * code (the decoder runs on both, stacked along the minibatch) and judged by the discriminator as decoded.
+     */
+    public static final String PRIOR_DRAW = "prior-draw";
     public static final String DECODER_PREFIX = "dec-";
     /**
      * With {@code polyvae.model.boundary-head}: per pixel, the probability that it lies on a grain boundary,
@@ -193,10 +199,27 @@ public final class VaeArchitecture {
         }
         g.addLayer(KL, new LossLayer.Builder(new KlDivergenceLoss(s.beta())).activation(Activation.IDENTITY).build(),
                 klInput);
-        String logits = addDecoder(g, Z, s.boundaryHead());
+        String decoderZ = Z;
+        String decoderClass = CLASS;
+        if (s.adversarialPriorDraws()) {
+            // One decoder, two sets of codes: the images' (rows 0..n-1) and the prior draws (rows n..2n-1).
+            boolean classGaussian = s.priorDraws() == ModelSettings.PriorDraws.CLASS_GAUSSIAN;
+            if (s.conditional()) {
+                g.addVertex(PRIOR_DRAW, new PriorDrawVertex(classGaussian, true), posterior, CLASS);
+            } else {
+                g.addVertex(PRIOR_DRAW, new PriorDrawVertex(classGaussian, false), posterior);
+            }
+            g.addVertex("z-and-prior-draw", new BatchStackVertex(), Z, PRIOR_DRAW);
+            decoderZ = "z-and-prior-draw";
+            if (s.conditional()) {
+                g.addVertex("class-twice", new BatchStackVertex(), CLASS, CLASS);
+                decoderClass = "class-twice";
+            }
+        }
+        String logits = addDecoder(g, decoderZ, decoderClass, s.boundaryHead(), s.adversarialPriorDraws());
         List<String> outputs = new java.util.ArrayList<>(List.of(RECONSTRUCTION, KL));
         if (s.adversarial()) {
-            addDiscriminator(g, logits);
+            addDiscriminator(g, logits, decoderClass);
             outputs.add(ADVERSARIAL);
         }
         if (s.boundaryHead()) {
@@ -223,9 +246,9 @@ public final class VaeArchitecture {
             // The input is the offset from the class's prior mean: z = m_c + offset.
             g.addLayer(PRIOR_MEAN, priorMean(), CLASS);
             g.addVertex("dec-z-from-prior", new ElementWiseVertex(ElementWiseVertex.Op.Add), Z, PRIOR_MEAN);
-            addDecoder(g, "dec-z-from-prior", regions());
+            addDecoder(g, "dec-z-from-prior", CLASS, regions(), false);
         } else {
-            addDecoder(g, Z, regions());
+            addDecoder(g, Z, CLASS, regions(), false);
         }
         String out = RECONSTRUCTION;
         if (categorical()) {
@@ -258,12 +281,17 @@ public final class VaeArchitecture {
      * channels, as a vertex named {@code <prefix>-class-<size>}; otherwise {@code prev} itself.
      */
     private String conditioned(GraphBuilder g, String prefix, String prev, int size) {
+        return conditioned(g, prefix, prev, size, CLASS);
+    }
+
+    /** As {@link #conditioned(GraphBuilder, String, String, int)} with the one-hot rows of vertex {@code cls}. */
+    private String conditioned(GraphBuilder g, String prefix, String prev, int size, String cls) {
         if (!s.conditional()) {
             return prev;
         }
         String tiled = prefix + "-class-map-" + size + "-" + prev;
         String merged = prefix + "-class-" + size + "-" + prev;
-        g.addVertex(tiled, new TileToMapVertex(size), CLASS);
+        g.addVertex(tiled, new TileToMapVertex(size), cls);
         g.addVertex(merged, new MergeVertex(), prev, tiled);
         return merged;
     }
@@ -275,9 +303,11 @@ public final class VaeArchitecture {
      * discriminator: stride-2 3×3 convolutions ({@link ModelSettings#DISCRIMINATOR_CHANNELS}), one stride-1,
      * then a 1×1 logit per patch (receptive field 31 px), unstacked into two channels per image
      * ({@link BatchUnstackVertex}), trained by the "adversarial" output to tell real (label 1) from decoded
-     * (0). Its layers are named "adv-", so neither the decoder nor the encoder carries them.
+     * (0). With prior draws the decoded rows are twice the images' (their codes', then the draws'), with their
+     * classes in {@code decodedClass}, and the patch logits come back in three channels. Its layers are named
+     * "adv-", so neither the decoder nor the encoder carries them.
      */
-    private void addDiscriminator(GraphBuilder g, String logits) {
+    private void addDiscriminator(GraphBuilder g, String logits, String decodedClass) {
         String fake = "adv-decoded";
         switch (s.likelihood()) {
             case CATEGORICAL -> g.addVertex(fake, new ExpectedGrayVertex(s.grayLevels()), logits);
@@ -290,7 +320,7 @@ public final class VaeArchitecture {
         }
         g.addVertex("adv-reversal", new GradientReversalVertex(s.adversarialWeight()), fake);
         int res = s.resolution();
-        g.addVertex("adv-stack", new BatchStackVertex(), conditioned(g, "adv", "adv-reversal", res),
+        g.addVertex("adv-stack", new BatchStackVertex(), conditioned(g, "adv", "adv-reversal", res, decodedClass),
                 conditioned(g, "adv", INPUT, res));
         String prev = "adv-stack";
         List<Integer> channels = ModelSettings.DISCRIMINATOR_CHANNELS;
@@ -300,18 +330,20 @@ public final class VaeArchitecture {
         }
         g.addLayer("adv-context", conv(3, 1, 64, true), prev);
         g.addLayer("adv-logit", conv(1, 1, 1, false), "adv-context");
-        // Back to one row per image, [decoded | real] logits in two channels, so the labels keep the
-        // minibatch's rows.
-        g.addVertex("adv-unstack", new BatchUnstackVertex(), "adv-logit");
+        // Back to one row per image, [decoded | (prior draw decoded |) real] logits in two (three) channels, so the
+        // labels keep the minibatch's rows.
+        g.addVertex("adv-unstack", new BatchUnstackVertex(s.adversarialPriorDraws() ? 3 : 2), "adv-logit");
         g.addLayer(ADVERSARIAL, new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build(),
                 "adv-unstack");
     }
 
     /**
-     * Adds the decoder from {@code z} to the reconstruction output, and to the boundary output when
-     * {@code boundary}; returns the name of its logits' vertex.
+     * Adds the decoder from {@code z} (with the class one-hot rows of vertex {@code cls}) to the reconstruction
+     * output, and to the boundary output when {@code boundary}; returns the name of its logits' vertex. With
+     * {@code stacked} the decoder's rows are the images' codes then as many prior draws, and the outputs take
+     * the first half ({@link #firstHalf}).
      */
-    private String addDecoder(GraphBuilder g, String z, boolean boundary) {
+    private String addDecoder(GraphBuilder g, String z, String cls, boolean boundary, boolean stacked) {
         List<Integer> ch = s.encoderChannels();
         int levels = ch.size();
         int h = s.bottleneckSize();
@@ -319,7 +351,7 @@ public final class VaeArchitecture {
         String prev = z;
         if (dense()) {
             if (s.conditional()) {
-                g.addVertex("dec-class-" + z, new MergeVertex(), z, CLASS);
+                g.addVertex("dec-class-" + z, new MergeVertex(), z, cls);
                 prev = "dec-class-" + z;
             }
             if (s.denseWidth() > 0) {
@@ -333,12 +365,12 @@ public final class VaeArchitecture {
             if (s.blockCode()) {
                 // Each block of the class's code map takes its first position's value.
                 g.addVertex("dec-z-blocks", new ClassCodeBlocksVertex(true, s.latentChannels(), h,
-                        s.classCodeBlockSides()), z, CLASS);
+                        s.classCodeBlockSides()), z, cls);
                 z = "dec-z-blocks";
             }
             // z as a map first, so the class channels can join it.
             g.addVertex("dec-z-map", new PreprocessorVertex(new FeedForwardToCnnPreProcessor(h, h, s.latentChannels())), z);
-            g.addLayer("dec-map", conv(3, 1, top, true), conditioned(g, "dec", "dec-z-map", h));
+            g.addLayer("dec-map", conv(3, 1, top, true), conditioned(g, "dec", "dec-z-map", h, cls));
         } else {
             g.addLayer("dec-map", conv(3, 1, top, true), prev);
             g.inputPreProcessor("dec-map", new FeedForwardToCnnPreProcessor(h, h, s.latentChannels()));
@@ -352,7 +384,7 @@ public final class VaeArchitecture {
             String name = "dec-up-" + i;
             // In a dense model level 0's input is a reshaped dense output: DL4J's preprocessor, not a map yet.
             if (!(dense() && i == 0)) {
-                prev = conditioned(g, "dec", prev, h << i);
+                prev = conditioned(g, "dec", prev, h << i, cls);
             }
             if (s.decoder() == ModelSettings.Decoder.DECONV) {
                 g.addLayer(name, new Deconvolution2D.Builder(s.kernelSize(), s.kernelSize()).stride(2, 2)
@@ -368,7 +400,7 @@ public final class VaeArchitecture {
                     // The boundary logit: its own convolution of the same features, shuffled the same way.
                     g.addLayer("dec-boundary-up", conv(3, 1, 4, false), prev);
                     g.addVertex("dec-boundary-shuffle", new DepthToSpaceVertex(2), "dec-boundary-up");
-                    addBoundary(g, "dec-boundary-shuffle");
+                    addBoundary(g, stacked ? firstHalf(g, "dec-boundary-shuffle", 1) : "dec-boundary-shuffle");
                 }
                 prev = "dec-shuffle-" + i;
             } else {
@@ -381,7 +413,7 @@ public final class VaeArchitecture {
             g.addLayer("dec-out", conv(3, 1, s.reconstructionChannels(), false), prev);
             if (boundary) {
                 g.addLayer("dec-boundary-out", conv(3, 1, 1, false), prev);
-                addBoundary(g, "dec-boundary-out");
+                addBoundary(g, stacked ? firstHalf(g, "dec-boundary-out", 1) : "dec-boundary-out");
             }
             prev = "dec-out";
         }
@@ -391,8 +423,19 @@ public final class VaeArchitecture {
             case CATEGORICAL -> new CnnLossLayer.Builder(new LossMCXENT()).activation(Activation.SOFTMAX).build();
             case LAPLACE -> new CnnLossLayer.Builder(new LaplaceLoss()).activation(Activation.IDENTITY).build();
             case BERNOULLI -> new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build();
-        }, prev);
+        }, stacked ? firstHalf(g, prev, s.reconstructionChannels()) : prev);
         return prev;
+    }
+
+    /**
+     * The first half of the rows of a [2n, c, h, w] map, as [n, c, h, w]: the rows decoded from the images' own
+     * codes, which the likelihood and the boundary head are trained on (the second half, decoded from prior
+     * draws, only the discriminator sees).
+     */
+    private static String firstHalf(GraphBuilder g, String map, int channels) {
+        g.addVertex(map + "-halves", new BatchUnstackVertex(2), map);
+        g.addVertex(map + "-own-codes", new SubsetVertex(0, channels - 1), map + "-halves");
+        return map + "-own-codes";
     }
 
     /** The boundary output: a sigmoid per pixel, Bernoulli cross-entropy against {@link VaeBatches#boundaries}. */

@@ -56,6 +56,15 @@ public final class VaeBatches {
      */
     public static MultiDataSet of(INDArray images, INDArray classes, int codeLength, int grayLevels, int patchSide,
             boolean boundaryHead) {
+        return of(images, classes, codeLength, grayLevels, patchSide, boundaryHead, 1);
+    }
+
+    /**
+     * The same with {@code decodedGroups} channels of adversarial label 0 before the real images' 1: 2 for a VAE
+     * whose discriminator also judges the decodings of prior draws (polyvae.model.adversarial-prior-draws).
+     */
+    public static MultiDataSet of(INDArray images, INDArray classes, int codeLength, int grayLevels, int patchSide,
+            boolean boundaryHead, int decodedGroups) {
         long n = images.size(0);
         INDArray zeros = Nd4j.zeros(images.dataType(), n, 2L * codeLength);
         INDArray[] features = classes == null ? new INDArray[] {images} : new INDArray[] {images, classes};
@@ -63,7 +72,7 @@ public final class VaeBatches {
                 : grayLevels == LAPLACE_TARGET ? Nd4j.concat(1, images, Nd4j.zerosLike(images)) : images;
         java.util.List<INDArray> labels = new java.util.ArrayList<>(java.util.List.of(target, zeros));
         if (patchSide > 0) {
-            labels.add(Nd4j.concat(1, Nd4j.zeros(images.dataType(), n, 1, patchSide, patchSide),
+            labels.add(Nd4j.concat(1, Nd4j.zeros(images.dataType(), n, decodedGroups, patchSide, patchSide),
                     Nd4j.ones(images.dataType(), n, 1, patchSide, patchSide)));
         }
         if (boundaryHead) {
@@ -74,7 +83,8 @@ public final class VaeBatches {
 
     /** The targets of a model's settings: gray levels, adversarial labels and boundaries as its graph has them. */
     public static MultiDataSet of(INDArray images, INDArray classes, ModelSettings s) {
-        return of(images, classes, s.codeLength(), targetLevels(s), patchSide(s), s.boundaryHead());
+        return of(images, classes, s.codeLength(), targetLevels(s), patchSide(s), s.boundaryHead(),
+                s.adversarialPriorDraws() ? 2 : 1);
     }
 
     /** The adversarial labels' patch side of a model's settings; 0 when it has no adversarial term. */

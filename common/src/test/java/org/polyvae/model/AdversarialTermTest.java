@@ -33,7 +33,8 @@ class AdversarialTermTest {
         return VaeArchitectureTest.settings(all);
     }
 
-    private static INDArray classes(int n) {
+    /** One-hot classes alternating 2 and 10 µm. */
+    static INDArray classes(int n) {
         int[] um = new int[n];
         for (int i = 0; i < n; i++) {
             um[i] = i % 2 == 0 ? 2 : 10;
@@ -101,7 +102,10 @@ class AdversarialTermTest {
     /**
      * Backprop against central differences of each output's score: the discriminator's parameters descend
      * the adversarial cross-entropy; the encoder's and decoder's descend reconstruction + KL and ascend the
-     * adversarial term at weight λ (the reversal). Every likelihood's decoded image is checked.
+     * adversarial term at weight λ (the reversal). Every likelihood's decoded image is checked, and the graph whose
+     * discriminator also judges decoded N(0, I) draws (whose likelihood and boundary head take the first half of the
+     * decoder's rows). Class-Gaussian draws are made from the encoder's codes but pass no gradient back, which finite
+     * differences would see (AdversarialPriorDrawsTest checks that the encoder's gradient is the plain graph's).
      */
     @Test
     void theDecoderReceivesTheDiscriminatorsGradientReversedAndScaled() {
@@ -109,7 +113,10 @@ class AdversarialTermTest {
                 {"polyvae.model.likelihood=categorical", "polyvae.model.gray-levels=4", "polyvae.model.conditional=true",
                         "polyvae.model.latent=spatial"},
                 {"polyvae.model.likelihood=bernoulli", "polyvae.model.latent=dense"},
-                {"polyvae.model.likelihood=laplace", "polyvae.model.latent=spatial"}}) {
+                {"polyvae.model.likelihood=laplace", "polyvae.model.latent=spatial"},
+                {"polyvae.model.likelihood=categorical", "polyvae.model.gray-levels=4", "polyvae.model.conditional=true",
+                        "polyvae.model.latent=spatial", "polyvae.model.boundary-head=true",
+                        "polyvae.model.adversarial-prior-draws=standard"}}) {
             String[] all = new String[design.length + 1];
             System.arraycopy(design, 0, all, 0, design.length);
             all[design.length] = "polyvae.model.activation=tanh";
@@ -120,7 +127,7 @@ class AdversarialTermTest {
             for (int i = 0; i < mds.getLabels().length; i++) {
                 mds.setLabels(i, mds.getLabels(i).castTo(DataType.DOUBLE));
             }
-            assertReversedGradient(g, mds, s.likelihood() + " " + s.latent());
+            assertReversedGradient(g, mds, s.likelihood() + " " + s.latent() + (s.adversarialPriorDraws() ? " with prior draws" : ""));
         }
     }
 
@@ -172,12 +179,14 @@ class AdversarialTermTest {
                         + " discriminator parameters");
     }
 
-    /** [reconstruction + KL, adversarial] per image, the reparameterisation noise held fixed. */
+    /** [reconstruction + KL (+ boundary), adversarial] per image, the reparameterisation noise held fixed. */
     private static double[] scores(ComputationGraph g, MultiDataSet mds) {
         Nd4j.getRandom().setSeed(11);
         g.score(mds, true);
-        return new double[] {g.getLayer(VaeArchitecture.RECONSTRUCTION).score() + g.getLayer(VaeArchitecture.KL).score(),
-                g.getLayer(VaeArchitecture.ADVERSARIAL).score()};
+        double boundary = g.getConfiguration().getNetworkOutputs().contains(VaeArchitecture.BOUNDARY)
+                ? g.getLayer(VaeArchitecture.BOUNDARY).score() : 0;
+        return new double[] {g.getLayer(VaeArchitecture.RECONSTRUCTION).score() + g.getLayer(VaeArchitecture.KL).score()
+                + boundary, g.getLayer(VaeArchitecture.ADVERSARIAL).score()};
     }
 
     @Test

@@ -216,25 +216,29 @@ class TrainStageTest {
      * worker's parameters and updater state is the identity. The runs differ only in the order DL4J's
      * balanced random split hands out the batches and in the sampled noise, so the stated tolerance is on
      * the outcome: validation loss within 2 % of plain ComputationGraph.fit's after the same epochs (at the
-     * same per-epoch learning rates), for each likelihood's graph, the adversarial one, the boundary head's and the
-     * code map whose resolution follows the class (conditional).
+     * same per-epoch learning rates), for each likelihood's graph, the adversarial one, the boundary head's, the
+     * code map whose resolution follows the class (conditional) and the adversarial one whose discriminator also
+     * judges decoded class-Gaussian draws (conditional).
      */
     @Test
     void oneWorkerAveragingEveryStepMatchesPlainFit() throws IOException {
         for (String design : List.of("bernoulli", "categorical", "categorical-adversarial", "categorical-boundary",
-                "categorical-blocks")) {
-            String likelihood = design.replace("-adversarial", "").replace("-boundary", "").replace("-blocks", "");
+                "categorical-blocks", "categorical-prior-draws")) {
+            String likelihood = design.replace("-adversarial", "").replace("-boundary", "").replace("-blocks", "")
+                    .replace("-prior-draws", "");
             boolean blocks = design.endsWith("-blocks");
+            boolean draws = design.endsWith("-prior-draws");
             String out = tmp.resolve("single-" + design).toUri().toString();
             PolyvaeConfig cfg = config(data, out, "polyvae.train.epochs=4", "polyvae.train.workers=1",
                     "polyvae.train.averaging-frequency=1", "polyvae.model.likelihood=" + likelihood,
                     "polyvae.model.gray-levels=8",
-                    "polyvae.model.adversarial-weight=" + (design.endsWith("-adversarial") ? 10 : 0),
+                    "polyvae.model.adversarial-weight=" + (design.endsWith("-adversarial") || draws ? 10 : 0),
+                    "polyvae.model.adversarial-prior-draws=" + (draws ? "class-gaussian" : "none"),
                     "polyvae.model.boundary-head=" + design.endsWith("-boundary"),
                     "polyvae.model.gray-decoding=" + (design.endsWith("-boundary") ? "region" : "mode"),
                     // The plain VAE, except the code map whose resolution follows the class, which needs the
-                    // class input.
-                    "polyvae.model.conditional=" + blocks,
+                    // class input, and the draws, which are drawn per class.
+                    "polyvae.model.conditional=" + (blocks || draws),
                     "polyvae.model.class-code-blocks=" + (blocks ? "[2, 2, 1, 1]" : "[1, 1, 1, 1]"));
             TrainStage.Result spark = new TrainStage(cfg).run(sc);
 

@@ -1,0 +1,108 @@
+package org.polyvae.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Runtime side of {@link PriorDrawVertex}. */
+final class PriorDrawVertexImpl extends ParameterFreeVertexImpl {
+    /** The noise stream of {@link ReparameterizationVertexImpl#stepRandom}: not the posterior noise's (0). */
+    private static final long STREAM = 0x5052494F52L; // "PRIOR"
+    private final boolean classGaussian;
+    private org.nd4j.linalg.api.rng.Random random;
+
+    PriorDrawVertexImpl(ComputationGraph graph, String name, int index, DataType dataType, boolean classGaussian) {
+        super(graph, name, index, dataType);
+        this.classGaussian = classGaussian;
+    }
+
+    @Override
+    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!canDoForward()) {
+            throw new IllegalStateException("PriorDrawVertex " + vertexName + ": inputs not set");
+        }
+        INDArray posterior = inputs[0];
+        long n = posterior.size(0);
+        long d = posterior.size(1) / 2;
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, posterior.dataType(), n, d);
+        if (!training) {
+            return out.assign(0);
+        }
+        random = ReparameterizationVertexImpl.stepRandom(graph, STREAM, random);
+        Nd4j.randn(out, random);
+        if (!classGaussian) {
+            return out;
+        }
+        INDArray mu = posterior.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d));
+        INDArray logvar = posterior.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d));
+        for (long[] rows : classRows(n)) {
+            INDArray m = mu.getRows(toInt(rows));
+            INDArray mean = m.mean(true, 0);
+            INDArray deviations = m.subRowVector(mean);
+            INDArray noiseSd = Transforms.sqrt(Transforms.exp(logvar.getRows(toInt(rows)), true).mean(true, 0), false);
+            INDArray eps = out.getRows(toInt(rows));
+            INDArray w = Nd4j.randn(Nd4j.createUninitialized(posterior.dataType(), rows.length, rows.length), random)
+                    .divi(Math.sqrt(rows.length));
+            INDArray draws = w.mmul(deviations).addiRowVector(mean).addi(eps.muliRowVector(noiseSd));
+            for (int i = 0; i < rows.length; i++) {
+                out.putRow(rows[i], draws.getRow(i));
+            }
+        }
+        return out;
+    }
+
+    /** The row indices of each class among the rows (all rows as one group without a class input). */
+    private List<long[]> classRows(long n) {
+        if (inputs.length < 2) {
+            long[] all = new long[(int) n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
+            }
+            return List.of(all);
+        }
+        INDArray classes = inputs[1].argMax(1);
+        Map<Long, List<Long>> byClass = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            byClass.computeIfAbsent(classes.getLong(i), k -> new ArrayList<>()).add((long) i);
+        }
+        List<long[]> out = new ArrayList<>();
+        for (List<Long> rows : byClass.values()) {
+            out.add(rows.stream().mapToLong(Long::longValue).toArray());
+        }
+        return out;
+    }
+
+    private static int[] toInt(long[] rows) {
+        int[] out = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = (int) rows[i];
+        }
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+        INDArray[] grads = new INDArray[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            grads[i] = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, inputs[i].dataType(),
+                    inputs[i].shape()).assign(0);
+        }
+        return new Pair<>(null, grads);
+    }
+
+    @Override
+    public String toString() {
+        return "PriorDrawVertex(name=" + vertexName + ", classGaussian=" + classGaussian + ")";
+    }
+}
