@@ -24,7 +24,8 @@ import org.polyvae.config.PolyvaeConfig;
  * images' own codes only. (AdversarialTermTest checks this graph's gradient by finite differences.)
  */
 class AdversarialPriorDrawsTest {
-    private static final String[] DESIGN = {"polyvae.model.adversarial-weight=2", "polyvae.model.likelihood=categorical",
+    private static final String[] DESIGN = {"polyvae.model.adversarial-weight=2",
+        "polyvae.model.likelihood=categorical",
         "polyvae.model.gray-levels=8", "polyvae.model.conditional=true", "polyvae.model.latent=spatial",
         "polyvae.model.boundary-head=true"};
 
@@ -67,7 +68,8 @@ class AdversarialPriorDrawsTest {
         assertEquals(3L * n, stacked.size(0));
         INDArray decoded = act.get("adv-decoded").get(NDArrayIndex.all(), NDArrayIndex.point(0));
         assertEquals(decoded, stacked.get(NDArrayIndex.interval(0, 2 * n)));
-        assertEquals(x.get(NDArrayIndex.all(), NDArrayIndex.point(0)), stacked.get(NDArrayIndex.interval(2 * n, 3 * n)));
+        assertEquals(x.get(NDArrayIndex.all(), NDArrayIndex.point(0)),
+                stacked.get(NDArrayIndex.interval(2 * n, 3 * n)));
         assertFalse(decoded.get(NDArrayIndex.interval(0, n)).equalsWithEps(decoded.get(NDArrayIndex.interval(n, 2 * n)),
                 1e-4), "the draws decode to other images");
         // The likelihood and the boundary head: the images' own codes, one row per image.
@@ -170,8 +172,9 @@ class AdversarialPriorDrawsTest {
                 }
                 var v = new org.apache.commons.math3.linear.ArrayRealVector(offset);
                 double residual = deviations.operate(solver.solve(v)).subtract(v).getNorm();
-                assertTrue(residual < 1e-4 * Math.sqrt(size) + 1e-6, c + " µm row " + i + ": the draw leaves the span of "
-                        + "its class's codes by " + residual + " (offset " + Math.sqrt(size) + ")");
+                assertTrue(residual < 1e-4 * Math.sqrt(size) + 1e-6, c + " µm row " + i
+                        + ": the draw leaves the span of its class's codes by " + residual + " (offset "
+                        + Math.sqrt(size) + ")");
                 assertTrue(apart > 1e-3, c + " µm row " + i + ": a draw is a new mix, not the image's code");
             }
         }
