@@ -203,7 +203,6 @@ public final class TrainingBenchmark implements Callable<Integer> {
      * adversarial term's discriminator loss is not part of it.
      */
     private static double validation(ComputationGraph net, List<MultiDataSet> val) {
-        boolean boundary = net.getConfiguration().getNetworkOutputs().contains(VaeArchitecture.BOUNDARY);
         double sum = 0;
         long n = 0;
         int k = 0;
@@ -211,9 +210,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
             Nd4j.getRandom().setSeed(k++);
             long size = b.getFeatures(0).size(0);
             net.score(b, true);
-            double loss = net.getLayer(VaeArchitecture.RECONSTRUCTION).score() + net.getLayer(VaeArchitecture.KL).score()
-                    + (boundary ? net.getLayer(VaeArchitecture.BOUNDARY).score() : 0);
-            sum += loss * size;
+            sum += (VaeArchitecture.reconstructionScore(net) + net.getLayer(VaeArchitecture.KL).score()) * size;
             n += size;
         }
         return sum / n;
@@ -260,7 +257,6 @@ public final class TrainingBenchmark implements Callable<Integer> {
      * Every other target (gray levels, boundaries, adversarial labels) the graph derives from the image itself.
      */
     private void exportRaw() throws IOException {
-        int[] classOrder = VaeBatches.classOrder();
         for (String split : List.of("train", "validation")) {
             try (DataOutputStream images = new DataOutputStream(Files.newOutputStream(out.resolve(split + ".f32")));
                  OutputStream classes = Files.newOutputStream(out.resolve(split + "-class.u8"))) {
@@ -270,14 +266,15 @@ public final class TrainingBenchmark implements Callable<Integer> {
                     ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
                     bb.asFloatBuffer().put(v);
                     images.write(bb.array());
-                    int[] micrometres = file.getLabels(0).getColumn(0).toIntVector();
-                    byte[] c = new byte[micrometres.length];
+                    int[] index;
+                    try {
+                        index = VaeBatchLoader.classes(file).argMax(1).toIntVector();
+                    } catch (IllegalArgumentException e) {
+                        throw new IOException(f + ": " + e.getMessage(), e);
+                    }
+                    byte[] c = new byte[index.length];
                     for (int i = 0; i < c.length; i++) {
-                        int index = VaeBatches.classIndex(micrometres[i], classOrder);
-                        if (index < 0) {
-                            throw new IOException(f + ": an image of " + micrometres[i] + " µm, not a model class");
-                        }
-                        c[i] = (byte) index;
+                        c[i] = (byte) index[i];
                     }
                     classes.write(c);
                 }

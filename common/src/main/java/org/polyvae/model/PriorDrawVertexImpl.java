@@ -46,12 +46,12 @@ final class PriorDrawVertexImpl extends ParameterFreeVertexImpl {
         }
         INDArray mu = posterior.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d));
         INDArray logvar = posterior.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d));
-        for (long[] rows : classRows(n)) {
-            INDArray m = mu.getRows(toInt(rows));
+        for (int[] rows : classRows((int) n)) {
+            INDArray m = mu.getRows(rows);
             INDArray mean = m.mean(true, 0);
             INDArray deviations = m.subRowVector(mean);
-            INDArray noiseSd = Transforms.sqrt(Transforms.exp(logvar.getRows(toInt(rows)), true).mean(true, 0), false);
-            INDArray eps = out.getRows(toInt(rows));
+            INDArray noiseSd = Transforms.sqrt(Transforms.exp(logvar.getRows(rows), false).mean(true, 0), false);
+            INDArray eps = out.getRows(rows);
             INDArray w = Nd4j.randn(Nd4j.createUninitialized(posterior.dataType(), rows.length, rows.length), random)
                     .divi(Math.sqrt(rows.length));
             INDArray draws = w.mmul(deviations).addiRowVector(mean).addi(eps.muliRowVector(noiseSd));
@@ -63,30 +63,18 @@ final class PriorDrawVertexImpl extends ParameterFreeVertexImpl {
     }
 
     /** The row indices of each class among the rows (all rows as one group without a class input). */
-    private List<long[]> classRows(long n) {
+    private List<int[]> classRows(int n) {
         if (inputs.length < 2) {
-            long[] all = new long[(int) n];
-            for (int i = 0; i < n; i++) {
-                all[i] = i;
-            }
-            return List.of(all);
+            return List.of(java.util.stream.IntStream.range(0, n).toArray());
         }
-        INDArray classes = inputs[1].argMax(1);
-        Map<Long, List<Long>> byClass = new LinkedHashMap<>();
+        int[] classes = inputs[1].argMax(1).toIntVector();
+        Map<Integer, List<Integer>> byClass = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            byClass.computeIfAbsent(classes.getLong(i), k -> new ArrayList<>()).add((long) i);
+            byClass.computeIfAbsent(classes[i], k -> new ArrayList<>()).add(i);
         }
-        List<long[]> out = new ArrayList<>();
-        for (List<Long> rows : byClass.values()) {
-            out.add(rows.stream().mapToLong(Long::longValue).toArray());
-        }
-        return out;
-    }
-
-    private static int[] toInt(long[] rows) {
-        int[] out = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = (int) rows[i];
+        List<int[]> out = new ArrayList<>();
+        for (List<Integer> rows : byClass.values()) {
+            out.add(rows.stream().mapToInt(Integer::intValue).toArray());
         }
         return out;
     }

@@ -41,18 +41,14 @@ final class LossEvaluator {
         }
         VaeBatchLoader loader = this.loader;
         boolean adversarial = net.getConfiguration().getNetworkOutputs().contains(VaeArchitecture.ADVERSARIAL);
-        boolean boundaries = net.getConfiguration().getNetworkOutputs().contains(VaeArchitecture.BOUNDARY);
         double[] sums = ModelPartitions.of(sc, new Snapshot(net.getConfiguration().toJson(), net.params().dup()),
                 Snapshot::restore).reduceBatches(paths, (vae, path, file) -> {
                     MultiDataSet batch = loader.toVae(file);
                     long n = batch.getFeatures(0).size(0);
                     Nd4j.getRandom().setSeed(new Path(path).getName().hashCode());
                     vae.score(batch, true);
-                    // Each output layer keeps its own minibatch-mean score from the call above. The boundary
-                    // map is part of what the decoder reconstructs, so its cross-entropy joins the levels'.
-                    double reconstruction = vae.getLayer(VaeArchitecture.RECONSTRUCTION).score()
-                            + (boundaries ? vae.getLayer(VaeArchitecture.BOUNDARY).score() : 0);
-                    return List.of(new double[] {reconstruction * n,
+                    // Each output layer keeps its own minibatch-mean score from the call above.
+                    return List.of(new double[] {VaeArchitecture.reconstructionScore(vae) * n,
                             vae.getLayer(VaeArchitecture.KL).score() * n,
                             adversarial ? vae.getLayer(VaeArchitecture.ADVERSARIAL).score() * n : Double.NaN, n});
                 }, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]});
