@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +38,11 @@ class YarnClusterIT {
     private static final Path WORK = YarnSubmit.REPO.resolve("dist/target/yarn-it");
     private static final Pattern APPLICATION = Pattern.compile("(application_\\d+_\\d+)");
     /** Spark's driver log lines of a task's launch and end, e.g. "Starting task 0.0 in stage 21.0 (TID 42) (host, executor 1, ...". */
-    private static final Pattern STARTING_TASK = Pattern.compile("Starting task .*\\(TID (\\d+)\\) \\([^,]*, executor (\\d+),");
+    private static final Pattern STARTING_TASK =
+            Pattern.compile("Starting task \\S+ in stage (\\d+)\\.\\d+ \\(TID (\\d+)\\) \\([^,]*, executor (\\d+),");
+    /** The stage of DL4J's parameter-averaging round, whose tasks fit the model: the only ones surely long. */
+    private static final Pattern FITTING_STAGE =
+            Pattern.compile("Submitting \\d+ missing tasks from ResultStage (\\d+) .*treeAggregate at ParameterAveraging");
     private static final Pattern FINISHED_TASK = Pattern.compile("Finished task .*\\(TID (\\d+)\\)");
     /** Small enough for 2 cores, large enough that an epoch has several averaging rounds. */
     private static final List<String> TINY = List.of("polyvae.synth.count-per-class=24",
@@ -117,10 +122,12 @@ class YarnClusterIT {
                 "polyvae.output.dir=hdfs:///polyvae/fault-executor"));
         String[] app = new String[1];
         String[] killed = new String[1];
-        Map<String, long[]> running = new ConcurrentHashMap<>();  // TID -> {start nanos, executor id}
+        Set<String> fittingStages = ConcurrentHashMap.newKeySet();
+        Map<String, long[]> running = new ConcurrentHashMap<>();  // TID of a fitting task -> {start nanos, executor id}
         Thread watcher = new Thread(() -> {
-            // Kill an executor only while one of its tasks has run for a while: short bookkeeping tasks
-            // finish before a kill lands, so only a fitting task is sure to be lost and re-run.
+            // Kill an executor only while one of its fitting tasks (seconds long) has run for a while, so the
+            // kill lands mid-task: a short bookkeeping task (a count, a loss evaluation) may end before it does,
+            // leaving an idle executor lost and no task to re-run.
             while (killed[0] == null && !Thread.currentThread().isInterrupted()) {
                 for (long[] task : running.values()) {
                     if (System.nanoTime() - task[0] > 300_000_000L) {
@@ -144,9 +151,13 @@ class YarnClusterIT {
             if (line.contains("train: epoch 1/3") && watcher.getState() == Thread.State.NEW) {
                 watcher.start();
             }
+            Matcher fitting = FITTING_STAGE.matcher(line);
+            if (fitting.find()) {
+                fittingStages.add(fitting.group(1));
+            }
             Matcher started = STARTING_TASK.matcher(line);
-            if (started.find()) {
-                running.put(started.group(1), new long[] {System.nanoTime(), Long.parseLong(started.group(2))});
+            if (started.find() && fittingStages.contains(started.group(1))) {
+                running.put(started.group(2), new long[] {System.nanoTime(), Long.parseLong(started.group(3))});
             }
             Matcher finished = FINISHED_TASK.matcher(line);
             if (finished.find()) {
@@ -155,7 +166,7 @@ class YarnClusterIT {
         });
         watcher.interrupt();
         watcher.join();
-        assertTrue(killed[0] != null, "no task ran long enough after epoch 1 to be killed; see " + yarn.log("executor-kill"));
+        assertTrue(killed[0] != null, "no fitting task ran long enough after epoch 1 to be killed; see " + yarn.log("executor-kill"));
         assertEquals(0, run.exitCode(), "training did not survive a lost executor; see " + yarn.log("executor-kill"));
         Matcher recovered = Pattern.compile("recovered from 1 lost executor\\(s\\): (\\d+) failed task")
                 .matcher(run.output());
