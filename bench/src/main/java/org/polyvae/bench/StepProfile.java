@@ -57,8 +57,8 @@ public final class StepProfile implements Callable<Integer> {
         PARTS.put("convolution forward (FastConvolution, oneDNN conv2d)", List.of("FastConvolutionImpl.activate"));
         PARTS.put("convolution backward (conv2d_bp)", List.of("FastConvolutionImpl.backpropGradient"));
         PARTS.put("pixel shuffle (depth_to_space, space_to_depth)", List.of("DepthToSpaceVertexImpl"));
-        PARTS.put("reconstruction loss (softmax cross-entropy over K levels)", List.of("LossMCXENT", "LossBinaryXENT",
-                "LaplaceLoss", "CnnLossLayer"));
+        PARTS.put("reconstruction loss (softmax cross-entropy over K levels)", List.of("CategoricalLossLayerImpl",
+                "LossMCXENT", "LossBinaryXENT", "LaplaceLoss", "CnnLossLayer"));
         PARTS.put("KL loss", List.of("KlDivergenceLoss", "LossLayer"));
         PARTS.put("expected gray (adversarial input)", List.of("ExpectedGrayVertexImpl"));
         PARTS.put("class tiling, merges, reshapes", List.of("TileToMapVertexImpl", "MergeVertex", "PreprocessorVertex",

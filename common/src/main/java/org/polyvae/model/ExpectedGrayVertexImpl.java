@@ -10,7 +10,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Runtime side of {@link ExpectedGrayVertex}. With p = softmax(l) and g = Σ p_k c_k, ∂g/∂l_j = p_j (c_j − g).
@@ -18,7 +17,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * backpropagation) for the backward pass, which otherwise recomputes it from the kept input: the softmax
  * over the channels of an NCHW map takes several strided passes, the backward formula only three. The level
  * centres and the per-pixel terms are broadcast by the ops themselves, never materialised at the logits' size.
- * ND4J's own softmax op is no help here: in 1.0.0-M2 it is wrong along axis 1 of a rank-4 array.
  */
 final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
     private final int levels;
@@ -66,11 +64,9 @@ final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
         return new Pair<>(null, new INDArray[] {grad});
     }
 
-    /** The softmax over the channels into {@code p}, shifted by the per-pixel maximum for stability. */
     private static INDArray probabilities(INDArray logits, INDArray p) {
-        Nd4j.exec(new SubOp(new INDArray[] {logits, logits.max(true, 1)}, new INDArray[] {p}));
-        Transforms.exp(p, false);
-        return p.divi(p.sum(true, 1));
+        ChannelSoftmax.into(logits, p);
+        return p;
     }
 
     /** Σ_k p_k c_k into {@code out} [n, 1, h, w]: per image one [1, K]·[K, h·w] product. */

@@ -30,7 +30,6 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
@@ -429,10 +428,10 @@ public final class VaeArchitecture {
             }
             prev = "dec-out";
         }
-        // The activation inside the loss layer: LossBinaryXENT (sigmoid) and LossMCXENT (softmax) then use the
-        // stable (output − label) gradient. CnnLossLayer applies the softmax across the channels of each pixel.
+        // The activation inside the loss layer: LossBinaryXENT (sigmoid) then uses the stable (output − label)
+        // gradient, and CategoricalLossLayer (softmax across the channels of each pixel) computes the same.
         g.addLayer(RECONSTRUCTION, switch (s.likelihood()) {
-            case CATEGORICAL -> new CnnLossLayer.Builder(new LossMCXENT()).activation(Activation.SOFTMAX).build();
+            case CATEGORICAL -> new CategoricalLossLayer();
             case LAPLACE -> new CnnLossLayer.Builder(new LaplaceLoss()).activation(Activation.IDENTITY).build();
             case BERNOULLI -> new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build();
         }, stacked ? firstHalf(g, prev, s.reconstructionChannels()) : prev);

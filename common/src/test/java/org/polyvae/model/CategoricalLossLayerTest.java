@@ -1,0 +1,98 @@
+package org.polyvae.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+/** CategoricalLossLayer computes what DL4J's CnnLossLayer with LossMCXENT and a softmax computes. */
+class CategoricalLossLayerTest {
+    private static final int K = 6;
+    private static final int N = 3;
+    private static final int SIDE = 5;
+
+    /** input [n, 2, 5, 5] → 3×3 convolution to K logit channels → the loss layer under test. */
+    private static ComputationGraph graph(Layer loss) {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.DOUBLE)
+                .graphBuilder().addInputs("x")
+                .addLayer("logits", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(K)
+                        .activation(Activation.IDENTITY).build(), "x")
+                .addLayer("loss", loss, "logits").setOutputs("loss")
+                .setInputTypes(InputType.convolutional(SIDE, SIDE, 2)).build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
+    }
+
+    private static ComputationGraph dl4j() {
+        return graph(new CnnLossLayer.Builder(new LossMCXENT()).activation(Activation.SOFTMAX).build());
+    }
+
+    private static MultiDataSet data() {
+        Nd4j.getRandom().setSeed(9);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, N, 2, SIDE, SIDE).muli(3);
+        INDArray levels = VaeBatches.levels(Nd4j.rand(DataType.DOUBLE, N, 1, SIDE, SIDE), K);
+        return new MultiDataSet(x, levels);
+    }
+
+    @Test
+    void scoreGradientAndOutputAreCnnLossLayersWithMcxentAndSoftmax() {
+        MultiDataSet mds = data();
+        ComputationGraph ours = graph(new CategoricalLossLayer());
+        ComputationGraph theirs = dl4j();
+        assertEquals(theirs.params(), ours.params(), "same seed, same initial convolution");
+
+        for (ComputationGraph g : new ComputationGraph[] {ours, theirs}) {
+            g.setInputs(mds.getFeatures());
+            g.setLabels(mds.getLabels());
+            g.computeGradientAndScore();
+        }
+        assertEquals(theirs.score(), ours.score(), 1e-9 * Math.abs(theirs.score()), "training step's score");
+        INDArray gradOurs = ours.gradient().gradient();
+        INDArray gradTheirs = theirs.gradient().gradient();
+        assertTrue(gradTheirs.norm2Number().doubleValue() > 1, "a gradient to compare");
+        assertEquals(0, gradOurs.sub(gradTheirs).norm2Number().doubleValue(),
+                1e-9 * gradTheirs.norm2Number().doubleValue(), "training step's gradient");
+
+        assertEquals(theirs.score(mds), ours.score(mds), 1e-9 * Math.abs(theirs.score()), "score outside training");
+        INDArray perExample = ours.scoreExamples(mds, false);
+        assertEquals(N, perExample.length());
+        assertEquals(0, perExample.sub(theirs.scoreExamples(mds, false)).norm2Number().doubleValue(), 1e-9);
+        assertEquals(ours.score(mds) * N, perExample.sumNumber().doubleValue(), 1e-9 * Math.abs(ours.score(mds) * N));
+        INDArray p = ours.outputSingle(mds.getFeatures(0));
+        assertEquals(0, p.sub(theirs.outputSingle(mds.getFeatures(0))).norm2Number().doubleValue(), 1e-12);
+        assertEquals(1.0, p.sum(1).minNumber().doubleValue(), 1e-12);
+
+        // After a step of each, they stay together: the cached sums belong to the step that made them.
+        ours.fit(mds);
+        theirs.fit(mds);
+        assertEquals(theirs.score(mds), ours.score(mds), 1e-9 * Math.abs(theirs.score(mds)));
+    }
+
+    @Test
+    void survivesJsonAsItsOwnClassAndRefusesLabelsOfAnotherShape() {
+        ComputationGraph ours = graph(new CategoricalLossLayer());
+        ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(ours.getConfiguration().toJson());
+        assertInstanceOf(CategoricalLossLayer.class,
+                ((org.deeplearning4j.nn.conf.graph.LayerVertex) back.getVertices().get("loss")).getLayerConf()
+                        .getLayer());
+        MultiDataSet wrong = new MultiDataSet(data().getFeatures(0), Nd4j.zeros(DataType.DOUBLE, N, K + 1, SIDE, SIDE));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ours.score(wrong));
+        assertTrue(e.getMessage().contains("do not match the logits"), e.getMessage());
+    }
+}
