@@ -12,17 +12,29 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@link CategoricalLossLayerImpl}.
  */
 final class ChannelSoftmax {
+    /**
+     * How far below a pixel's likeliest level (in logits) a level's logit is taken to lie at most. As the
+     * decoder grows confident, a few percent of its probabilities would otherwise fall to subnormal floats
+     * (below 1.2·10⁻³⁸), and every multiply that touches one (in the gradient p − y, the expected gray and the
+     * last convolution's backward pass) takes the CPU's slow microcode path, since neither the JVM nor ND4J
+     * turns on flush-to-zero: training slows down epoch after epoch. With the floor every probability is at
+     * least e^-44 / K ≈ 10⁻²⁰, and products of it with gradients stay far above the subnormal range, while
+     * the loss and its gradient change by less than a float resolves next to the likeliest level's.
+     */
+    static final double FLOOR = 44;
+
     private ChannelSoftmax() {
     }
 
     /**
      * p = softmax(logits) over axis 1, into {@code p} (same shape), shifted by the per-pixel maximum for
-     * stability. Returns the per-pixel log-sum-exp [n, 1, h, w], so that log p = logits − the returned value.
+     * stability, each logit taken at least {@link #FLOOR} below the largest. Returns the
+     * per-pixel log-sum-exp [n, 1, h, w], so that log p = logits − the returned value.
      */
     static INDArray into(INDArray logits, INDArray p) {
         INDArray max = logits.max(true, 1);
         Nd4j.exec(new SubOp(new INDArray[] {logits, max}, new INDArray[] {p}));
-        Transforms.exp(p, false);
+        Transforms.exp(Transforms.max(p, -FLOOR, false), false);
         INDArray sum = p.sum(true, 1);
         p.divi(sum);
         return Transforms.log(sum, false).addi(max);

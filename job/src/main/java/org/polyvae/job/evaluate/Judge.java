@@ -4,7 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.Map;
+import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -50,10 +50,12 @@ record Judge(byte[] cnnZip, int[] micrometres, double e11Mean, double e11Std) im
     }
 
     Output apply(ComputationGraph net, INDArray images) {
-        Map<String, INDArray> acts = net.feedForward(new INDArray[] {images}, false);
-        float[][] p = rows(acts.get(JudgeArchitecture.CLASS));
-        float[][] f = rows(acts.get(JudgeArchitecture.FEATURES));
-        float[][] e = rows(acts.get(JudgeArchitecture.E11));
+        // The three outputs only (DatasetEncoder says why not feedForward).
+        INDArray[] out = net.output(List.of(JudgeArchitecture.CLASS, JudgeArchitecture.FEATURES, JudgeArchitecture.E11),
+                false, new INDArray[] {images}, null);
+        float[][] p = rows(out[0]);
+        float[][] f = rows(out[1]);
+        float[][] e = rows(out[2]);
         double[] e11 = Arrays.stream(e).mapToDouble(r -> e11Mean + e11Std * r[0]).toArray();
         return new Output(p, e11, f);
     }
