@@ -28,8 +28,8 @@ final class ChannelSoftmax {
 
     /**
      * p = softmax(logits) over axis 1, into {@code p} (same shape), shifted by the per-pixel maximum for
-     * stability, each logit taken at least {@link #FLOOR} below the largest. Returns the
-     * per-pixel log-sum-exp [n, 1, h, w], so that log p = logits − the returned value.
+     * stability, a logit more than {@link #FLOOR} below the pixel's largest taken as {@link #FLOOR} below it.
+     * Returns the per-pixel log-sum-exp [n, 1, h, w], so that log p = logits − the returned value.
      */
     static INDArray into(INDArray logits, INDArray p) {
         INDArray max = logits.max(true, 1);
