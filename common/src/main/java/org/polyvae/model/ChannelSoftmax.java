@@ -18,7 +18,7 @@ final class ChannelSoftmax {
      * (below 1.2·10⁻³⁸), and every multiply that touches one (in the gradient p − y, the expected gray and the
      * last convolution's backward pass) takes the CPU's slow microcode path, since neither the JVM nor ND4J
      * turns on flush-to-zero: training slows down epoch after epoch. With the floor every probability is at
-     * least e^-44 / K ≈ 10⁻²⁰, and products of it with gradients stay far above the subnormal range, while
+     * least e^-44 / K ≈ 2·10⁻²¹, and products of it with gradients stay far above the subnormal range, while
      * the loss and its gradient change by less than a float resolves next to the likeliest level's.
      */
     static final double FLOOR = 44;
