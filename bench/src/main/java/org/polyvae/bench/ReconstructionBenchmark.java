@@ -67,8 +67,8 @@ public final class ReconstructionBenchmark {
                 INDArray x = file.getFeatures(0);
                 int[] um = file.getLabels(0).getColumn(0).toIntVector();
                 INDArray c = VaeBatches.oneHot(um);
-                INDArray post = vae.feedForward(conditional ? new INDArray[] {x, c} : new INDArray[] {x}, false)
-                        .get(VaeArchitecture.codePosterior(vae));
+                INDArray post = VaeArchitecture.posterior(vae,
+                        conditional ? new INDArray[] {x, c} : new INDArray[] {x});
                 INDArray mu = post.get(NDArrayIndex.all(), NDArrayIndex.interval(0, s.codeLength())).dup();
                 INDArray z = Nd4j.randn(DataType.FLOAT, x.size(0), s.codeLength()).muli(temperature);
                 INDArray recon = decode(decoder, mu, c, conditional);

@@ -24,6 +24,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -123,6 +124,17 @@ public final class VaeArchitecture {
      */
     public static String codePosterior(ComputationGraph vae) {
         return vae.getConfiguration().getVertices().containsKey(POSTERIOR_BLOCKS) ? POSTERIOR_BLOCKS : POSTERIOR;
+    }
+
+    /**
+     * The code posterior [n, 2·code length] = [mu | logvar] of a trained VAE for {@code inputs} (the images,
+     * and the one-hot classes of a conditional VAE), in inference mode. Only the encoder runs, in DL4J's
+     * workspaces: {@code feedForward} would also run the decoder and discriminator and detach every layer's
+     * activations into off-heap buffers freed only when the JVM collects them, which over a large dataset
+     * grows the resident set by gigabytes.
+     */
+    public static INDArray posterior(ComputationGraph vae, INDArray... inputs) {
+        return vae.output(List.of(codePosterior(vae)), false, inputs, null)[0];
     }
 
     /**

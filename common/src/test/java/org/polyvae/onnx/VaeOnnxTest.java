@@ -122,7 +122,7 @@ class VaeOnnxTest {
         }
 
         INDArray[] in = s.conditional() ? new INDArray[] {images, classes} : new INDArray[] {images};
-        INDArray posterior = vae.feedForward(in, false).get(VaeArchitecture.codePosterior(vae));
+        INDArray posterior = VaeArchitecture.posterior(vae, in);
         Map<String, INDArray> encoderFeeds = new HashMap<>(Map.of(VaeOnnx.IMAGE, images));
         if (s.conditional()) {
             encoderFeeds.put(VaeOnnx.CLASS, classes);

@@ -50,7 +50,7 @@ record Judge(byte[] cnnZip, int[] micrometres, double e11Mean, double e11Std) im
     }
 
     Output apply(ComputationGraph net, INDArray images) {
-        // The three outputs only (DatasetEncoder says why not feedForward).
+        // The three outputs only: feedForward would detach every layer's activations off-heap, freed only by GC.
         INDArray[] out = net.output(List.of(JudgeArchitecture.CLASS, JudgeArchitecture.FEATURES, JudgeArchitecture.E11),
                 false, new INDArray[] {images}, null);
         float[][] p = rows(out[0]);

@@ -44,11 +44,7 @@ public final class DatasetEncoder {
         INDArray meta = batch.getLabels(0);
         INDArray[] inputs = encoder.conditional() ? new INDArray[] {x, VaeBatchLoader.classes(batch)}
                 : new INDArray[] {x};
-        // Only the code posterior, computed in DL4J's workspaces: feedForward would detach every layer's
-        // activations (the decoder's and discriminator's too) into off-heap buffers freed only when the JVM
-        // collects them, and the executors' resident set grows by gigabytes over a large dataset.
-        INDArray posterior = encoder.vae().output(List.of(VaeArchitecture.codePosterior(encoder.vae())), false, inputs,
-                null)[0].castTo(DataType.FLOAT);
+        INDArray posterior = VaeArchitecture.posterior(encoder.vae(), inputs).castTo(DataType.FLOAT);
         int n = (int) x.size(0);
         int size = (int) x.size(2);
         int d = (int) posterior.size(1) / 2;
