@@ -19,13 +19,13 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.train.TrainStage;
 import org.polyvae.job.batches.VaeBatchLoader;
 import org.polyvae.job.output.OutputLayout;
 import org.polyvae.model.VaeArchitecture;
+import org.polyvae.model.VaeLoss;
 import org.polyvae.model.VaeBatches;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -198,19 +198,14 @@ public final class TrainingBenchmark implements Callable<Integer> {
     }
 
     /**
-     * Mean negative ELBO per image, training-mode forward with seeded noise, as LossEvaluator (stage train's
-     * validation column): the reconstruction, the boundary head's cross-entropy when there is one, and β·KL; the
-     * adversarial term's discriminator loss is not part of it.
+     * Mean negative ELBO per image ({@link VaeLoss}), as stage train's validation column.
      */
     private static double validation(ComputationGraph net, List<MultiDataSet> val) {
         double sum = 0;
         long n = 0;
-        int k = 0;
         for (MultiDataSet b : val) {
-            Nd4j.getRandom().setSeed(k++);
             long size = b.getFeatures(0).size(0);
-            net.score(b, true);
-            sum += (VaeArchitecture.reconstructionScore(net) + net.getLayer(VaeArchitecture.KL).score()) * size;
+            sum += VaeLoss.of(net, b).total() * size;
             n += size;
         }
         return sum / n;

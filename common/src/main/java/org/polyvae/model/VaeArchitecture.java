@@ -137,18 +137,6 @@ public final class VaeArchitecture {
         return vae.output(List.of(codePosterior(vae)), false, inputs, null)[0];
     }
 
-    /**
-     * The reconstruction term of the VAE's last score (score or fit): the likelihood's minibatch-mean loss plus
-     * the boundary head's when the graph has one (the boundary map is part of what the decoder reconstructs).
-     * Each output layer keeps its own score; the KL and the discriminator's are {@link #KL}'s and
-     * {@link #ADVERSARIAL}'s.
-     */
-    public static double reconstructionScore(ComputationGraph vae) {
-        double boundary = vae.getConfiguration().getNetworkOutputs().contains(BOUNDARY)
-                ? vae.getLayer(BOUNDARY).score() : 0;
-        return vae.getLayer(RECONSTRUCTION).score() + boundary;
-    }
-
     /** Whether a trained graph (VAE or decoder) takes the window class as a second input. */
     public static boolean isConditional(ComputationGraph graph) {
         return graph.getConfiguration().getNetworkInputs().contains(CLASS);

@@ -182,9 +182,8 @@ class AdversarialTermTest {
     /** [reconstruction + KL (+ boundary), adversarial] per image, the reparameterisation noise held fixed. */
     private static double[] scores(ComputationGraph g, MultiDataSet mds) {
         Nd4j.getRandom().setSeed(11);
-        g.score(mds, true);
-        return new double[] {VaeArchitecture.reconstructionScore(g) + g.getLayer(VaeArchitecture.KL).score(),
-                g.getLayer(VaeArchitecture.ADVERSARIAL).score()};
+        VaeLoss loss = VaeLoss.of(g, mds);
+        return new double[] {loss.total(), loss.adversarial()};
     }
 
     @Test
