@@ -13,6 +13,7 @@ public record EvaluateSettings(
         List<Integer> channels,
         int featureWidth,
         int epochs,
+        int imageBudget,
         boolean augment,
         double learningRate,
         int averagingFrequency,
@@ -22,6 +23,15 @@ public record EvaluateSettings(
         int referenceImages,
         int kidSubsets,
         int kidSubsetSize) implements Serializable {
+
+    /**
+     * The judge's passes over its {@code judgeImages} training images: {@link #epochs}, or fewer where that
+     * many passes would show it more than {@link #imageBudget} images (at least one pass).
+     */
+    public int judgeEpochs(long judgeImages) {
+        long passes = Math.max(1, (imageBudget + Math.max(1, judgeImages) - 1) / Math.max(1, judgeImages));
+        return (int) Math.min(epochs, passes);
+    }
 
     public static EvaluateSettings from(Config config) {
         Settings s = new Settings(config, "polyvae.evaluate");
@@ -37,6 +47,7 @@ public record EvaluateSettings(
                 List.copyOf(channels),
                 s.intIn("feature-width", 2, 4096),
                 s.intIn("epochs", 1, 10_000),
+                s.intIn("image-budget", 1, Integer.MAX_VALUE),
                 s.bool("augment"),
                 s.doubleAbove("learning-rate", 0.0, 1.0),
                 s.intIn("averaging-frequency", 1, 100_000),

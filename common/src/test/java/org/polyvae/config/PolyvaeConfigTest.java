@@ -41,6 +41,21 @@ class PolyvaeConfigTest {
     }
 
     @Test
+    void theJudgesImageBudgetCapsItsPassesOverALargeTrainingSplit() {
+        EvaluateSettings e = PolyvaeConfig.load(List.of(), List.of("polyvae.evaluate.epochs=150",
+                "polyvae.evaluate.image-budget=300000")).evaluate();
+        assertEquals(150, e.judgeEpochs(580), "a small split: every pass");
+        assertEquals(150, e.judgeEpochs(2000), "exactly the budget");
+        assertEquals(150, e.judgeEpochs(1999), "151 passes would fit: polyvae.evaluate.epochs caps them");
+        assertEquals(20, e.judgeEpochs(15_000));
+        assertEquals(21, e.judgeEpochs(14_286), "300,000 / 14,286 = 20.9996: the pass that crosses the budget runs");
+        assertEquals(1, e.judgeEpochs(1_000_000), "at least one pass");
+        ConfigError bad = assertThrows(ConfigError.class, () -> PolyvaeConfig.load(List.of(),
+                List.of("polyvae.evaluate.image-budget=0")));
+        assertTrue(bad.getMessage().contains("polyvae.evaluate.image-budget"), bad.getMessage());
+    }
+
+    @Test
     void overridesWinOverTheFileWhichWinsOverDefaults() throws IOException {
         File f = write("polyvae.synth { count-per-class = 300, image-size = 96 }\npolyvae.data.resolution = 32");
         PolyvaeConfig c = PolyvaeConfig.load(f, List.of("polyvae.synth.image-size=200"));

@@ -82,12 +82,14 @@ final class JudgeTrainer {
         int[] micrometres = config.data().classes().stream().mapToInt(WindowClass::micrometres).toArray();
         double[] scale = e11Scale(batches.trainEntries());
         Split split = Split.of(batches, s.referenceImages());
+        int epochs = s.judgeEpochs(split.judgeImages());
         if (split.reference().isEmpty()) {
             throw new ConfigError("evaluate: " + batches.train().size() + " training batch file(s): at least 2 are "
                     + "needed, one for the judge and one for the reference; lower polyvae.train.batch-size (now "
                     + config.train().batchSize() + ") or use more images");
         }
-        Config fingerprint = fingerprint(BatchExport.fingerprint(fs, layout), micrometres, scale, split.reference().size());
+        Config fingerprint = fingerprint(BatchExport.fingerprint(fs, layout), micrometres, scale, split.reference().size(),
+                epochs);
         Path saved = OutputLayout.judgeFingerprint(dir);
         Path model = OutputLayout.judgeModel(dir);
         if (!s.retrain() && fs.exists(saved) && fs.exists(model)
@@ -95,10 +97,12 @@ final class JudgeTrainer {
             LOG.info("evaluate: reusing the judge in {} (trained on the same batches with the same settings)",
                     fs.makeQualified(dir));
             return new Trained(new Judge(HadoopFiles.readBytes(fs, model), micrometres, scale[0], scale[1]), true,
-                    s.epochs(), split);
+                    epochs, split);
         }
         LOG.info("evaluate: training the judge CNN on {} images ({} batch files; {} more kept as the reference), {} "
-                + "epochs", split.judgeImages(), split.judge().size(), split.reference().size(), s.epochs());
+                + "epochs{}", split.judgeImages(), split.judge().size(), split.reference().size(), epochs,
+                epochs < s.epochs() ? " (polyvae.evaluate.epochs " + s.epochs() + ", capped by image-budget "
+                        + s.imageBudget() + ")" : "");
         ComputationGraph net = new ComputationGraph(JudgeArchitecture.cnn(config.data().resolution(), s.channels(),
                 s.featureWidth(), micrometres.length, s.learningRate(), s.seed()));
         net.init();
@@ -106,12 +110,12 @@ final class JudgeTrainer {
                 config.train(), s.averagingFrequency(), s.seed(), s.seed()));
         JudgeBatchLoader loader = new JudgeBatchLoader(micrometres, scale[0], scale[1]);
         SymmetryAugmentation symmetries = new SymmetryAugmentation(s.seed());
-        net = averaging.fitEpochsWithLoaders(1, s.epochs(), split.judge(),
+        net = averaging.fitEpochsWithLoaders(1, epochs, split.judge(),
                 epoch -> s.augment() ? loader.augmented(symmetries, epoch) : loader,
                 "evaluate: the judge's training loss",
                 epoch -> "lower polyvae.evaluate.learning-rate (now " + s.learningRate() + ")",
                 (fitted, fittedNet) -> LOG.info(String.format(Locale.ROOT,
-                        "evaluate: judge epoch %d/%d  loss %.4f  %.0f images/s", fitted.number(), s.epochs(),
+                        "evaluate: judge epoch %d/%d  loss %.4f  %.0f images/s", fitted.number(), epochs,
                         fitted.score(), split.judgeImages() / fitted.seconds())));
         try (AtomicOutput out = AtomicOutput.begin(fs, dir, true, "polyvae.evaluate.retrain")) {
             try (OutputStream os = fs.create(OutputLayout.judgeModel(out.tmp()))) {
@@ -124,7 +128,7 @@ final class JudgeTrainer {
         }
         LOG.info("evaluate: wrote the judge to {}", fs.makeQualified(model));
         return new Trained(new Judge(HadoopFiles.readBytes(fs, model), micrometres, scale[0], scale[1]), false,
-                s.epochs(), split);
+                epochs, split);
     }
 
     /** Mean and standard deviation of the training split's E11 (std 1 when all are equal). */
@@ -138,13 +142,14 @@ final class JudgeTrainer {
     }
 
     /** What the judge depends on: the batches it trained on, its settings, and the E11 scale of its targets. */
-    private Config fingerprint(Config batchFingerprint, int[] micrometres, double[] scale, int referenceFiles) {
+    private Config fingerprint(Config batchFingerprint, int[] micrometres, double[] scale, int referenceFiles,
+            int epochs) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("batches", batchFingerprint.root());
         m.put("classes", Arrays.stream(micrometres).boxed().toList());
         m.put("channels", s.channels());
         m.put("feature-width", s.featureWidth());
-        m.put("epochs", s.epochs());
+        m.put("epochs", epochs);
         m.put("augment", s.augment());
         m.put("learning-rate", s.learningRate());
         m.put("averaging-frequency", s.averagingFrequency());

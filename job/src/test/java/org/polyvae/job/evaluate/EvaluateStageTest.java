@@ -191,6 +191,11 @@ class EvaluateStageTest {
 
         Evaluation retrained = new EvaluateStage(config("copies", "polyvae.evaluate.epochs=2")).run(sc);
         assertFalse(retrained.judge().reused(), "other settings: the judge is trained again");
+        assertEquals(2, retrained.judge().epochs());
+        Evaluation capped = new EvaluateStage(config("copies", "polyvae.evaluate.epochs=2",
+                "polyvae.evaluate.image-budget=1")).run(sc);
+        assertFalse(capped.judge().reused(), "fewer passes: the judge is trained again");
+        assertEquals(1, capped.judge().epochs(), "a budget of one image: one pass");
     }
 
     private static int count(String text, String part) {
