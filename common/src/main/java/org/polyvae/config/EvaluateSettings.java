@@ -29,7 +29,8 @@ public record EvaluateSettings(
      * many passes would show it more than {@link #imageBudget} images (at least one pass).
      */
     public int judgeEpochs(long judgeImages) {
-        long passes = Math.max(1, (imageBudget + Math.max(1, judgeImages) - 1) / Math.max(1, judgeImages));
+        long images = Math.max(1, judgeImages);
+        long passes = (imageBudget + images - 1) / images; // ≥ 1: the budget is at least one image
         return (int) Math.min(epochs, passes);
     }
 

@@ -59,7 +59,8 @@ class VaeLossTest {
                 assertTrue(Double.isNaN(loss.adversarial()), what);
             }
             if (s.l2() > 0) {
-                assertTrue(penalty > 1e-3 * loss.reconstruction(), what + ": a penalty large enough to tell: " + penalty + " against " + loss.reconstruction());
+                assertTrue(penalty > 1e-3 * loss.reconstruction(),
+                        what + ": a penalty large enough to tell: " + penalty + " against " + loss.reconstruction());
             }
             for (String o : outputs) {
                 assertNull(g.getLayer(o).input(), what + ": " + o + " keeps no input");
