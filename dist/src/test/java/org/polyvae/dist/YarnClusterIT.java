@@ -202,24 +202,20 @@ class YarnClusterIT {
         assertTrue(hdfs.exists(new org.apache.hadoop.fs.Path("/polyvae/fault-driver/model/decoder.zip")));
     }
 
-    /**
-     * Kills (SIGKILL) the JVM of the application's executor with this id, and the container's shell that
-     * launched it, whose command line is the same: killed alone, the shell leaves the JVM to YARN's clean-up
-     * (SIGTERM, then SIGKILL a moment later), time enough for the running task to finish and report.
-     */
+    /** Kills (SIGKILL) the JVM of the application's executor with this id. */
     private static void killExecutor(String application, String executorId) {
         if (application == null) {
             throw new IllegalStateException("the driver log named no YARN application");
         }
         Pattern id = Pattern.compile("--executor-id\\s+" + executorId + "\\s");
-        List<ProcessHandle> executor = ProcessHandle.allProcesses().filter(p -> {
+        for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
             String cmd = commandLine(p.pid());
-            return cmd.contains("YarnCoarseGrainedExecutorBackend") && cmd.contains(application) && id.matcher(cmd).find();
-        }).toList();
-        if (executor.isEmpty()) {
-            throw new IllegalStateException("no process of executor " + executorId + " of " + application);
+            if (cmd.contains("YarnCoarseGrainedExecutorBackend") && cmd.contains(application) && id.matcher(cmd).find()) {
+                p.destroyForcibly();
+                return;
+            }
         }
-        executor.forEach(ProcessHandle::destroyForcibly);
+        throw new IllegalStateException("no process of executor " + executorId + " of " + application);
     }
 
     private static String commandLine(long pid) {
