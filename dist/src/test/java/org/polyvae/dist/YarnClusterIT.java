@@ -125,16 +125,17 @@ class YarnClusterIT {
         Set<String> fittingStages = ConcurrentHashMap.newKeySet();
         Map<String, long[]> running = new ConcurrentHashMap<>();  // TID of a fitting task -> {start nanos, executor id}
         Thread watcher = new Thread(() -> {
-            // Kill an executor only while one of its fitting tasks (seconds long) has run for a while, so the
-            // kill lands mid-task: a short bookkeeping task (a count, a loss evaluation) may end before it does,
-            // leaving an idle executor lost and no task to re-run.
+            // Kill an executor only while every running fitting task (1.5-3.5 s each) has run for a second, so
+            // the kill lands mid-task (a short bookkeeping task, a count or a loss evaluation, may end before
+            // it, leaving an idle executor lost and no task to re-run) and after the other executors have read
+            // the round's parameter broadcast: a piece they were fetching from the killed executor could stall
+            // their task (TorrentBroadcast's fetch waits without a timeout).
             while (killed[0] == null && !Thread.currentThread().isInterrupted()) {
-                for (long[] task : running.values()) {
-                    if (System.nanoTime() - task[0] > 300_000_000L) {
-                        killed[0] = Long.toString(task[1]);
-                        killExecutor(app[0], killed[0]);
-                        return;
-                    }
+                List<long[]> tasks = List.copyOf(running.values());
+                if (!tasks.isEmpty() && tasks.stream().allMatch(t -> System.nanoTime() - t[0] > 1_000_000_000L)) {
+                    killed[0] = Long.toString(tasks.get(0)[1]);
+                    killExecutor(app[0], killed[0]);
+                    return;
                 }
                 try {
                     Thread.sleep(20);
@@ -202,7 +203,11 @@ class YarnClusterIT {
         assertTrue(hdfs.exists(new org.apache.hadoop.fs.Path("/polyvae/fault-driver/model/decoder.zip")));
     }
 
-    /** Kills (SIGKILL) the JVM of the application's executor with this id. */
+    /**
+     * Kills (SIGKILL) the JVM of the application's executor with this id. Its container's shell carries the same
+     * command line; killing that instead leaves the JVM to YARN's clean-up, which let the JVM run on for more
+     * than a second, time enough for the running task to finish and report.
+     */
     private static void killExecutor(String application, String executorId) {
         if (application == null) {
             throw new IllegalStateException("the driver log named no YARN application");
@@ -210,12 +215,19 @@ class YarnClusterIT {
         Pattern id = Pattern.compile("--executor-id\\s+" + executorId + "\\s");
         for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
             String cmd = commandLine(p.pid());
-            if (cmd.contains("YarnCoarseGrainedExecutorBackend") && cmd.contains(application) && id.matcher(cmd).find()) {
+            if (cmd.contains("YarnCoarseGrainedExecutorBackend") && cmd.contains(application) && id.matcher(cmd).find()
+                    && isJava(cmd)) {
                 p.destroyForcibly();
                 return;
             }
         }
-        throw new IllegalStateException("no process of executor " + executorId + " of " + application);
+        throw new IllegalStateException("no JVM of executor " + executorId + " of " + application);
+    }
+
+    /** Whether a command line runs a JVM itself (its first word is a java launcher), not a shell that starts one. */
+    private static boolean isJava(String commandLine) {
+        String program = commandLine.strip().split("\\s+", 2)[0];
+        return program.equals("java") || program.endsWith("/java");
     }
 
     private static String commandLine(long pid) {
