@@ -18,9 +18,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * the logits l, the summed cross-entropy is −Σ y·log p = Σ_pixels lse·Σ_k y_k − Σ y·l, and its gradient is
  * p − y. A training step calls {@link #backpropGradient} and then {@link #computeScore} on the same input and
  * labels: the backward pass computes the softmax once and the score's two sums beside it, and the score call
- * takes them. Unlike {@code LossMCXENT} the score does not clip p at 10⁻¹⁰: the log-softmax is exact, which
- * differs only where a label's probability is below that (a loss above 23 for that pixel). Takes no masks:
- * the VAE is trained without them.
+ * takes them. With the adversarial term the expected gray has taken that softmax in the forward pass already,
+ * and the backward pass takes it from there ({@link ChannelSoftmax#recall}). Unlike {@code LossMCXENT} the
+ * score does not clip p at 10⁻¹⁰: the log-softmax is exact, which differs only where a label's probability is
+ * below that (a loss above 23 for that pixel). Takes no masks: the VAE is trained without them.
  */
 final class CategoricalLossLayerImpl extends CnnLossLayer {
     /** The summed cross-entropy of the last backward pass, and the input and labels it belongs to. */
@@ -38,7 +39,14 @@ final class CategoricalLossLayerImpl extends CnnLossLayer {
         checkInputAndLabels();
         INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
                 'c');
-        INDArray lse = ChannelSoftmax.into(input, grad);
+        ChannelSoftmax.Taken taken = ChannelSoftmax.recall(input);
+        INDArray lse;
+        if (taken != null) {
+            grad.assign(taken.p());
+            lse = taken.logSumExp();
+        } else {
+            lse = ChannelSoftmax.into(input, grad);
+        }
         cachedSum = summedCrossEntropy(lse);
         cachedInput = input;
         cachedLabels = labels;

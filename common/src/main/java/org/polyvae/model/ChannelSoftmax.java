@@ -9,7 +9,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * The softmax over the channels (axis 1) of an NCHW map, computed on the map in place of DL4J's route through
  * rows (permute to [n·h·w, K], softmax, permute back). ND4J's own softmax op is no help: in 1.0.0-M2 it is
  * wrong along axis 1 of a rank-4 array. Shared by {@link ExpectedGrayVertexImpl} and
- * {@link CategoricalLossLayerImpl}.
+ * {@link CategoricalLossLayerImpl}, which in a training step take it of the same logits, once.
  */
 final class ChannelSoftmax {
     /**
@@ -23,7 +23,44 @@ final class ChannelSoftmax {
      */
     static final double FLOOR = 44;
 
+    /** The last softmax {@link #remember}ed on this thread, and the logits it was taken of. */
+    private static final ThreadLocal<Taken> LAST = new ThreadLocal<>();
+
+    /** A softmax p of {@code logits}, with their per-pixel log-sum-exp. */
+    record Taken(INDArray logits, INDArray p, INDArray logSumExp) {
+    }
+
     private ChannelSoftmax() {
+    }
+
+    /**
+     * Remembers a softmax of these logits ({@link #into}'s p and returned log-sum-exp) on this thread until the
+     * next {@link #recall}: in a training step the expected gray takes the reconstruction logits' softmax in the
+     * forward pass and the categorical loss layer needs the same one in the backward pass, a fifth of a
+     * one-thread step each time (README, "Where a step goes"). The caller keeps the arrays valid until then
+     * (in the activations workspace, which DL4J keeps open through backpropagation).
+     */
+    static void remember(INDArray logits, INDArray p, INDArray logSumExp) {
+        LAST.set(new Taken(logits, p, logSumExp));
+    }
+
+    /**
+     * The softmax {@link #remember}ed last on this thread if it was taken of this very array (the same object,
+     * so the same values: neither DL4J nor the vertices write to an activation after the pass that made it),
+     * which it then forgets, so a remembered softmax is used at most once; else null.
+     */
+    static Taken recall(INDArray logits) {
+        Taken last = LAST.get();
+        if (last == null || last.logits() != logits) {
+            return null;
+        }
+        LAST.remove();
+        return last;
+    }
+
+    /** The softmax remembered on this thread and not yet recalled, or null (what the tests look at). */
+    static Taken remembered() {
+        return LAST.get();
     }
 
     /**

@@ -34,9 +34,15 @@ final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
         INDArray in = inputs[0];
         cachedP = null;
         cachedFor = null;
-        INDArray p = training ? workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), in.shape())
-                : Nd4j.createUninitialized(in.dataType(), in.shape());
-        probabilities(in, p);
+        INDArray p;
+        if (training) {
+            // Kept for this vertex's backward pass and for the categorical loss layer's on the same logits.
+            p = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), in.shape());
+            INDArray logSumExp = ChannelSoftmax.into(in, p);
+            ChannelSoftmax.remember(in, p, workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, logSumExp));
+        } else {
+            p = probabilities(in, Nd4j.createUninitialized(in.dataType(), in.shape()));
+        }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), in.size(0), 1,
                 in.size(2), in.size(3));
         expectedGray(p, out);

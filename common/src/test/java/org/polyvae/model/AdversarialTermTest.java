@@ -2,6 +2,7 @@ package org.polyvae.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -194,6 +195,7 @@ class AdversarialTermTest {
         for (int step = 0; step < 40; step++) {
             g.fit(mds);
         }
+        assertNull(ChannelSoftmax.remembered(), "the reconstruction loss took the expected gray's softmax of its step");
         INDArray realness = g.output(false, mds.getFeatures(), null, null)[2];
         double decoded = realness.get(NDArrayIndex.all(), NDArrayIndex.point(0)).meanNumber().doubleValue();
         double real = realness.get(NDArrayIndex.all(), NDArrayIndex.point(1)).meanNumber().doubleValue();

@@ -2,6 +2,9 @@ package org.polyvae.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /** CategoricalLossLayer computes what DL4J's CnnLossLayer with LossMCXENT and a softmax computes. */
 class CategoricalLossLayerTest {
@@ -82,6 +86,69 @@ class CategoricalLossLayerTest {
         ours.fit(mds);
         theirs.fit(mds);
         assertEquals(theirs.score(mds), ours.score(mds), 1e-9 * Math.abs(theirs.score(mds)));
+    }
+
+    /**
+     * logits → the loss under test, and logits → expected gray → a squared-error output: the categorical layer takes
+     * the expected gray's softmax of the same logits instead of computing its own, and must train as DL4J's does.
+     */
+    private static ComputationGraph withExpectedGray(Layer loss) {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.DOUBLE)
+                .graphBuilder().addInputs("x")
+                .addLayer("logits", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(K)
+                        .activation(Activation.IDENTITY).build(), "x")
+                .addLayer("loss", loss, "logits")
+                .addVertex("gray", new ExpectedGrayVertex(K), "logits")
+                .addLayer("gray-loss", new CnnLossLayer.Builder(new LossMSE()).activation(Activation.IDENTITY).build(),
+                        "gray")
+                .setOutputs("loss", "gray-loss")
+                .setInputTypes(InputType.convolutional(SIDE, SIDE, 2)).build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
+    }
+
+    @Test
+    void takesTheExpectedGraysSoftmaxOfTheSameLogitsAndTrainsAsDl4jDoes() {
+        MultiDataSet one = data();
+        INDArray gray = Nd4j.rand(DataType.DOUBLE, N, 1, SIDE, SIDE);
+        MultiDataSet mds = new MultiDataSet(one.getFeatures(), new INDArray[] {one.getLabels(0), gray});
+        ComputationGraph ours = withExpectedGray(new CategoricalLossLayer());
+        ComputationGraph theirs = withExpectedGray(
+                new CnnLossLayer.Builder(new LossMCXENT()).activation(Activation.SOFTMAX).build());
+        assertEquals(theirs.params(), ours.params(), "same seed, same initial convolution");
+
+        theirs.setInputs(mds.getFeatures());
+        theirs.setLabels(mds.getLabels());
+        theirs.computeGradientAndScore();
+        assertNotNull(ChannelSoftmax.remembered(), "the expected gray remembers its softmax in a training pass");
+        ours.setInputs(mds.getFeatures());
+        ours.setLabels(mds.getLabels());
+        ours.computeGradientAndScore();
+        assertNull(ChannelSoftmax.remembered(), "the categorical layer took the expected gray's softmax");
+
+        assertEquals(theirs.score(), ours.score(), 1e-9 * Math.abs(theirs.score()), "training step's score");
+        INDArray gradTheirs = theirs.gradient().gradient();
+        assertTrue(gradTheirs.norm2Number().doubleValue() > 1, "a gradient to compare");
+        assertEquals(0, ours.gradient().gradient().sub(gradTheirs).norm2Number().doubleValue(),
+                1e-9 * gradTheirs.norm2Number().doubleValue(), "training step's gradient");
+        for (int i = 0; i < 3; i++) {
+            ours.fit(mds);
+            theirs.fit(mds);
+        }
+        assertEquals(0, ours.params().sub(theirs.params()).norm2Number().doubleValue(),
+                1e-9 * theirs.params().norm2Number().doubleValue(), "parameters after three steps");
+    }
+
+    @Test
+    void recallsARememberedSoftmaxOnlyForTheVeryLogitsItWasTakenOf() {
+        INDArray logits = Nd4j.randn(DataType.DOUBLE, N, K, SIDE, SIDE);
+        INDArray p = Nd4j.createUninitialized(DataType.DOUBLE, logits.shape());
+        INDArray lse = ChannelSoftmax.into(logits, p);
+        ChannelSoftmax.remember(logits, p, lse);
+        assertNull(ChannelSoftmax.recall(logits.dup()), "equal values in another array");
+        assertSame(p, ChannelSoftmax.recall(logits).p());
+        assertNull(ChannelSoftmax.recall(logits), "recalled once");
     }
 
     @Test
