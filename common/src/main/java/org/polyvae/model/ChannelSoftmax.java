@@ -36,9 +36,9 @@ final class ChannelSoftmax {
     /**
      * Remembers a softmax of these logits ({@link #into}'s p and returned log-sum-exp) on this thread until the
      * next {@link #recall}: in a training step the expected gray takes the reconstruction logits' softmax in the
-     * forward pass and the categorical loss layer needs the same one in the backward pass, a fifth of a
-     * one-thread step each time (README, "Where a step goes"). The caller keeps the arrays valid until then
-     * (in the activations workspace, which DL4J keeps open through backpropagation).
+     * forward pass and the categorical loss layer needs the same one in the backward pass, which is then not
+     * computed twice (README, "One softmax per step"). The caller keeps the arrays valid until then (in the
+     * activations workspace, which DL4J keeps open through backpropagation).
      */
     static void remember(INDArray logits, INDArray p, INDArray logSumExp) {
         LAST.set(new Taken(logits, p, logSumExp));
