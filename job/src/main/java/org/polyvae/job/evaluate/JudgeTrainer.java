@@ -82,12 +82,12 @@ final class JudgeTrainer {
         int[] micrometres = config.data().classes().stream().mapToInt(WindowClass::micrometres).toArray();
         double[] scale = e11Scale(batches.trainEntries());
         Split split = Split.of(batches, s.referenceImages());
-        int epochs = s.judgeEpochs(split.judgeImages());
         if (split.reference().isEmpty()) {
             throw new ConfigError("evaluate: " + batches.train().size() + " training batch file(s): at least 2 are "
                     + "needed, one for the judge and one for the reference; lower polyvae.train.batch-size (now "
                     + config.train().batchSize() + ") or use more images");
         }
+        int epochs = s.judgeEpochs(split.judgeImages());
         Config fingerprint = fingerprint(BatchExport.fingerprint(fs, layout), micrometres, scale, split.reference().size(),
                 epochs);
         Path saved = OutputLayout.judgeFingerprint(dir);
