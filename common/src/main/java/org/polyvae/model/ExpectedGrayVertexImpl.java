@@ -13,15 +13,16 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runtime side of {@link ExpectedGrayVertex}. With p = softmax(l) and g = Σ p_k c_k, ∂g/∂l_j = p_j (c_j − g).
- * A training forward pass keeps p (in the activations workspace, which DL4J keeps open through
- * backpropagation) for the backward pass, which otherwise recomputes it from the kept input: the softmax
+ * A training forward pass keeps p and g (in the activations workspace, which DL4J keeps open through
+ * backpropagation) for the backward pass, which otherwise recomputes them from the kept input: the softmax
  * over the channels of an NCHW map takes several strided passes, the backward formula only three. The level
  * centres and the per-pixel terms are broadcast by the ops themselves, never materialised at the logits' size.
  */
 final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
     private final int levels;
-    /** p from the last training forward pass and the input it belongs to. */
+    /** p and g from the last training forward pass, and the input they belong to. */
     private INDArray cachedP;
+    private INDArray cachedGray;
     private INDArray cachedFor;
 
     ExpectedGrayVertexImpl(ComputationGraph graph, String name, int index, int levels, DataType dataType) {
@@ -32,8 +33,7 @@ final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray in = inputs[0];
-        cachedP = null;
-        cachedFor = null;
+        clearCache();
         INDArray p;
         if (training) {
             // Kept for this vertex's backward pass and for the categorical loss layer's on the same logits.
@@ -48,6 +48,7 @@ final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
         expectedGray(p, out);
         if (training) {
             cachedP = p;
+            cachedGray = out;
             cachedFor = in;
         }
         return out;
@@ -56,18 +57,23 @@ final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
     @Override
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
         INDArray in = inputs[0];
-        INDArray p = cachedFor == in && cachedP != null ? cachedP
-                : probabilities(in, Nd4j.createUninitialized(in.dataType(), in.shape()));
-        cachedP = null;
-        cachedFor = null;
-        INDArray gray = expectedGray(p, Nd4j.createUninitialized(in.dataType(), in.size(0), 1, in.size(2),
-                in.size(3)));
+        boolean cached = cachedFor == in && cachedP != null;
+        INDArray p = cached ? cachedP : probabilities(in, Nd4j.createUninitialized(in.dataType(), in.shape()));
+        INDArray gray = cached ? cachedGray : expectedGray(p, Nd4j.createUninitialized(in.dataType(), in.size(0), 1,
+                in.size(2), in.size(3)));
+        clearCache();
         INDArray c = centres(in).reshape(1, levels, 1, 1);
         INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape());
         // p (c − g) ε, with c [1, K, 1, 1] and g, ε [n, 1, h, w] broadcast over the other axes.
         Nd4j.exec(new SubOp(new INDArray[] {c, gray}, new INDArray[] {grad}));
         grad.muli(p).muli(epsilon);
         return new Pair<>(null, new INDArray[] {grad});
+    }
+
+    private void clearCache() {
+        cachedP = null;
+        cachedGray = null;
+        cachedFor = null;
     }
 
     private static INDArray probabilities(INDArray logits, INDArray p) {

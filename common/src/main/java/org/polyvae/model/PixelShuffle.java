@@ -1,8 +1,6 @@
 package org.polyvae.model;
 
-import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.enums.DataFormat;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,8 +13,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Depth to space and back (NCHW, block b, ND4J's channel order: channel (by·b + bx)·C + c of the input
  * becomes pixel (y·b + by, x·b + bx) of output channel c) as a plain loop over the arrays' memory.
  * libnd4j's depth_to_space / space_to_depth ops run single-threaded at a fraction of memory speed and
- * were a tenth of a training step; each input row here is one sequential read and one stride-b write.
- * Float and double arrays; other types go to ND4J's ops.
+ * were a tenth of a training step. Here each row of the wide array is assembled in (or taken apart from) a
+ * Java array: one bulk transfer per row of either array, the stride-b interleaving in a plain array loop,
+ * where element-by-element buffer access costs a bounds check and a native address per element.
+ * Float arrays, what training runs on; other types (the gradient checks' doubles) go to ND4J's ops.
  */
 final class PixelShuffle {
     private PixelShuffle() {
@@ -35,64 +35,84 @@ final class PixelShuffle {
     private static void shuffle(INDArray deep, INDArray wide, int b, boolean toWide) {
         INDArray src = contiguous(toWide ? deep : wide);
         INDArray dst = toWide ? wide : deep;
-        boolean direct = isPlain(dst) && src.dataType() == dst.dataType()
-                && (dst.dataType() == DataType.FLOAT || dst.dataType() == DataType.DOUBLE);
+        boolean direct = isPlain(dst) && src.dataType() == DataType.FLOAT && dst.dataType() == DataType.FLOAT;
         if (!direct) {
             Nd4j.exec(toWide ? new DepthToSpace(src, dst, b, DataFormat.NCHW)
                     : new SpaceToDepth(src, dst, b, DataFormat.NCHW));
             return;
         }
-        Element copy;
-        if (dst.dataType() == DataType.FLOAT) {
-            FloatBuffer s = floats(src);
-            FloatBuffer d = floats(dst);
-            copy = (from, to) -> d.put(to, s.get(from));
-        } else {
-            DoubleBuffer s = doubles(src);
-            DoubleBuffer d = doubles(dst);
-            copy = (from, to) -> d.put(to, s.get(from));
-        }
-        new Indexing(deep.shape(), b).forEachRow((deepRow, wideRow, w) -> {
-            for (int x = 0; x < w; x++) {
-                if (toWide) {
-                    copy.copy(deepRow + x, wideRow + b * x);
-                } else {
-                    copy.copy(wideRow + b * x, deepRow + x);
-                }
-            }
-        });
-    }
-
-    /** Copies one element of the source buffer to the destination buffer, by their indices. */
-    private interface Element {
-        void copy(int from, int to);
-    }
-
-    /** Where each row of the deep array's w pixels starts, and where its pixels go in the wide array. */
-    private record Indexing(long[] deepShape, int b) {
-        interface Row {
-            void copy(int deepRow, int wideRow, int w);
-        }
-
-        void forEachRow(Row row) {
-            int n = (int) deepShape[0];
-            int cb = (int) deepShape[1];
-            int h = (int) deepShape[2];
-            int w = (int) deepShape[3];
-            int c = cb / (b * b);
-            int wideWidth = w * b;
-            for (int i = 0; i < n; i++) {
-                for (int ch = 0; ch < cb; ch++) {
-                    int by = ch / c / b;
-                    int bx = ch / c % b;
-                    int oc = ch % c;
-                    int deepBase = (i * cb + ch) * h * w;
-                    int wideBase = ((i * c + oc) * h * b + by) * wideWidth + bx;
-                    for (int y = 0; y < h; y++) {
-                        row.copy(deepBase + y * w, wideBase + y * b * wideWidth, w);
+        INDArray deepArray = toWide ? src : dst;
+        INDArray wideArray = toWide ? dst : src;
+        int n = (int) deep.size(0);
+        int cb = (int) deep.size(1);
+        int h = (int) deep.size(2);
+        int w = (int) deep.size(3);
+        int c = cb / (b * b);
+        int wideWidth = w * b;
+        Rows rows = new Rows(deepArray, wideArray, wideWidth);
+        for (int i = 0; i < n; i++) {
+            for (int oc = 0; oc < c; oc++) {
+                for (int y = 0; y < h; y++) {
+                    for (int by = 0; by < b; by++) {
+                        int wideRow = (((i * c + oc) * h + y) * b + by) * wideWidth;
+                        if (!toWide) {
+                            rows.readWide(wideRow);
+                        }
+                        for (int bx = 0; bx < b; bx++) {
+                            int deepRow = ((i * cb + (by * b + bx) * c + oc) * h + y) * w;
+                            if (toWide) {
+                                rows.deepIntoWide(deepRow, w, bx, b);
+                            } else {
+                                rows.wideIntoDeep(deepRow, w, bx, b);
+                            }
+                        }
+                        if (toWide) {
+                            rows.writeWide(wideRow);
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /** One row of the wide array staged in a Java array, filled from and emptied into the deep array's rows. */
+    private static final class Rows {
+        private final FloatBuffer deep;
+        private final FloatBuffer wide;
+        private final float[] row;
+        private final float[] part;
+
+        Rows(INDArray deep, INDArray wide, int wideWidth) {
+            this.deep = floats(deep);
+            this.wide = floats(wide);
+            this.row = new float[wideWidth];
+            this.part = new float[wideWidth];
+        }
+
+        /** Stages the wide array's row that starts at this index. */
+        void readWide(int index) {
+            wide.get(index, row, 0, row.length);
+        }
+
+        /** Writes the staged row into the wide array at this index. */
+        void writeWide(int index) {
+            wide.put(index, row, 0, row.length);
+        }
+
+        /** Staged row[offset + stride·x] ← deep[index + x], x &lt; w. */
+        void deepIntoWide(int index, int w, int offset, int stride) {
+            deep.get(index, part, 0, w);
+            for (int x = 0; x < w; x++) {
+                row[offset + stride * x] = part[x];
+            }
+        }
+
+        /** deep[index + x] ← staged row[offset + stride·x], x &lt; w. */
+        void wideIntoDeep(int index, int w, int offset, int stride) {
+            for (int x = 0; x < w; x++) {
+                part[x] = row[offset + stride * x];
+            }
+            deep.put(index, part, 0, w);
         }
     }
 
@@ -107,9 +127,5 @@ final class PixelShuffle {
     /** The array's elements in place (the buffer's address includes its offset inside a workspace). */
     private static FloatBuffer floats(INDArray a) {
         return new FloatPointer(a.data().addressPointer()).capacity(a.length()).limit(a.length()).asBuffer();
-    }
-
-    private static DoubleBuffer doubles(INDArray a) {
-        return new DoublePointer(a.data().addressPointer()).capacity(a.length()).limit(a.length()).asBuffer();
     }
 }
