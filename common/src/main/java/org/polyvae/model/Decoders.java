@@ -38,17 +38,18 @@ public final class Decoders {
      * @return [n, 1, res, res] grays in [0, 1]
      */
     public static INDArray decode(ComputationGraph decoder, INDArray z, INDArray classes) {
-        return decode(decoder, z, classes, 0);
+        return decode(decoder, z, classes, RegionDecoding.Cleanup.NONE);
     }
 
     /**
-     * As {@link #decode(ComputationGraph, INDArray, INDArray)}; with region decoding, regions of fewer than
-     * {@code minRegionPixels} pixels take a larger neighbour's level ({@link RegionDecoding}).
+     * As {@link #decode(ComputationGraph, INDArray, INDArray)}; with region decoding, the small or thin regions
+     * {@code cleanup} names take a neighbour's level ({@link RegionDecoding}).
      */
-    public static INDArray decode(ComputationGraph decoder, INDArray z, INDArray classes, int minRegionPixels) {
+    public static INDArray decode(ComputationGraph decoder, INDArray z, INDArray classes,
+            RegionDecoding.Cleanup cleanup) {
         INDArray[] out = classes == null ? decoder.output(false, z) : decoder.output(false, z, classes);
         if (regionDecoding(decoder)) {
-            return RegionDecoding.decode(out[1], out[2], minRegionPixels);
+            return RegionDecoding.decode(out[1], out[2], cleanup);
         }
         return out[0];
     }

@@ -1,5 +1,6 @@
 package org.polyvae.model;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +35,11 @@ import org.polyvae.metrics.ConnectedRegions;
  * decoder is unsure of a boundary it draws short runs of an intermediate level along it, which region decoding
  * keeps as regions of their own (README, "Specks"); the step removes those, and with them any real grain that
  * small.
+ *
+ * <p>Optionally ({@code polyvae.sample.absorb-thin-regions}), the same step for every region without an interior
+ * pixel, whatever its size: a region each of whose pixels has a 4-neighbour in another region is a line or a
+ * speck, one or two pixels thick, the shape those runs of an intermediate level take; a grain at the model's
+ * resolution is thicker. Unlike a size threshold it keeps a small compact grain and removes a long thin run.
  */
 public final class RegionDecoding {
     /** A pixel with at least this boundary probability is a boundary pixel. */
@@ -50,21 +56,35 @@ public final class RegionDecoding {
     }
 
     /**
+     * What happens to the decoded regions the model draws as specks and lines, after region decoding.
+     *
+     * @param minRegionPixels   regions with fewer pixels take a larger neighbour's level; 0 = keep every region
+     *                          (polyvae.sample.min-region-pixels)
+     * @param absorbThinRegions regions without an interior pixel take a thicker neighbour's level
+     *                          (polyvae.sample.absorb-thin-regions)
+     */
+    public record Cleanup(int minRegionPixels, boolean absorbThinRegions) implements Serializable {
+        /** Every region kept as decoded. */
+        public static final Cleanup NONE = new Cleanup(0, false);
+
+        public Cleanup {
+            if (minRegionPixels < 0) {
+                throw new IllegalArgumentException("minRegionPixels must be >= 0, got " + minRegionPixels);
+            }
+        }
+    }
+
+    /**
      * @param probabilities [n, K, h, w] level probabilities per pixel (each pixel's sum 1)
      * @param boundary      [n, 1, h, w] boundary probability per pixel
      * @return [n, 1, h, w] grays in [0, 1], each the centre of its region's level
      */
     public static INDArray decode(INDArray probabilities, INDArray boundary) {
-        return decode(probabilities, boundary, 0);
+        return decode(probabilities, boundary, Cleanup.NONE);
     }
 
-    /**
-     * @param minRegionPixels regions with fewer pixels take a larger neighbour's level; 0 = keep every region
-     */
-    public static INDArray decode(INDArray probabilities, INDArray boundary, int minRegionPixels) {
-        if (minRegionPixels < 0) {
-            throw new IllegalArgumentException("minRegionPixels must be >= 0, got " + minRegionPixels);
-        }
+    /** As {@link #decode(INDArray, INDArray)}, then the regions {@code cleanup} names take a neighbour's level. */
+    public static INDArray decode(INDArray probabilities, INDArray boundary, Cleanup cleanup) {
         if (probabilities.rank() != 4 || boundary.rank() != 4 || boundary.size(1) != 1
                 || probabilities.size(0) != boundary.size(0) || probabilities.size(2) != boundary.size(2)
                 || probabilities.size(3) != boundary.size(3)) {
@@ -82,8 +102,11 @@ public final class RegionDecoding {
         float[] gray = new float[n * plane];
         for (int i = 0; i < n; i++) {
             int[] level = levels(p, i * k * plane, b, i * plane, k, h, w);
-            if (minRegionPixels > 1) {
-                level = absorbSmallRegions(level, p, i * k * plane, k, h, w, minRegionPixels);
+            if (cleanup.minRegionPixels() > 1) {
+                level = absorbSmallRegions(level, p, i * k * plane, k, h, w, cleanup.minRegionPixels());
+            }
+            if (cleanup.absorbThinRegions()) {
+                level = absorbThinRegions(level, p, i * k * plane, k, h, w);
             }
             for (int q = 0; q < plane; q++) {
                 gray[i * plane + q] = (level[q] + 0.5f) / k;
@@ -145,23 +168,58 @@ public final class RegionDecoding {
      * on the scan order; a small region touching no large one keeps its level.
      */
     static int[] absorbSmallRegions(int[] level, float[] p, int pOffset, int k, int h, int w, int minPixels) {
-        int plane = h * w;
-        int maxStep = Math.max(0, MAX_STEP_GRAYS * k / 256);
-        int[] region = ConnectedRegions.label(h, w, q -> true, (q, r) -> Math.abs(level[q] - level[r]) <= maxStep);
-        int regions = ConnectedRegions.count(region);
-        int[] area = new int[regions];
+        int[] region = regions(level, k, h, w);
+        int[] area = new int[ConnectedRegions.count(region)];
         for (int r : region) {
             area[r]++;
         }
-        // For each small region, the log-likelihood of its pixels at each level, and the large regions it touches.
+        boolean[] kept = new boolean[area.length];
+        for (int r = 0; r < area.length; r++) {
+            kept[r] = area[r] >= minPixels;
+        }
+        return absorb(level, region, kept, p, pOffset, k, h, w);
+    }
+
+    /**
+     * Regions (as in {@link #absorbSmallRegions}) without an interior pixel, one whose 4-neighbours inside the
+     * image all lie in its own region, take among the levels of the regions with one that they touch the one
+     * maximising the sum of their pixels' log-probabilities; a thin region touching no thick one keeps its level.
+     */
+    static int[] absorbThinRegions(int[] level, float[] p, int pOffset, int k, int h, int w) {
+        int[] region = regions(level, k, h, w);
+        boolean[] kept = new boolean[ConnectedRegions.count(region)];
+        for (int q = 0; q < region.length; q++) {
+            boolean interior = true;
+            for (int nb : neighbours(q, h, w)) {
+                interior &= nb < 0 || region[nb] == region[q];
+            }
+            kept[region[q]] |= interior;
+        }
+        return absorb(level, region, kept, p, pOffset, k, h, w);
+    }
+
+    private static int[] regions(int[] level, int k, int h, int w) {
+        int maxStep = Math.max(0, MAX_STEP_GRAYS * k / 256);
+        return ConnectedRegions.label(h, w, q -> true, (q, r) -> Math.abs(level[q] - level[r]) <= maxStep);
+    }
+
+    /**
+     * Every region not {@code kept} takes, of the levels of the kept regions it touches, the one maximising the
+     * sum of its pixels' log-probabilities; one touching no kept region keeps its level.
+     */
+    private static int[] absorb(int[] level, int[] region, boolean[] kept, float[] p, int pOffset, int k, int h,
+            int w) {
+        int plane = h * w;
+        int regions = kept.length;
+        // For each absorbed region, the log-likelihood of its pixels at each level, and the kept regions it touches.
         double[][] logSum = new double[regions][];
         List<Set<Integer>> touches = new ArrayList<>(regions);
         for (int r = 0; r < regions; r++) {
-            touches.add(area[r] < minPixels ? new TreeSet<>() : null);
+            touches.add(kept[r] ? null : new TreeSet<>());
         }
         for (int q = 0; q < plane; q++) {
             int r = region[q];
-            if (area[r] >= minPixels) {
+            if (kept[r]) {
                 continue;
             }
             if (logSum[r] == null) {
@@ -171,7 +229,7 @@ public final class RegionDecoding {
                 logSum[r][c] += Math.log(Math.max(LOG_FLOOR, p[pOffset + c * plane + q]));
             }
             for (int nb : neighbours(q, h, w)) {
-                if (nb >= 0 && area[region[nb]] >= minPixels) {
+                if (nb >= 0 && kept[region[nb]]) {
                     touches.get(r).add(level[nb]);
                 }
             }

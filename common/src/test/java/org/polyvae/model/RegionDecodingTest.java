@@ -133,8 +133,52 @@ class RegionDecodingTest {
         INDArray probabilities = Nd4j.create(p, new long[] {1, K, H, W});
         INDArray noBoundary = Nd4j.zeros(DataType.FLOAT, 1, 1, H, W);
         assertTrue(!RegionDecoding.decode(probabilities, noBoundary).equals(RegionDecoding.decode(probabilities,
-                noBoundary, 4)), "decode passes the smallest region on");
-        assertThrows(IllegalArgumentException.class, () -> RegionDecoding.decode(probabilities, noBoundary, -1));
+                noBoundary, new RegionDecoding.Cleanup(4, false))), "decode passes the smallest region on");
+        assertThrows(IllegalArgumentException.class, () -> new RegionDecoding.Cleanup(-1, false));
+    }
+
+    /**
+     * On an 8 × 8 image: a line of an intermediate level (6), one pixel wide and 7 long, between a region of
+     * level 2 (left) and one of level 10 (right), whose pixels find 10 likelier than 2; and a compact 3 × 3
+     * grain of level 20 in the left region's corner. The line has no interior pixel and takes 10; the grain,
+     * smaller than the line, has one (its centre) and stays; a size threshold that removes the line removes
+     * the grain too.
+     */
+    @Test
+    void regionsWithoutAnInteriorPixelTakeTheLevelTheirPixelsFindLikeliestAmongThickNeighbours() {
+        int h = 8;
+        int w = 8;
+        int plane = h * w;
+        int[] level = new int[plane];
+        float[] p = new float[K * plane];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int q = y * w + x;
+                boolean line = x == 4 && y <= 6;
+                boolean grain = y >= 5 && x <= 2;
+                level[q] = line ? 6 : grain ? 20 : x <= 4 ? 2 : 10;
+                p[level[q] * plane + q] = 0.5f;
+                p[(line ? 10 : 0) * plane + q] += 0.3f;
+                p[(line ? 2 : 1) * plane + q] += 0.1f;
+                p[3 * plane + q] += 0.1f;
+            }
+        }
+        int[] absorbed = RegionDecoding.absorbThinRegions(level, p, 0, K, h, w);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int q = y * w + x;
+                int expected = x == 4 && y <= 6 ? 10 : level[q];
+                assertEquals(expected, absorbed[q], "pixel (" + y + ", " + x + ")");
+            }
+        }
+        int[] bySize = RegionDecoding.absorbSmallRegions(level, p, 0, K, h, w, 10);
+        assertEquals(10, bySize[4], "the 7-pixel line is under 10 pixels");
+        assertEquals(2, bySize[6 * w + 1], "and so is the 9-pixel grain");
+        INDArray probabilities = Nd4j.create(p, new long[] {1, K, h, w});
+        INDArray noBoundary = Nd4j.zeros(DataType.FLOAT, 1, 1, h, w);
+        INDArray thin = RegionDecoding.decode(probabilities, noBoundary, new RegionDecoding.Cleanup(0, true));
+        assertEquals((10 + 0.5) / K, thin.getDouble(0, 0, 0, 4), 1e-6, "decode passes the thin regions on");
+        assertEquals((20 + 0.5) / K, thin.getDouble(0, 0, 6, 1), 1e-6);
     }
 
     /** A whole image of boundary: no region to join, each pixel keeps its own most likely level. */

@@ -13,6 +13,7 @@ import org.polyvae.model.AutoregressivePrior;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.LatentPrior;
 import org.polyvae.model.VaeArchitecture;
+import org.polyvae.model.RegionDecoding;
 import org.polyvae.model.VaeBatches;
 
 /**
@@ -34,7 +35,7 @@ final class LatentSampler {
     private final LatentPrior prior;
     private final AutoregressivePrior codePrior;
     private final Double e11Target;
-    private int minRegionPixels;
+    private RegionDecoding.Cleanup cleanup = RegionDecoding.Cleanup.NONE;
     /** The codes of the last aligned batch the autoregressive prior drew (it draws a batch at a time). */
     private int drawnBatch = -1;
     private double[][] drawn;
@@ -110,12 +111,12 @@ final class LatentSampler {
         return classes[index % classes.length];
     }
 
-    /** Region decoding's smallest region (polyvae.sample.min-region-pixels); 0, the default, keeps every region. */
-    LatentSampler withMinRegionPixels(int pixels) {
-        if (pixels < 0) {
-            throw new IllegalArgumentException("the smallest region must be >= 0 pixels, got " + pixels);
-        }
-        this.minRegionPixels = pixels;
+    /**
+     * What region decoding does with small and thin regions (polyvae.sample.min-region-pixels and
+     * absorb-thin-regions); by default every region is kept.
+     */
+    LatentSampler withCleanup(RegionDecoding.Cleanup cleanup) {
+        this.cleanup = java.util.Objects.requireNonNull(cleanup, "cleanup");
         return this;
     }
 
@@ -192,9 +193,9 @@ final class LatentSampler {
             for (int i = 0; i < n; i++) {
                 um[i] = windowClass(from + i);
             }
-            out = Decoders.decode(decoder, zs, VaeBatches.oneHot(um), minRegionPixels);
+            out = Decoders.decode(decoder, zs, VaeBatches.oneHot(um), cleanup);
         } else {
-            out = Decoders.decode(decoder, zs, null, minRegionPixels);
+            out = Decoders.decode(decoder, zs, null, cleanup);
         }
         int pixels = (int) (out.length() / n);
         float[] p = out.castTo(DataType.FLOAT).dup('c').data().asFloat();

@@ -32,6 +32,7 @@ import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.model.AutoregressivePrior;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.LatentPrior;
+import org.polyvae.model.RegionDecoding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,13 +109,21 @@ public final class SampleStage {
                         + "draw from N(0, I) with polyvae.sample.prior=standard");
             }
         }
-        if (s.minRegionPixels() > 0 && !Decoders.regionDecoding(decoder)) {
-            throw new ConfigError("polyvae.sample.min-region-pixels = " + s.minRegionPixels() + " applies to region "
-                    + "decoding, but the model in " + model.dir() + " was trained with polyvae.model.gray-decoding = "
-                    + model.settings().grayDecoding().configValue() + ": set min-region-pixels = 0");
+        if (!Decoders.regionDecoding(decoder)) {
+            String decoding = model.settings().grayDecoding().configValue();
+            if (s.minRegionPixels() > 0) {
+                throw new ConfigError("polyvae.sample.min-region-pixels = " + s.minRegionPixels() + " applies to "
+                        + "region decoding, but the model in " + model.dir() + " was trained with "
+                        + "polyvae.model.gray-decoding = " + decoding + ": set min-region-pixels = 0");
+            }
+            if (s.absorbThinRegions()) {
+                throw new ConfigError("polyvae.sample.absorb-thin-regions = true applies to region decoding, but the "
+                        + "model in " + model.dir() + " was trained with polyvae.model.gray-decoding = " + decoding
+                        + ": set absorb-thin-regions = false");
+            }
         }
         LatentSampler sampler = new LatentSampler(decoder, codeLength, s.seed(), s.temperature(), classes, prior,
-                codePrior, s.e11Target()).withMinRegionPixels(s.minRegionPixels());
+                codePrior, s.e11Target()).withCleanup(cleanup(s));
         try (AtomicOutput out = AtomicOutput.begin(fs, target, s.overwrite(), "polyvae.sample.overwrite")) {
             List<Written> written = s.count() <= s.driverMax()
                     ? onDriver(sampler, fs, out.tmp())
@@ -143,6 +152,10 @@ public final class SampleStage {
      * that is empty, every class it was trained on. A class the model cannot draw is a configuration error
      * (exit code 2, no stack trace).
      */
+    private static RegionDecoding.Cleanup cleanup(SampleSettings s) {
+        return new RegionDecoding.Cleanup(s.minRegionPixels(), s.absorbThinRegions());
+    }
+
     static int[] classesToDraw(SampleSettings s, boolean conditional, List<Integer> trained) {
         if (!conditional) {
             if (!s.classes().isEmpty()) {
@@ -201,7 +214,7 @@ public final class SampleStage {
         long seed = s.seed();
         double temperature = s.temperature();
         Double e11Target = s.e11Target();
-        int minRegionPixels = s.minRegionPixels();
+        RegionDecoding.Cleanup cleanup = cleanup(s);
         SampleFiles writer = files;
         FlatMapFunction<Iterator<int[]>, Written> work = it -> {
             List<Written> kept = new ArrayList<>();
@@ -211,7 +224,7 @@ public final class SampleStage {
             LatentSampler sampler = new LatentSampler(decoder.value(), codeLength, seed, temperature, classes,
                     learned == null ? null : learned.value(), autoregressive == null ? null
                     : AutoregressivePrior.read(new java.io.ByteArrayInputStream(autoregressive.value()),
-                            "the broadcast autoregressive prior"), e11Target).withMinRegionPixels(minRegionPixels);
+                            "the broadcast autoregressive prior"), e11Target).withCleanup(cleanup);
             Path d = new Path(dirUri);
             FileSystem fs = d.getFileSystem(conf.value());
             while (it.hasNext()) {

@@ -427,28 +427,32 @@ class SampleStageTest {
     }
 
     /**
-     * polyvae.sample.min-region-pixels reaches the decoding on the driver and on the executors alike, and changes
-     * what is drawn; a model that does not decode by regions refuses it before anything is written.
+     * polyvae.sample.min-region-pixels and absorb-thin-regions reach the decoding on the driver and on the
+     * executors alike, and change what is drawn; a model that does not decode by regions refuses either before
+     * anything is written.
      */
     @Test
-    void theSmallestRegionSettingReachesDriverAndExecutorsAndNeedsRegionDecoding() throws IOException {
+    void theRegionCleanupSettingsReachDriverAndExecutorsAndNeedRegionDecoding() throws IOException {
         java.nio.file.Path plain = tmp.resolve("regions-all");
-        java.nio.file.Path driver = tmp.resolve("regions-min-driver");
-        java.nio.file.Path executors = tmp.resolve("regions-min-executors");
         new SampleStage(config(plain.toUri().toString(), "polyvae.sample.count=60")).run(sc);
-        new SampleStage(config(driver.toUri().toString(), "polyvae.sample.count=60",
-                "polyvae.sample.min-region-pixels=12")).run(sc);
-        new SampleStage(config(executors.toUri().toString(), "polyvae.sample.count=60",
-                "polyvae.sample.min-region-pixels=12", "polyvae.sample.driver-max=0")).run(sc);
         List<java.nio.file.Path> p = pngs(plain);
-        List<java.nio.file.Path> d = pngs(driver);
-        List<java.nio.file.Path> e = pngs(executors);
-        int changed = 0;
-        for (int i = 0; i < d.size(); i++) {
-            assertArrayEquals(Files.readAllBytes(d.get(i)), Files.readAllBytes(e.get(i)), d.get(i).toString());
-            changed += java.util.Arrays.equals(Files.readAllBytes(p.get(i)), Files.readAllBytes(d.get(i))) ? 0 : 1;
+        for (String setting : new String[] {"polyvae.sample.min-region-pixels=12",
+                "polyvae.sample.absorb-thin-regions=true"}) {
+            String name = setting.substring(setting.lastIndexOf('.') + 1, setting.indexOf('='));
+            java.nio.file.Path driver = tmp.resolve(name + "-driver");
+            java.nio.file.Path executors = tmp.resolve(name + "-executors");
+            new SampleStage(config(driver.toUri().toString(), "polyvae.sample.count=60", setting)).run(sc);
+            new SampleStage(config(executors.toUri().toString(), "polyvae.sample.count=60", setting,
+                    "polyvae.sample.driver-max=0")).run(sc);
+            List<java.nio.file.Path> d = pngs(driver);
+            List<java.nio.file.Path> e = pngs(executors);
+            int changed = 0;
+            for (int i = 0; i < d.size(); i++) {
+                assertArrayEquals(Files.readAllBytes(d.get(i)), Files.readAllBytes(e.get(i)), d.get(i).toString());
+                changed += java.util.Arrays.equals(Files.readAllBytes(p.get(i)), Files.readAllBytes(d.get(i))) ? 0 : 1;
+            }
+            assertTrue(changed > 0, setting + " changed no sample");
         }
-        assertTrue(changed > 0, "absorbing regions under 12 pixels changed no sample");
 
         java.nio.file.Path out = tmp.resolve("mode-decoding");
         java.nio.file.Path model = Files.createDirectories(out.resolve("model"));
@@ -460,12 +464,15 @@ class SampleStageTest {
         ModelSerializer.writeModel(Decoders.extract(vae, arch), model.resolve("decoder.zip").toFile(), false);
         Files.writeString(model.resolve("config.conf"), mode.renderResolved());
         java.nio.file.Path samples = tmp.resolve("mode-never-drawn");
-        ConfigError refused = assertThrows(ConfigError.class, () -> new SampleStage(config(samples.toUri().toString(),
-                "polyvae.output.dir=" + out.toUri(), "polyvae.sample.prior=standard",
-                "polyvae.sample.min-region-pixels=12")).run(sc));
-        assertTrue(refused.getMessage().contains("polyvae.sample.min-region-pixels")
-                && refused.getMessage().contains("gray-decoding = mode"), refused.getMessage());
-        assertFalse(Files.exists(samples), "nothing written");
+        for (String[] setting : new String[][] {{"polyvae.sample.min-region-pixels=12", "min-region-pixels = 0"},
+                {"polyvae.sample.absorb-thin-regions=true", "absorb-thin-regions = false"}}) {
+            ConfigError refused = assertThrows(ConfigError.class, () -> new SampleStage(config(samples.toUri()
+                    .toString(), "polyvae.output.dir=" + out.toUri(), "polyvae.sample.prior=standard", setting[0]))
+                    .run(sc));
+            assertTrue(refused.getMessage().contains(setting[1])
+                    && refused.getMessage().contains("gray-decoding = mode"), refused.getMessage());
+            assertFalse(Files.exists(samples), "nothing written");
+        }
     }
 
     @Test
