@@ -72,6 +72,21 @@ public final class RegionDecoding {
                 throw new IllegalArgumentException("minRegionPixels must be >= 0, got " + minRegionPixels);
             }
         }
+
+        /**
+         * What the clean-up does, in words ("thin regions absorbed"), for the sample manifest and the evaluation
+         * that reports the samples; null when every region is kept as decoded.
+         */
+        public String describe() {
+            List<String> steps = new ArrayList<>();
+            if (minRegionPixels > 1) {
+                steps.add("regions under " + minRegionPixels + " px absorbed");
+            }
+            if (absorbThinRegions) {
+                steps.add("thin regions absorbed");
+            }
+            return steps.isEmpty() ? null : String.join(" and ", steps);
+        }
     }
 
     /**

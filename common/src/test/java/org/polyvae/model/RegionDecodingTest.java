@@ -135,6 +135,9 @@ class RegionDecodingTest {
         assertTrue(!RegionDecoding.decode(probabilities, noBoundary).equals(RegionDecoding.decode(probabilities,
                 noBoundary, new RegionDecoding.Cleanup(4, false))), "decode passes the smallest region on");
         assertThrows(IllegalArgumentException.class, () -> new RegionDecoding.Cleanup(-1, false));
+        assertEquals(null, RegionDecoding.Cleanup.NONE.describe());
+        assertEquals("regions under 4 px absorbed and thin regions absorbed", new RegionDecoding.Cleanup(4, true)
+                .describe());
     }
 
     /**

@@ -54,6 +54,7 @@ public final class EvaluateStage {
         Map<String, Integer> requested = SampleManifest.requestedClasses(
                 samplesDir.getFileSystem(sc.hadoopConfiguration()), samplesDir);
         Double e11Target = SampleManifest.e11Target(samplesDir.getFileSystem(sc.hadoopConfiguration()), samplesDir);
+        String cleanup = SampleManifest.decodingCleanup(samplesDir.getFileSystem(sc.hadoopConfiguration()), samplesDir);
         if (config.train().validationFraction() <= 0) {
             throw new ConfigError("evaluate needs held-out real images, but polyvae.train.validation-fraction "
                     + "is 0: set it above 0 (the judge never trains on that split)");
@@ -132,7 +133,7 @@ public final class EvaluateStage {
                     set.confidentShare(), set.classMix(),
                     set.e11().w1Gpa() == null ? Double.NaN : set.e11().w1Gpa(), set.nearestTraining().median(), set.nearestTraining().heldOutMedian()));
         }
-        Evaluation.Headline headline = EvaluationMetrics.headline(sets.get(0), quality);
+        Evaluation.Headline headline = EvaluationMetrics.headline(sets.get(0), quality, cleanup);
         LOG.info(headlineLine(headline));
         Evaluation.Reference ref = new Evaluation.Reference(REFERENCE_SCHEME, reference.size(), heldOut.size(),
                 s.kidSubsets(), sets.get(0).kid().subsetSize());
@@ -149,8 +150,9 @@ public final class EvaluateStage {
     /** The log line that leads: the raw decoder output's figures. */
     static String headlineLine(Evaluation.Headline h) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                "evaluate: HEADLINE %s samples (the model's own output): KID ratio %.1f, Fréchet ratio %.2f",
-                h.set(), h.kidRatio(), h.frechetRatio()));
+                "evaluate: HEADLINE %s samples (the model's own output%s): KID ratio %.1f, Fréchet ratio %.2f",
+                h.set(), h.decodingCleanup() == null ? "" : ", region decoding with " + h.decodingCleanup(),
+                h.kidRatio(), h.frechetRatio()));
         if (h.requestedClassAgreement() != null) {
             b.append(String.format(Locale.ROOT, ", requested class %.2f (real images %.2f)", h.requestedClassAgreement(),
                     h.realClassAgreement()));

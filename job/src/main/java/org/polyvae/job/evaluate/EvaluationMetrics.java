@@ -173,7 +173,8 @@ final class EvaluationMetrics {
      * class for a conditional model, else the judge's class) flat-pixel share and grains per image against
      * the real images of that class; a conditional model's agreement beside the judge's own on real images.
      */
-    static Evaluation.Headline headline(Evaluation.SampleSet set, Evaluation.JudgeQuality judge) {
+    static Evaluation.Headline headline(Evaluation.SampleSet set, Evaluation.JudgeQuality judge,
+            String decodingCleanup) {
         Evaluation.Conditioning c = set.conditioning();
         List<Evaluation.Microstructure> rows = c != null ? c.microstructure() : set.microstructure();
         String source = c != null ? "requested" : "generated";
@@ -198,7 +199,7 @@ final class EvaluationMetrics {
                 .map(Evaluation.ClassHeadline::realAgreement).filter(a -> a != null).mapToDouble(a -> a).average()
                 .orElse(Double.NaN));
         return new Evaluation.Headline(set.set(), set.kid().ratio(), set.frechet().ratio(),
-                c == null ? null : c.agreement(), realAgreement, classKid, perClass);
+                c == null ? null : c.agreement(), realAgreement, classKid, perClass, decodingCleanup);
     }
 
     /** JSON has no NaN: a figure without images behind it is left out. */

@@ -120,8 +120,8 @@ public record ModelCard(String created, Architecture architecture, Map<String, O
             onnx.files().forEach((f, io) -> md.append("  - `").append(f).append("`: ").append(io).append('\n'));
         }
         if (evaluation != null) {
-            md.append(String.format(Locale.ROOT, "- **Evaluation** (raw samples): KID ratio %.2f, Fréchet ratio %.2f%s%n",
-                    evaluation.kidRatio(), evaluation.frechetRatio(), evaluation.requestedClassAgreement() == null ? ""
+            md.append(String.format(Locale.ROOT, "- **Evaluation** (raw samples%s): KID ratio %.2f, Fréchet ratio %.2f%s%n",
+                    evaluation.decodingCleanup() == null ? "" : "; " + evaluation.decodingCleanup(), evaluation.kidRatio(), evaluation.frechetRatio(), evaluation.requestedClassAgreement() == null ? ""
                             : String.format(Locale.ROOT, ", requested-class agreement %.2f",
                                     evaluation.requestedClassAgreement())));
         } else {

@@ -21,14 +21,17 @@ import org.apache.hadoop.fs.Path;
 /**
  * A sample folder's {@code manifest.csv}: one row per sample with its file name, seed, window class (a
  * conditional model's samples only, column {@value #CLASS_COLUMN}), the E11 it was drawn toward (only when
- * polyvae.sample.e11-target was set, column {@value #E11_TARGET_COLUMN}) and latent vector z. Written by stage
- * sample, read back by stage evaluate to know which class (and E11) each sample was drawn for.
+ * polyvae.sample.e11-target was set, column {@value #E11_TARGET_COLUMN}), what region decoding removed (only when
+ * a clean-up was set, column {@value #DECODING_CLEANUP_COLUMN}) and latent vector z. Written by stage sample, read
+ * back by stage evaluate to know which class (and E11) each sample was drawn for and how it was decoded.
  */
 public final class SampleManifest {
     /** The column of a conditional sample's requested window size (µm). */
     public static final String CLASS_COLUMN = "class_um";
     /** The column of the E11 (GPa) the samples were drawn toward. */
     public static final String E11_TARGET_COLUMN = "e11_target_gpa";
+    /** The column of the region clean-up the samples were decoded with (polyvae.sample.min-region-pixels, ...). */
+    public static final String DECODING_CLEANUP_COLUMN = "decoding_cleanup";
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build();
 
     /**
@@ -47,15 +50,19 @@ public final class SampleManifest {
      *
      * @param conditional whether the rows have a class (the column is written only then)
      * @param e11Target   the E11 (GPa) every sample was drawn toward, or null (then no column)
+     * @param cleanup     what region decoding removed from every sample, in words, or null (then no column)
      */
     public static void write(FileSystem fs, Path dir, int codeLength, boolean conditional, Double e11Target,
-            Iterable<Row> rows) throws IOException {
+            String cleanup, Iterable<Row> rows) throws IOException {
         List<String> header = new ArrayList<>(List.of("file", "seed"));
         if (conditional) {
             header.add(CLASS_COLUMN);
         }
         if (e11Target != null) {
             header.add(E11_TARGET_COLUMN);
+        }
+        if (cleanup != null) {
+            header.add(DECODING_CLEANUP_COLUMN);
         }
         for (int j = 0; j < codeLength; j++) {
             header.add("z" + j);
@@ -75,6 +82,9 @@ public final class SampleManifest {
                 if (e11Target != null) {
                     cells.add(e11Target);
                 }
+                if (cleanup != null) {
+                    cells.add(cleanup);
+                }
                 for (double z : r.z()) {
                     cells.add(String.format(Locale.ROOT, "%.6f", z));
                 }
@@ -90,6 +100,15 @@ public final class SampleManifest {
     public static Double e11Target(FileSystem fs, Path samplesDir) throws IOException {
         Map<String, Double> targets = column(fs, samplesDir, E11_TARGET_COLUMN, "an E11 in GPa", Double::parseDouble);
         return targets.isEmpty() ? null : targets.values().iterator().next();
+    }
+
+    /**
+     * What region decoding removed from the samples in {@code samplesDir} (polyvae.sample.min-region-pixels,
+     * absorb-thin-regions), in words, or null when nothing was (or there is no manifest).
+     */
+    public static String decodingCleanup(FileSystem fs, Path samplesDir) throws IOException {
+        Map<String, String> cleanup = column(fs, samplesDir, DECODING_CLEANUP_COLUMN, "a decoding clean-up", v -> v);
+        return cleanup.isEmpty() ? null : cleanup.values().iterator().next();
     }
 
     /**

@@ -131,6 +131,7 @@ public final class SampleStage {
                             codePrior == null ? null : model.codePriorBytes(), out.tmp());
             int size = (int) Math.round(Math.sqrt(written.get(0).raw().length));
             SampleManifest.write(fs, out.tmp(), codeLength, sampler.conditional(), s.e11Target(),
+                    cleanup(s).describe(),
                     () -> IntStream.range(0, s.count())
                     .mapToObj(i -> new SampleManifest.Row(files.name(i), Seeds.sample(s.seed(), i),
                             sampler.conditional() ? sampler.windowClass(i) : null, sampler.latent(i)))

@@ -105,11 +105,14 @@ class EvaluationMetricsTest {
                 .filter(r -> r.source().equals("generated") && r.windowClass().equals("all")).findFirst().orElseThrow();
         assertEquals(1.0, all.largestGrainShare(), 1e-12);
         assertEquals(0.5, all.largestGrainShareW1(), 1e-12);
-        Evaluation.Headline h = EvaluationMetrics.headline(s, QUALITY);
+        Evaluation.Headline h = EvaluationMetrics.headline(s, QUALITY, null);
         assertEquals(1.0, h.perClass().get("2x2").largestGrainShare(), 1e-12);
         assertEquals(0.5, h.perClass().get("2x2").dataLargestGrainShare(), 1e-12);
         assertTrue(EvaluateStage.headlineLine(h).contains("2x2: flat 1.00 (data 0.88), grains/image 1.0 (data 2.0), "
                 + "largest grain 1.00 (data 0.50)"), EvaluateStage.headlineLine(h));
+        assertTrue(EvaluateStage.headlineLine(h).contains("(the model's own output)"), EvaluateStage.headlineLine(h));
+        String cleaned = EvaluateStage.headlineLine(EvaluationMetrics.headline(s, QUALITY, "thin regions absorbed"));
+        assertTrue(cleaned.contains("(the model's own output, region decoding with thin regions absorbed)"), cleaned);
     }
 
     @Test
@@ -199,10 +202,10 @@ class EvaluationMetricsTest {
         for (Evaluation.Kid k : good.conditioning().kidPerClass().values()) {
             assertEquals(k.realVsReal(), k.generatedVsReal(), 1e-12, "each class's samples are its real images: " + k);
         }
-        double goodRatio = EvaluationMetrics.headline(good, QUALITY).classKidRatio();
+        double goodRatio = EvaluationMetrics.headline(good, QUALITY, null).classKidRatio();
         assertTrue(Math.abs(goodRatio) <= 1 + 1e-9, "within the real images' own scale: " + goodRatio);
         assertEquals(good.kid().ratio(), bad.kid().ratio(), 1e-12, "the same mixture");
-        Evaluation.Headline h = EvaluationMetrics.headline(bad, QUALITY);
+        Evaluation.Headline h = EvaluationMetrics.headline(bad, QUALITY, null);
         assertTrue(h.classKidRatio() > 5 * Math.max(1, Math.abs(goodRatio)), "the wrong class in each: " + h);
         assertEquals(h.perClass().get("2x2").kidRatio(), bad.conditioning().kidPerClass().get("2x2").ratio());
         assertEquals(0.5, h.perClass().get("2x2").realAgreement(), 1e-12, "the judge's own on real 2x2 images");
@@ -219,7 +222,7 @@ class EvaluationMetricsTest {
                 reals(12, 60), new double[40], new double[40], Map.of(), null);
         assertTrue(s.kid().ratio() > 10, s.kid().toString());
         assertTrue(s.frechet().ratio() > 5, s.frechet().toString());
-        Evaluation.Headline h = EvaluationMetrics.headline(s, QUALITY);
+        Evaluation.Headline h = EvaluationMetrics.headline(s, QUALITY, null);
         assertEquals("raw", h.set());
         assertEquals(s.kid().ratio(), h.kidRatio());
         assertNull(h.requestedClassAgreement(), "an unconditional model's samples");

@@ -50,12 +50,16 @@ class ModelCardTest {
         assertTrue(md.contains("1,234,567 parameters") && md.contains("2x2 µm: 240") && md.contains("decoder.onnx")
                 && md.contains("file list SHA-256 " + "ab".repeat(32)), md);
 
-        Evaluation.Headline headline = new Evaluation.Headline("raw", 4.9, 3.17, 0.76, 0.91, 2.1, Map.of());
+        Evaluation.Headline headline = new Evaluation.Headline("raw", 4.9, 3.17, 0.76, 0.91, 2.1, Map.of(), null);
         read.withEvaluation(headline).writeInto(fs, model);
         ModelCard evaluated = ModelCard.read(fs, OutputLayout.modelCard(model));
         assertEquals(headline, evaluated.evaluation());
         assertEquals(card().training().finalTrain(), evaluated.training().finalTrain());
-        assertTrue(Files.readString(tmp.resolve(ModelCard.MARKDOWN)).contains("KID ratio 4.90"));
+        assertTrue(Files.readString(tmp.resolve(ModelCard.MARKDOWN)).contains("(raw samples): KID ratio 4.90"));
+        read.withEvaluation(new Evaluation.Headline("raw", 4.9, 3.17, 0.76, 0.91, 2.1, Map.of(),
+                "thin regions absorbed")).writeInto(fs, model);
+        assertTrue(Files.readString(tmp.resolve(ModelCard.MARKDOWN)).contains("(raw samples; thin regions absorbed)"),
+                "the card says how the evaluated samples were decoded");
         try (var files = Files.list(tmp)) {
             // (Hadoop's local file system keeps a .crc checksum beside each file.)
             assertEquals(List.of(ModelCard.FILE, ModelCard.MARKDOWN), files.map(f -> f.getFileName().toString())

@@ -428,14 +428,18 @@ class SampleStageTest {
 
     /**
      * polyvae.sample.min-region-pixels and absorb-thin-regions reach the decoding on the driver and on the
-     * executors alike, and change what is drawn; a model that does not decode by regions refuses either before
-     * anything is written.
+     * executors alike, change what is drawn and are named in the manifest (for stage evaluate's headline); a model
+     * that does not decode by regions refuses either before anything is written.
      */
     @Test
     void theRegionCleanupSettingsReachDriverAndExecutorsAndNeedRegionDecoding() throws IOException {
         java.nio.file.Path plain = tmp.resolve("regions-all");
         new SampleStage(config(plain.toUri().toString(), "polyvae.sample.count=60")).run(sc);
         List<java.nio.file.Path> p = pngs(plain);
+        FileSystem local = FileSystem.getLocal(new Configuration());
+        assertEquals(null, SampleManifest.decodingCleanup(local, new Path(plain.toUri())), "decoded as drawn");
+        Map<String, String> described = Map.of("polyvae.sample.min-region-pixels=12", "regions under 12 px absorbed",
+                "polyvae.sample.absorb-thin-regions=true", "thin regions absorbed");
         for (String setting : new String[] {"polyvae.sample.min-region-pixels=12",
                 "polyvae.sample.absorb-thin-regions=true"}) {
             String name = setting.substring(setting.lastIndexOf('.') + 1, setting.indexOf('='));
@@ -452,6 +456,7 @@ class SampleStageTest {
                 changed += java.util.Arrays.equals(Files.readAllBytes(p.get(i)), Files.readAllBytes(d.get(i))) ? 0 : 1;
             }
             assertTrue(changed > 0, setting + " changed no sample");
+            assertEquals(described.get(setting), SampleManifest.decodingCleanup(local, new Path(executors.toUri())));
         }
 
         java.nio.file.Path out = tmp.resolve("mode-decoding");
