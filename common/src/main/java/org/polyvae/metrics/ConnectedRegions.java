@@ -49,6 +49,21 @@ public final class ConnectedRegions {
         return label;
     }
 
+    /**
+     * Which regions of a labelling of every pixel have an interior pixel: one whose 4-neighbours inside the
+     * image all carry its own label. A region without one is a line or speck one or two pixels thick.
+     */
+    public static boolean[] withInterior(int[] label, int h, int w) {
+        boolean[] interior = new boolean[count(label)];
+        for (int p = 0; p < label.length; p++) {
+            int r = p / w;
+            int c = p % w;
+            interior[label[p]] |= (c == 0 || label[p - 1] == label[p]) && (c == w - 1 || label[p + 1] == label[p])
+                    && (r == 0 || label[p - w] == label[p]) && (r == h - 1 || label[p + w] == label[p]);
+        }
+        return interior;
+    }
+
     /** How many regions a labelling has: one more than its largest label. */
     public static int count(int[] label) {
         return Arrays.stream(label).max().orElse(-1) + 1;

@@ -53,6 +53,29 @@ public final class GrainStatistics {
         return grainAreas(levels(gray, size), size, jumpThreshold, minArea);
     }
 
+    /**
+     * How many grains (regions of at least minArea px) have an interior pixel ({@link ConnectedRegions#withInterior}):
+     * the grain count without the lines one or two pixels thick that the real images' blended boundaries
+     * (JPEG, area averaging) and a decoder's specks both form, which {@link #grainAreas} counts as grains.
+     */
+    public static int thickGrainCount(byte[] gray, int size, int jumpThreshold, int minArea) {
+        return thickGrainCount(levels(gray, size), size, jumpThreshold, minArea);
+    }
+
+    public static int thickGrainCount(int[] levels, int size, int jumpThreshold, int minArea) {
+        int[] label = regionLabels(levels, size, jumpThreshold);
+        boolean[] interior = ConnectedRegions.withInterior(label, size, size);
+        int[] area = new int[interior.length];
+        for (int l : label) {
+            area[l]++;
+        }
+        int thick = 0;
+        for (int r = 0; r < area.length; r++) {
+            thick += interior[r] && area[r] >= minArea ? 1 : 0;
+        }
+        return thick;
+    }
+
     /** Region label (0..regions-1) of every pixel, before the minimum-area filter. */
     public static int[] regionLabels(int[] levels, int size, int jumpThreshold) {
         checkSize(levels.length, size);

@@ -202,15 +202,7 @@ public final class RegionDecoding {
      */
     static int[] absorbThinRegions(int[] level, float[] p, int pOffset, int k, int h, int w) {
         int[] region = regions(level, k, h, w);
-        boolean[] kept = new boolean[ConnectedRegions.count(region)];
-        for (int q = 0; q < region.length; q++) {
-            boolean interior = true;
-            for (int nb : neighbours(q, h, w)) {
-                interior &= nb < 0 || region[nb] == region[q];
-            }
-            kept[region[q]] |= interior;
-        }
-        return absorb(level, region, kept, p, pOffset, k, h, w);
+        return absorb(level, region, ConnectedRegions.withInterior(region, h, w), p, pOffset, k, h, w);
     }
 
     private static int[] regions(int[] level, int k, int h, int w) {

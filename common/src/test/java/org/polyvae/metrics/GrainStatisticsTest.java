@@ -57,6 +57,24 @@ class GrainStatisticsTest {
         assertEquals(0.0, GrainStatistics.largestGrainShare(new int[0], N));
     }
 
+    /**
+     * Two flat halves with a one-pixel column of a blended gray between them (as JPEG and area averaging leave
+     * along a real boundary): the column is a region of 32 px, a grain to {@link GrainStatistics#countGrains}, but
+     * it has no interior pixel; a compact 3 × 3 grain has one (its centre), a 2 × 5 bar has none.
+     */
+    @Test
+    void thickGrainsLeaveOutLinesWithoutAnInteriorPixel() {
+        byte[] blended = image((r, c) -> c < N / 2 ? 40 : c == N / 2 ? 145 : 250);
+        assertEquals(3, GrainStatistics.countGrains(blended, N, 12, 3));
+        assertEquals(2, GrainStatistics.thickGrainCount(blended, N, 12, 3));
+        byte[] compact = image((r, c) -> r >= 4 && r < 7 && c >= 4 && c < 7 ? 0 : 128);
+        assertEquals(2, GrainStatistics.thickGrainCount(compact, N, 12, 3));
+        byte[] bar = image((r, c) -> r >= 4 && r < 6 && c >= 4 && c < 9 ? 0 : 128);
+        assertEquals(2, GrainStatistics.countGrains(bar, N, 12, 3));
+        assertEquals(1, GrainStatistics.thickGrainCount(bar, N, 12, 3));
+        assertEquals(1, GrainStatistics.thickGrainCount(compact, N, 12, 10), "the 9 px grain is under 10 px");
+    }
+
     @Test
     void regionsBelowTheMinimumAreaAreNotGrains() {
         byte[] img = image((r, c) -> (r == 5 && (c == 5 || c == 6)) ? 0 : 128);

@@ -161,8 +161,9 @@ public final class EvaluateStage {
             b.append(String.format(Locale.ROOT, ", KID ratio within classes %.1f", h.classKidRatio()));
         }
         h.perClass().forEach((c, x) -> b.append(String.format(Locale.ROOT,
-                "; %s: flat %.2f (data %.2f), grains/image %.1f (data %.1f), largest grain %.2f (data %.2f)%s%s", c,
-                x.flatPixelShare(), x.dataFlatPixelShare(), x.grainsPerImage(), x.dataGrainsPerImage(),
+                "; %s: flat %.2f (data %.2f), grains/image %.1f (data %.1f; with an interior %.1f, data %.1f), "
+                + "largest grain %.2f (data %.2f)%s%s", c, x.flatPixelShare(), x.dataFlatPixelShare(),
+                x.grainsPerImage(), x.dataGrainsPerImage(), x.thickGrainsPerImage(), x.dataThickGrainsPerImage(),
                 x.largestGrainShare(), x.dataLargestGrainShare(),
                 x.requestedClassAgreement() == null ? "" : String.format(Locale.ROOT, ", requested class %.2f (real %.2f)",
                         x.requestedClassAgreement(), x.realAgreement()),

@@ -191,7 +191,8 @@ final class EvaluationMetrics {
                     real.flatPixelShare(), g.grainsPerImage(), real.grainsPerImage(),
                     c == null ? null : c.agreementPerClass().get(g.windowClass()),
                     c == null ? null : finiteOrNull(judge.classAccuracy(g.windowClass())),
-                    kid == null ? null : kid.ratio(), g.largestGrainShare(), real.largestGrainShare()));
+                    kid == null ? null : kid.ratio(), g.largestGrainShare(), real.largestGrainShare(),
+                    g.thickGrainsPerImage(), real.thickGrainsPerImage()));
         }
         Double classKid = c == null || c.kidPerClass().isEmpty() ? null
                 : FeatureDistances.meanRatio(c.kidPerClass().values());
@@ -227,6 +228,7 @@ final class EvaluationMetrics {
         final double[] histogram;
         final double[] sameGrain;
         final double[] largest;
+        final double thickGrains;
 
         Stats(List<Scored> group, int grayBins) {
             this.grayBins = grayBins;
@@ -236,12 +238,15 @@ final class EvaluationMetrics {
             List<Double> allAreas = new ArrayList<>();
             double[] g = new double[images];
             double[] f = new double[images];
+            double[] thick = new double[images];
             largest = new double[images];
             for (int i = 0; i < images; i++) {
                 Scored s = group.get(i);
                 int[] a = GrainStatistics.grainAreas(s.gray(), s.size(), GrainStatistics.REFERENCE_JUMP_THRESHOLD,
                         GrainStatistics.REFERENCE_MIN_AREA);
                 g[i] = a.length;
+                thick[i] = GrainStatistics.thickGrainCount(s.gray(), s.size(), GrainStatistics.REFERENCE_JUMP_THRESHOLD,
+                        GrainStatistics.REFERENCE_MIN_AREA);
                 largest[i] = GrainStatistics.largestGrainShare(a, s.size());
                 for (int v : a) {
                     allAreas.add((double) v);
@@ -258,6 +263,7 @@ final class EvaluationMetrics {
                 }
             }
             grains = StatUtils.mean(g);
+            thickGrains = StatUtils.mean(thick);
             flat = StatUtils.mean(f);
             areas = allAreas.stream().mapToDouble(Double::doubleValue).toArray();
         }
@@ -272,7 +278,8 @@ final class EvaluationMetrics {
                             .average().orElse(0));
             return new Evaluation.Microstructure(source, token, images, nanToZero(grains),
                     nanToZero(areas.length > 0 ? StatUtils.mean(areas) : 0), areaW1, nanToZero(flat), histogram, l1,
-                    sameGrain, s2, nanToZero(StatUtils.mean(largest)), real == null ? null : w1(largest, real.largest));
+                    sameGrain, s2, nanToZero(StatUtils.mean(largest)), real == null ? null : w1(largest, real.largest),
+                    nanToZero(thickGrains));
         }
     }
 

@@ -144,7 +144,8 @@ final class EvaluationReport {
                     + means(judged.realMeanGpaPerClass()) + "."));
         }
         List<List<Cell>> micro = new ArrayList<>();
-        micro.add(headers("source", "class", "images", "share", "grains/image", "mean grain area (px)", "grain-area W1",
+        micro.add(headers("source", "class", "images", "share", "grains/image", "with an interior", "mean grain area (px)",
+                "grain-area W1",
                 "largest grain (share of image)", "largest-grain W1", "flat pixels", "gray histogram L1", "S2 distance",
                 "E11 W1 (GPa)"));
         for (Evaluation.Microstructure m : s.microstructure()) {
@@ -153,7 +154,7 @@ final class EvaluationReport {
                     : (gen ? s.classMix() : s.realClassMix()).get(m.windowClass());
             Double w1 = gen && !m.windowClass().equals("all") ? s.e11().w1GpaPerClass().get(m.windowClass()) : null;
             micro.add(cells(m.source(), m.windowClass(), m.images(), f("%.2f", share), f("%.1f", m.grainsPerImage()),
-                    f("%.1f", m.meanGrainArea()), num(m.grainAreaW1(), "%.1f"), f("%.3f", m.largestGrainShare()),
+                    f("%.1f", m.thickGrainsPerImage()), f("%.1f", m.meanGrainArea()), num(m.grainAreaW1(), "%.1f"), f("%.3f", m.largestGrainShare()),
                     num(m.largestGrainShareW1(), "%.3f"), f("%.3f", m.flatPixelShare()),
                     num(m.grayHistogramL1(), "%.3f"), num(m.sameGrainDistance(), "%.3f"), num(w1, "%.3f")));
         }
@@ -191,10 +192,12 @@ final class EvaluationReport {
             t.append(String.format(Locale.ROOT, ", KID ratio within classes (each requested class against its own real "
                     + "images, averaged) %.1f", h.classKidRatio()));
         }
-        t.append(". Per class, flat-pixel share, grains per image and the largest grain's share of the image (data in "
-                + "brackets):");
-        h.perClass().forEach((c, x) -> t.append(String.format(Locale.ROOT, " %s %.2f (%.2f), %.1f (%.1f), %.2f (%.2f);",
-                c, x.flatPixelShare(), x.dataFlatPixelShare(), x.grainsPerImage(), x.dataGrainsPerImage(),
+        t.append(". Per class, flat-pixel share, grains per image, grains with an interior pixel per image (without "
+                + "the one- or two-pixel lines the real images' blended boundaries form) and the largest grain's share "
+                + "of the image (data in brackets):");
+        h.perClass().forEach((c, x) -> t.append(String.format(Locale.ROOT,
+                " %s %.2f (%.2f), %.1f (%.1f), %.1f (%.1f), %.2f (%.2f);", c, x.flatPixelShare(), x.dataFlatPixelShare(),
+                x.grainsPerImage(), x.dataGrainsPerImage(), x.thickGrainsPerImage(), x.dataThickGrainsPerImage(),
                 x.largestGrainShare(), x.dataLargestGrainShare())));
         return Paragraph.text(t.substring(0, t.length() - 1) + ".");
     }
@@ -211,7 +214,8 @@ final class EvaluationReport {
         List<List<Cell>> rows = new ArrayList<>();
         List<Cell> header = new ArrayList<>(headers("requested", "images", "filed as requested"));
         e.judge().classes().forEach(k -> header.add(Cell.th("predicted " + k)));
-        header.addAll(headers("grains/image", "real grains/image", "largest grain", "real largest grain", "flat pixels",
+        header.addAll(headers("grains/image", "real grains/image", "with an interior", "real with an interior",
+                "largest grain", "real largest grain", "flat pixels",
                 "real flat pixels", "grain-area W1", "KID ratio in class"));
         rows.add(header);
         for (int r = 0; r < c.microstructure().size(); r += 2) {
@@ -222,6 +226,7 @@ final class EvaluationReport {
                     Cell.td(f("%.2f", c.agreementPerClass().get(gen.windowClass())))));
             Arrays.stream(counts).forEach(v -> row.add(Cell.td(v)));
             row.addAll(cells(f("%.1f", gen.grainsPerImage()), f("%.1f", real.grainsPerImage()),
+                    f("%.1f", gen.thickGrainsPerImage()), f("%.1f", real.thickGrainsPerImage()),
                     f("%.3f", gen.largestGrainShare()), f("%.3f", real.largestGrainShare()),
                     f("%.3f", gen.flatPixelShare()), f("%.3f", real.flatPixelShare()), num(gen.grainAreaW1(), "%.1f"),
                     num(c.kidPerClass().containsKey(gen.windowClass())

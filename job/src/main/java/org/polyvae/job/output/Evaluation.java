@@ -62,7 +62,8 @@ public record Evaluation(String samples, Headline headline, Reference reference,
      */
     public record ClassHeadline(int images, double flatPixelShare, double dataFlatPixelShare, double grainsPerImage,
             double dataGrainsPerImage, Double requestedClassAgreement, Double realAgreement, Double kidRatio,
-            double largestGrainShare, double dataLargestGrainShare) {
+            double largestGrainShare, double dataLargestGrainShare, double thickGrainsPerImage,
+            double dataThickGrainsPerImage) {
     }
 
     /**
@@ -168,11 +169,14 @@ public record Evaluation(String samples, Headline headline, Reference reference,
      * {@code sameGrainDistance} the root-mean-square difference to the real row's curve over r ≥ 1.
      * {@code largestGrainShare} is the mean over images of the largest grain's share of the image
      * (GrainStatistics.largestGrainShare), {@code largestGrainShareW1} the Wasserstein-1 distance between
-     * those per-image shares and the real row's.
+     * those per-image shares and the real row's. {@code thickGrainsPerImage} counts only the grains with an
+     * interior pixel (GrainStatistics.thickGrainCount): without the one- or two-pixel lines that the real
+     * images' blended boundaries form and {@code grainsPerImage} counts as grains.
      */
     public record Microstructure(String source, String windowClass, int images, double grainsPerImage, double meanGrainArea,
             Double grainAreaW1, double flatPixelShare, double[] grayHistogram, Double grayHistogramL1,
-            double[] sameGrain, Double sameGrainDistance, double largestGrainShare, Double largestGrainShareW1) {
+            double[] sameGrain, Double sameGrainDistance, double largestGrainShare, Double largestGrainShareW1,
+            double thickGrainsPerImage) {
     }
 
     /**

@@ -108,8 +108,8 @@ class EvaluationMetricsTest {
         Evaluation.Headline h = EvaluationMetrics.headline(s, QUALITY, null);
         assertEquals(1.0, h.perClass().get("2x2").largestGrainShare(), 1e-12);
         assertEquals(0.5, h.perClass().get("2x2").dataLargestGrainShare(), 1e-12);
-        assertTrue(EvaluateStage.headlineLine(h).contains("2x2: flat 1.00 (data 0.88), grains/image 1.0 (data 2.0), "
-                + "largest grain 1.00 (data 0.50)"), EvaluateStage.headlineLine(h));
+        assertTrue(EvaluateStage.headlineLine(h).contains("2x2: flat 1.00 (data 0.88), grains/image 1.0 (data 2.0; with "
+                + "an interior 1.0, data 2.0), largest grain 1.00 (data 0.50)"), EvaluateStage.headlineLine(h));
         assertTrue(EvaluateStage.headlineLine(h).contains("(the model's own output)"), EvaluateStage.headlineLine(h));
         String cleaned = EvaluateStage.headlineLine(EvaluationMetrics.headline(s, QUALITY, "thin regions absorbed"));
         assertTrue(cleaned.contains("(the model's own output, region decoding with thin regions absorbed)"), cleaned);
