@@ -51,10 +51,9 @@ public final class EvaluateStage {
         // The samples first: a missing folder should fail before the judge trains.
         Map<String, List<String>> sampleFiles = sampleFiles(sc);
         Path samplesDir = new Path(s.samples());
-        Map<String, Integer> requested = SampleManifest.requestedClasses(
-                samplesDir.getFileSystem(sc.hadoopConfiguration()), samplesDir);
-        Double e11Target = SampleManifest.e11Target(samplesDir.getFileSystem(sc.hadoopConfiguration()), samplesDir);
-        String cleanup = SampleManifest.decodingCleanup(samplesDir.getFileSystem(sc.hadoopConfiguration()), samplesDir);
+        SampleManifest.Drawn drawn = SampleManifest.read(samplesDir.getFileSystem(sc.hadoopConfiguration()), samplesDir);
+        Map<String, Integer> requested = drawn.requestedClasses();
+        Double e11Target = drawn.e11Target();
         if (config.train().validationFraction() <= 0) {
             throw new ConfigError("evaluate needs held-out real images, but polyvae.train.validation-fraction "
                     + "is 0: set it above 0 (the judge never trains on that split)");
@@ -133,7 +132,7 @@ public final class EvaluateStage {
                     set.confidentShare(), set.classMix(),
                     set.e11().w1Gpa() == null ? Double.NaN : set.e11().w1Gpa(), set.nearestTraining().median(), set.nearestTraining().heldOutMedian()));
         }
-        Evaluation.Headline headline = EvaluationMetrics.headline(sets.get(0), quality, cleanup);
+        Evaluation.Headline headline = EvaluationMetrics.headline(sets.get(0), quality, drawn.decodingCleanup());
         LOG.info(headlineLine(headline));
         Evaluation.Reference ref = new Evaluation.Reference(REFERENCE_SCHEME, reference.size(), heldOut.size(),
                 s.kidSubsets(), sets.get(0).kid().subsetSize());

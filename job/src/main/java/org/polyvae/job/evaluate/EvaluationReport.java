@@ -144,17 +144,17 @@ final class EvaluationReport {
                     + means(judged.realMeanGpaPerClass()) + "."));
         }
         List<List<Cell>> micro = new ArrayList<>();
-        micro.add(headers("source", "class", "images", "share", "grains/image", "with an interior", "mean grain area (px)",
-                "grain-area W1",
-                "largest grain (share of image)", "largest-grain W1", "flat pixels", "gray histogram L1", "S2 distance",
-                "E11 W1 (GPa)"));
+        micro.add(headers("source", "class", "images", "share", "grains/image", "with an interior",
+                "mean grain area (px)", "grain-area W1", "largest grain (share of image)", "largest-grain W1",
+                "flat pixels", "gray histogram L1", "S2 distance", "E11 W1 (GPa)"));
         for (Evaluation.Microstructure m : s.microstructure()) {
             boolean gen = m.source().equals("generated");
             Double share = m.windowClass().equals("all") ? Double.valueOf(1)
                     : (gen ? s.classMix() : s.realClassMix()).get(m.windowClass());
             Double w1 = gen && !m.windowClass().equals("all") ? s.e11().w1GpaPerClass().get(m.windowClass()) : null;
             micro.add(cells(m.source(), m.windowClass(), m.images(), f("%.2f", share), f("%.1f", m.grainsPerImage()),
-                    f("%.1f", m.thickGrainsPerImage()), f("%.1f", m.meanGrainArea()), num(m.grainAreaW1(), "%.1f"), f("%.3f", m.largestGrainShare()),
+                    f("%.1f", m.thickGrainsPerImage()), f("%.1f", m.meanGrainArea()), num(m.grainAreaW1(), "%.1f"),
+                    f("%.3f", m.largestGrainShare()),
                     num(m.largestGrainShareW1(), "%.3f"), f("%.3f", m.flatPixelShare()),
                     num(m.grayHistogramL1(), "%.3f"), num(m.sameGrainDistance(), "%.3f"), num(w1, "%.3f")));
         }
@@ -215,8 +215,8 @@ final class EvaluationReport {
         List<Cell> header = new ArrayList<>(headers("requested", "images", "filed as requested"));
         e.judge().classes().forEach(k -> header.add(Cell.th("predicted " + k)));
         header.addAll(headers("grains/image", "real grains/image", "with an interior", "real with an interior",
-                "largest grain", "real largest grain", "flat pixels",
-                "real flat pixels", "grain-area W1", "KID ratio in class"));
+                "largest grain", "real largest grain", "flat pixels", "real flat pixels", "grain-area W1",
+                "KID ratio in class"));
         rows.add(header);
         for (int r = 0; r < c.microstructure().size(); r += 2) {
             Evaluation.Microstructure gen = c.microstructure().get(r);

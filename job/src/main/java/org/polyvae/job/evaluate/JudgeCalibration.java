@@ -260,7 +260,7 @@ public final class JudgeCalibration {
                 : JudgeScoring.imageFiles(sc, judge, files, config.data().resolution());
         // A conditional model's samples are filed under the class they were drawn for: their agreement and KID
         // within classes then read like the real rows'.
-        Map<String, Integer> requested = SampleManifest.requestedClasses(fs, dir);
+        Map<String, Integer> requested = SampleManifest.read(fs, dir).requestedClasses();
         samples = samples.stream().map(x -> requested.containsKey(x.name())
                 ? x.withTrueClass(judge.classIndex(requested.get(x.name()))) : x).toList();
         return new JudgeCalibration(judge, new FeatureDistances(s.kidSubsets(), s.kidSubsetSize(), s.seed()),

@@ -94,54 +94,57 @@ public final class SampleManifest {
     }
 
     /**
-     * The E11 (GPa) the samples in {@code samplesDir} were drawn toward, or null when they were not (or there
-     * is no manifest).
+     * What stage evaluate reads of a sample folder's manifest.
+     *
+     * @param requestedClasses each sample's requested window size (µm) by file name; empty for an unconditional
+     *                         model's samples (or without a manifest)
+     * @param e11Target        the E11 (GPa) the samples were drawn toward, or null
+     * @param decodingCleanup  what region decoding removed from the samples (polyvae.sample.min-region-pixels,
+     *                         absorb-thin-regions), in words, or null when nothing was
      */
-    public static Double e11Target(FileSystem fs, Path samplesDir) throws IOException {
-        Map<String, Double> targets = column(fs, samplesDir, E11_TARGET_COLUMN, "an E11 in GPa", Double::parseDouble);
-        return targets.isEmpty() ? null : targets.values().iterator().next();
+    public record Drawn(Map<String, Integer> requestedClasses, Double e11Target, String decodingCleanup) {
     }
 
     /**
-     * What region decoding removed from the samples in {@code samplesDir} (polyvae.sample.min-region-pixels,
-     * absorb-thin-regions), in words, or null when nothing was (or there is no manifest).
+     * How the samples in {@code samplesDir} were drawn, from its manifest in one pass; all empty or null when
+     * there is no manifest.
+     *
+     * @throws IOException naming the manifest, the line and the column of a value that does not parse
      */
-    public static String decodingCleanup(FileSystem fs, Path samplesDir) throws IOException {
-        Map<String, String> cleanup = column(fs, samplesDir, DECODING_CLEANUP_COLUMN, "a decoding clean-up", v -> v);
-        return cleanup.isEmpty() ? null : cleanup.values().iterator().next();
-    }
-
-    /**
-     * Each sample's requested window size (µm) by file name, from {@code samplesDir}'s manifest when a
-     * class-conditional model drew them; empty when there is no manifest or it has no class column.
-     */
-    public static Map<String, Integer> requestedClasses(FileSystem fs, Path samplesDir) throws IOException {
-        return column(fs, samplesDir, CLASS_COLUMN, "a window size (µm)", Integer::parseInt);
-    }
-
-    /** One column of the manifest by file name, parsed; empty when there is no manifest or no such column. */
-    private static <T> Map<String, T> column(FileSystem fs, Path samplesDir, String column, String expected,
-            java.util.function.Function<String, T> parse) throws IOException {
+    public static Drawn read(FileSystem fs, Path samplesDir) throws IOException {
         Path manifest = OutputLayout.sampleManifest(samplesDir);
-        Map<String, T> values = new LinkedHashMap<>();
+        Map<String, Integer> classes = new LinkedHashMap<>();
+        Double e11Target = null;
+        String cleanup = null;
         if (!fs.exists(manifest)) {
-            return values;
+            return new Drawn(classes, null, null);
         }
         try (Reader r = new InputStreamReader(fs.open(manifest), StandardCharsets.UTF_8);
              CSVParser csv = CSVParser.parse(r, FORMAT.builder().setHeader().setSkipHeaderRecord(true).build())) {
-            if (!csv.getHeaderMap().containsKey(column)) {
-                return values;
-            }
+            Map<String, Integer> header = csv.getHeaderMap();
             for (CSVRecord row : csv) {
-                try {
-                    values.put(row.get(0), parse.apply(row.get(column).trim()));
-                } catch (RuntimeException e) {
-                    throw new IOException(fs.makeQualified(manifest) + " line " + csv.getCurrentLineNumber()
-                            + ": expected " + expected + " in column " + column + ", got '"
-                            + String.join(",", row.toList()) + "'", e);
+                if (header.containsKey(CLASS_COLUMN)) {
+                    classes.put(row.get(0), parse(fs, manifest, csv, row, CLASS_COLUMN, "a window size (µm)",
+                            Integer::parseInt));
+                }
+                if (header.containsKey(E11_TARGET_COLUMN)) {
+                    e11Target = parse(fs, manifest, csv, row, E11_TARGET_COLUMN, "an E11 in GPa", Double::parseDouble);
+                }
+                if (header.containsKey(DECODING_CLEANUP_COLUMN)) {
+                    cleanup = row.get(DECODING_CLEANUP_COLUMN).trim();
                 }
             }
         }
-        return values;
+        return new Drawn(classes, e11Target, cleanup);
+    }
+
+    private static <T> T parse(FileSystem fs, Path manifest, CSVParser csv, CSVRecord row, String column,
+            String expected, java.util.function.Function<String, T> parse) throws IOException {
+        try {
+            return parse.apply(row.get(column).trim());
+        } catch (RuntimeException e) {
+            throw new IOException(fs.makeQualified(manifest) + " line " + csv.getCurrentLineNumber() + ": expected "
+                    + expected + " in column " + column + ", got '" + String.join(",", row.toList()) + "'", e);
+        }
     }
 }

@@ -117,8 +117,8 @@ class SampleStageTest {
         new SampleStage(config(high.toUri().toString(), "polyvae.sample.count=4", "polyvae.sample.e11-target=160"))
                 .run(sc);
         org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(sc.hadoopConfiguration());
-        assertEquals(140.0, SampleManifest.e11Target(fs, new org.apache.hadoop.fs.Path(low.toUri())));
-        assertEquals(null, SampleManifest.e11Target(fs, new org.apache.hadoop.fs.Path(tmp.resolve("a").toUri())),
+        assertEquals(140.0, SampleManifest.read(fs, new org.apache.hadoop.fs.Path(low.toUri())).e11Target());
+        assertEquals(null, SampleManifest.read(fs, new org.apache.hadoop.fs.Path(tmp.resolve("a").toUri())).e11Target(),
                 "no column without a target");
         LatentPrior prior = prior(config("unused").model().codeLength());
         List<String> lowRows = Files.readAllLines(low.resolve("manifest.csv"));
@@ -437,7 +437,7 @@ class SampleStageTest {
         new SampleStage(config(plain.toUri().toString(), "polyvae.sample.count=60")).run(sc);
         List<java.nio.file.Path> p = pngs(plain);
         FileSystem local = FileSystem.getLocal(new Configuration());
-        assertEquals(null, SampleManifest.decodingCleanup(local, new Path(plain.toUri())), "decoded as drawn");
+        assertEquals(null, SampleManifest.read(local, new Path(plain.toUri())).decodingCleanup(), "decoded as drawn");
         Map<String, String> described = Map.of("polyvae.sample.min-region-pixels=12", "regions under 12 px absorbed",
                 "polyvae.sample.absorb-thin-regions=true", "thin regions absorbed");
         for (String setting : new String[] {"polyvae.sample.min-region-pixels=12",
@@ -456,7 +456,7 @@ class SampleStageTest {
                 changed += java.util.Arrays.equals(Files.readAllBytes(p.get(i)), Files.readAllBytes(d.get(i))) ? 0 : 1;
             }
             assertTrue(changed > 0, setting + " changed no sample");
-            assertEquals(described.get(setting), SampleManifest.decodingCleanup(local, new Path(executors.toUri())));
+            assertEquals(described.get(setting), SampleManifest.read(local, new Path(executors.toUri())).decodingCleanup());
         }
 
         java.nio.file.Path out = tmp.resolve("mode-decoding");
