@@ -62,7 +62,7 @@ public final class JudgeCalibration {
      */
     public record Row(String set, int images, Evaluation.Kid kid, Evaluation.Frechet frechet, double classAgreement,
             double classKidRatio, double flatPixelShare, double grainsPerImage, double sameGrainDistance,
-            double largestGrainShare) {
+            double largestGrainShare, double thickGrainsPerImage) {
     }
 
     /**
@@ -119,7 +119,8 @@ public final class JudgeCalibration {
         double classKid = FeatureDistances.meanRatio(distances.kidPerClass(images, Scored::trueClass, real, reference)
                 .values());
         return new Row(set, d.kid().generatedImages(), d.kid(), d.frechet(), labelled == 0 ? Double.NaN : agree / (double) labelled,
-                classKid, m.flatPixelShare(), m.grainsPerImage(), m.sameGrainDistance(), m.largestGrainShare());
+                classKid, m.flatPixelShare(), m.grainsPerImage(), m.sameGrainDistance(), m.largestGrainShare(),
+                m.thickGrainsPerImage());
     }
 
     /**
@@ -219,15 +220,18 @@ public final class JudgeCalibration {
     /** The rows as a Markdown table. */
     public static String markdown(List<Row> rows) {
         StringBuilder b = new StringBuilder("| set | images | KID ratio | KID (×10³) | Fréchet ratio | class agreement "
-                + "| KID ratio within classes | flat pixels | grains/image | largest grain | S2 distance |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| KID ratio within classes | flat pixels | grains/image | with an interior | largest grain "
+                + "| S2 distance |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f ± %.2f | %.2f | %s | %s | %.3f | %.1f | %.3f | %.3f |%n",
+            b.append(String.format(Locale.ROOT,
+                    "| %s | %d | %.1f | %.2f ± %.2f | %.2f | %s | %s | %.3f | %.1f | %.1f | %.3f | %.3f |%n",
                     r.set(), r.images(), r.kid().ratio(), 1e3 * r.kid().generatedVsReal(),
                     1e3 * r.kid().generatedStandardError(), r.frechet().ratio(),
                     Double.isNaN(r.classAgreement()) ? "–" : String.format(Locale.ROOT, "%.2f", r.classAgreement()),
                     Double.isNaN(r.classKidRatio()) ? "–" : String.format(Locale.ROOT, "%.1f", r.classKidRatio()),
-                    r.flatPixelShare(), r.grainsPerImage(), r.largestGrainShare(), r.sameGrainDistance()));
+                    r.flatPixelShare(), r.grainsPerImage(), r.thickGrainsPerImage(), r.largestGrainShare(),
+                    r.sameGrainDistance()));
         }
         Row first = rows.get(0);
         b.append(String.format(Locale.ROOT, "%nSizes: %d images per set (the real comparison set: held-out images) "

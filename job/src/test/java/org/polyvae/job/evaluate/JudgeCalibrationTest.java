@@ -77,6 +77,13 @@ class JudgeCalibrationTest {
         }
         assertTrue(rows.get(5).grainsPerImage() < 0.75 * real.grainsPerImage(), "half density, fewer grains");
         assertTrue(rows.get(6).grainsPerImage() > 1.4 * real.grainsPerImage(), "double density, more grains");
+        // The grains with an interior: fewer at half the density, and where blur and posterisation run grains
+        // together. Double the density's grains are ~3 px across at this test's 32 px, most without an interior
+        // pixel, so that count only must not fall (at the model's 64 px the finest class's grains are ~7 px).
+        assertTrue(rows.get(5).thickGrainsPerImage() < 0.75 * voronoi.thickGrainsPerImage(), "half density: " + rows.get(5));
+        assertTrue(rows.get(6).thickGrainsPerImage() >= voronoi.thickGrainsPerImage(), "double density: " + rows.get(6));
+        assertTrue(blurred.thickGrainsPerImage() < 0.5 * real.thickGrainsPerImage(), "blurred: " + blurred);
+        assertTrue(posterised.thickGrainsPerImage() < 0.8 * real.thickGrainsPerImage(), "posterised: " + posterised);
         // The largest grain's share of the image: blur runs grains together through its ramps, posterisation merges
         // neighbours of close gray, a coarser density draws larger grains, a finer one smaller.
         assertTrue(blurred.largestGrainShare() > 2 * real.largestGrainShare(), "blurred: " + blurred);
