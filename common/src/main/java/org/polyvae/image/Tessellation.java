@@ -1,6 +1,7 @@
 package org.polyvae.image;
 
 import java.util.Arrays;
+import org.polyvae.metrics.ConnectedRegions;
 import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.synth.VoronoiRaster;
 
@@ -23,7 +24,7 @@ public final class Tessellation {
      */
     public static byte[] tessellate(byte[] gray, int size, int bands, int minArea) {
         int[] label = regions(gray, size, bands, minArea);
-        int regions = Arrays.stream(label).max().orElse(-1) + 1;
+        int regions = ConnectedRegions.count(label);
         long[] sum = new long[regions];
         int[] count = new int[regions];
         for (int i = 0; i < gray.length; i++) {
@@ -49,7 +50,7 @@ public final class Tessellation {
      */
     public static byte[] voronoi(byte[] gray, int size, int bands, int minArea, boolean equalize) {
         int[] label = regions(gray, size, bands, minArea);
-        int regions = Arrays.stream(label).max().orElse(-1) + 1;
+        int regions = ConnectedRegions.count(label);
         double[] cx = new double[regions];
         double[] cy = new double[regions];
         long[] sum = new long[regions];
@@ -107,11 +108,8 @@ public final class Tessellation {
 
     /** One pass: every region below minArea joins its most-shared neighbour. Returns whether anything changed. */
     private static boolean mergeSmall(int[] label, int size, int minArea) {
-        int regions = Arrays.stream(label).max().orElse(-1) + 1;
-        int[] area = new int[regions];
-        for (int l : label) {
-            area[l]++;
-        }
+        int[] area = ConnectedRegions.areas(label);
+        int regions = area.length;
         int[] target = new int[regions];
         boolean changed = false;
         for (int r = 0; r < regions; r++) {

@@ -64,6 +64,17 @@ public final class ConnectedRegions {
         return interior;
     }
 
+    /** The pixel count of each region of a labelling ({@link #count} entries; unlabelled pixels, -1, left out). */
+    public static int[] areas(int[] label) {
+        int[] area = new int[count(label)];
+        for (int l : label) {
+            if (l >= 0) {
+                area[l]++;
+            }
+        }
+        return area;
+    }
+
     /** How many regions a labelling has: one more than its largest label. */
     public static int count(int[] label) {
         return Arrays.stream(label).max().orElse(-1) + 1;

@@ -65,10 +65,7 @@ public final class GrainStatistics {
     public static int thickGrainCount(int[] levels, int size, int jumpThreshold, int minArea) {
         int[] label = regionLabels(levels, size, jumpThreshold);
         boolean[] interior = ConnectedRegions.withInterior(label, size, size);
-        int[] area = new int[interior.length];
-        for (int l : label) {
-            area[l]++;
-        }
+        int[] area = ConnectedRegions.areas(label);
         int thick = 0;
         for (int r = 0; r < area.length; r++) {
             thick += interior[r] && area[r] >= minArea ? 1 : 0;
@@ -87,15 +84,7 @@ public final class GrainStatistics {
     }
 
     public static int[] grainAreas(int[] levels, int size, int jumpThreshold, int minArea) {
-        int[] label = regionLabels(levels, size, jumpThreshold);
-        int regions = 0;
-        for (int l : label) {
-            regions = Math.max(regions, l + 1);
-        }
-        int[] area = new int[regions];
-        for (int l : label) {
-            area[l]++;
-        }
+        int[] area = ConnectedRegions.areas(regionLabels(levels, size, jumpThreshold));
         return Arrays.stream(area).filter(a -> a >= minArea).boxed()
                 .sorted((a, b) -> Integer.compare(b, a)).mapToInt(Integer::intValue).toArray();
     }

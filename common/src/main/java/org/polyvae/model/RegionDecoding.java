@@ -184,10 +184,7 @@ public final class RegionDecoding {
      */
     static int[] absorbSmallRegions(int[] level, float[] p, int pOffset, int k, int h, int w, int minPixels) {
         int[] region = regions(level, k, h, w);
-        int[] area = new int[ConnectedRegions.count(region)];
-        for (int r : region) {
-            area[r]++;
-        }
+        int[] area = ConnectedRegions.areas(region);
         boolean[] kept = new boolean[area.length];
         for (int r = 0; r < area.length; r++) {
             kept[r] = area[r] >= minPixels;
