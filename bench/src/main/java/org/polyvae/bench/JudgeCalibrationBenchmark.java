@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.polyvae.model.NativeThreads;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.evaluate.JudgeCalibration;
 import picocli.CommandLine;
@@ -36,6 +37,7 @@ public final class JudgeCalibrationBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        NativeThreads.useConfigured(); // as stage train's driver and workers: OMP_NUM_THREADS, not ND4J's 4
         PolyvaeConfig config = PolyvaeConfig.load(conf, overrides);
         try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster(master).setAppName("judge-calibration")
                 .set("spark.ui.enabled", "false")

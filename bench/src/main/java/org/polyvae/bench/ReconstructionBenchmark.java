@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.polyvae.model.NativeThreads;
 import org.polyvae.config.ModelSettings;
 import org.polyvae.job.batches.VaeBatchLoader;
 import org.polyvae.job.output.TrainedModel;
@@ -41,6 +42,7 @@ public final class ReconstructionBenchmark {
     }
 
     public static void main(String[] args) throws IOException {
+        NativeThreads.useConfigured(); // as stage train's driver and workers: OMP_NUM_THREADS, not ND4J's 4
         Path out = Path.of(args[0]);
         double temperature = args.length > 1 ? Double.parseDouble(args[1]) : 1.0;
         TrainedModel model = TrainedModel.load(FileSystem.getLocal(new Configuration()),

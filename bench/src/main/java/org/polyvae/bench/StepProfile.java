@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.model.NativeThreads;
 import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.WindowClass;
@@ -79,6 +80,7 @@ public final class StepProfile implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        NativeThreads.useConfigured(); // as stage train's driver and workers: OMP_NUM_THREADS, not ND4J's 4
         PolyvaeConfig config = PolyvaeConfig.load(List.of(), overrides);
         ModelSettings m = config.model();
         int n = batch != null ? batch : config.train().batchSize();

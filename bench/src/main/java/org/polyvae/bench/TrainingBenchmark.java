@@ -19,6 +19,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.polyvae.model.NativeThreads;
 import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.train.TrainStage;
@@ -101,6 +102,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        NativeThreads.useConfigured(); // as stage train's driver and workers: OMP_NUM_THREADS, not ND4J's 4
         switch (mode) {
             case "spark" -> spark();
             case "plain" -> plain();

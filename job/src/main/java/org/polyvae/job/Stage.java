@@ -4,6 +4,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.model.NativeThreads;
 import org.polyvae.job.synth.SynthStage;
 import org.polyvae.job.evaluate.EvaluateStage;
 import org.polyvae.job.explore.ExploreStage;
@@ -26,6 +27,10 @@ public enum Stage {
      *     The other stages always run: each replaces its own output, or refuses to (sample without overwrite)
      */
     void run(JavaSparkContext sc, PolyvaeConfig config, boolean skipExisting) throws Exception {
+        if (this != synth) {
+            // The driver's thread is the one ND4J initialises on; synth does not use ND4J.
+            NativeThreads.useConfigured();
+        }
         switch (this) {
             case synth -> {
                 SynthStage stage = new SynthStage(config);

@@ -32,6 +32,7 @@ import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.model.AutoregressivePrior;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.LatentPrior;
+import org.polyvae.model.NativeThreads;
 import org.polyvae.model.RegionDecoding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -222,6 +223,7 @@ public final class SampleStage {
             if (!it.hasNext()) {
                 return kept.iterator();
             }
+            NativeThreads.useConfigured();
             LatentSampler sampler = new LatentSampler(decoder.value(), codeLength, seed, temperature, classes,
                     learned == null ? null : learned.value(), autoregressive == null ? null
                     : AutoregressivePrior.read(new java.io.ByteArrayInputStream(autoregressive.value()),

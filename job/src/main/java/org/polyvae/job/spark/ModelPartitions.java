@@ -14,6 +14,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.polyvae.job.batches.VaeBatchLoader;
+import org.polyvae.model.NativeThreads;
 
 /**
  * Scoring passes on the executors: a shared value (a model's bytes, query images) travels once per
@@ -120,6 +121,7 @@ public final class ModelPartitions<S, M> {
             if (!it.hasNext()) {
                 return out.iterator();
             }
+            NativeThreads.useConfigured();
             M model = r.restore(b.value());
             List<String> names = new ArrayList<>(chunk);
             List<X> contents = new ArrayList<>(chunk);

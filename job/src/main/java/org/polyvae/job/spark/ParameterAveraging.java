@@ -91,7 +91,7 @@ public final class ParameterAveraging {
                 .storageLevel(settings.storageLevel())
                 .saveUpdater(true)
                 .rngSeed(settings.rngSeed())
-                .trainingHooks(new WorkerStepCount(net))
+                .trainingHooks(new WorkerStepCount(net), new WorkerThreads())
                 .build();
         this.spark = new SparkComputationGraph(sc, net, master);
     }

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.nativeblas.NativeOpsHolder;
 import org.polyvae.job.LocalSpark;
+import org.polyvae.model.NativeThreads;
 
 class ModelPartitionsTest {
     private static JavaSparkContext sc;
@@ -66,6 +68,25 @@ class ModelPartitionsTest {
         assertTrue(chunks.size() > 1);
         assertEquals(List.of(), ModelPartitions.of(sc, "x", s -> s).mapFiles(List.of(), 3,
                 (m, ps, contents) -> List.of(new String(contents.get(0), StandardCharsets.UTF_8))));
+    }
+
+    /**
+     * A task thread left on another native thread count (as ND4J 1.0.0-M2 leaves the thread that initialised
+     * it) scores on the configured one: every executor thread is set to a wrong count first, and Spark's
+     * task threads are reused.
+     */
+    @Test
+    void scoresOnTheConfiguredNativeThreadCountWhateverTheThreadWasLeftAt() throws IOException {
+        int wrong = NativeThreads.configured() + 6;
+        List<Integer> set = sc.parallelize(IntStream.range(0, 16).boxed().toList(), 16).map(k -> {
+            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(wrong);
+            return NativeThreads.current();
+        }).collect();
+        assertTrue(set.stream().allMatch(n -> n == wrong), set.toString());
+        List<String> paths = BatchFileFixture.write(tmp.resolve("threads"), 8);
+        List<Integer> seen = ModelPartitions.of(sc, 0, s -> s)
+                .mapBatches(paths, (m, p, batch) -> List.of(NativeThreads.current()));
+        assertEquals(java.util.Collections.nCopies(8, NativeThreads.configured()), seen);
     }
 
     @Test

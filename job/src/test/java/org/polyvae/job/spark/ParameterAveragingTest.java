@@ -251,6 +251,38 @@ class ParameterAveragingTest {
         assertEquals(List.of(1, 2), asked);
     }
 
+    /** The native thread counts the task threads loaded each minibatch file at (local mode: one JVM). */
+    private static final java.util.Queue<Integer> LOADED_AT = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /**
+     * A worker whose task thread was left on another native thread count (as ND4J 1.0.0-M2 leaves the
+     * thread that initialised it) fits its minibatches on the configured one: every executor thread is set
+     * to a wrong count first; Spark reuses its idle task threads, so the round's task starts on one of them
+     * (its first file is loaded before its first minibatch is fitted), and every later file is loaded after
+     * a minibatch was.
+     */
+    @Test
+    void theWorkersFitOnTheConfiguredNativeThreadCount() throws IOException {
+        int configured = org.polyvae.model.NativeThreads.configured();
+        int wrong = configured + 6;
+        sc.parallelize(java.util.stream.IntStream.range(0, 16).boxed().toList(), 16).foreach(
+                k -> org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(wrong));
+        LOADED_AT.clear();
+        MultiDataSetLoader recording = source -> {
+            LOADED_AT.add(org.polyvae.model.NativeThreads.current());
+            return LOADER.load(source);
+        };
+        ParameterAveraging.Settings oneRound = new ParameterAveraging.Settings(1, PER_FILE, FILES, 0, Repartition.Never,
+                StorageLevel.MEMORY_ONLY(), 5, 11);
+        new ParameterAveraging(sc, network(1), oneRound).fitEpochs(1, 1, files, recording, "the loss", e -> "",
+                (e, net) -> {
+                });
+        List<Integer> seen = new ArrayList<>(LOADED_AT);
+        assertEquals(FILES, seen.size());
+        assertEquals(wrong, seen.get(0), "the task thread's count before its first minibatch");
+        assertEquals(java.util.Collections.nCopies(FILES - 1, configured), seen.subList(1, FILES));
+    }
+
     @Test
     void theEpochOrderIsAReproduciblePermutationThatChangesEachEpoch() {
         List<String> order1 = ParameterAveraging.epochOrder(files, 11, 1);
