@@ -33,32 +33,56 @@ import org.polyvae.config.TrainSettings;
 public final class ParameterAveraging {
     /**
      * @param workers            Spark tasks per averaging round (resolved: at least 1)
+     * @param batchSize          rows of a minibatch (DL4J's workers cut and merge the files' rows into these)
      * @param averagingFrequency minibatches each worker fits between two averagings
+     * @param fileRows           rows each batch file holds (the last file of a split may hold fewer)
      * @param rngSeed            seed of DL4J's split of the paths among the workers
      * @param shuffleSeed        seed of the per-epoch order of the paths ({@link #epochOrder})
      */
-    public record Settings(int workers, int batchSize, int averagingFrequency, int prefetch, Repartition repartition,
-            StorageLevel storageLevel, long rngSeed, long shuffleSeed) {
+    public record Settings(int workers, int batchSize, int averagingFrequency, int fileRows, int prefetch,
+            Repartition repartition, StorageLevel storageLevel, long rngSeed, long shuffleSeed) {
+        public Settings {
+            if (workers < 1 || batchSize < 1 || averagingFrequency < 1 || fileRows < 1) {
+                throw new IllegalArgumentException("workers, batch size, averaging frequency and rows per file must "
+                        + "be at least 1, got " + workers + ", " + batchSize + ", " + averagingFrequency + ", "
+                        + fileRows);
+            }
+            if (fileRows > (long) batchSize * averagingFrequency) {
+                throw new IllegalArgumentException("a batch file of " + fileRows + " rows holds more than a worker "
+                        + "fits between two averagings (averaging frequency " + averagingFrequency + " × batch size "
+                        + batchSize + "): DL4J's workers would fit the first " + (long) batchSize * averagingFrequency
+                        + " rows of it and skip the rest");
+            }
+        }
+
         /**
          * The shared {@code polyvae.train.*} settings (workers, batch size, prefetch, repartition, storage
          * level; {@code workers = 0} means the context's default parallelism) with a network's own averaging
-         * frequency and seeds.
+         * frequency and seeds, for files of one minibatch each (stage train's export).
          */
         public static Settings of(JavaSparkContext sc, TrainSettings train, int averagingFrequency, long rngSeed,
                 long shuffleSeed) {
             int workers = train.workers() > 0 ? train.workers() : sc.defaultParallelism();
-            return new Settings(workers, train.batchSize(), averagingFrequency, train.prefetch(),
+            return new Settings(workers, train.batchSize(), averagingFrequency, train.batchSize(), train.prefetch(),
                     repartitionOf(train.repartition()), StorageLevel.fromString(train.storageLevel().configValue()), rngSeed,
                     shuffleSeed);
         }
 
         /**
-         * These settings with another minibatch size: DL4J's workers cut what each batch file holds into
-         * minibatches of this many rows (and merge smaller ones), whatever the files hold.
+         * These settings for files of {@code fileRows} rows each, fitted in minibatches of {@code batchRows}
+         * (DL4J's workers cut what each file holds into minibatches of this many rows, and merge smaller ones).
          */
-        public Settings withBatchSize(int rows) {
-            return new Settings(workers, rows, averagingFrequency, prefetch, repartition, storageLevel, rngSeed,
-                    shuffleSeed);
+        public Settings withRows(int batchRows, int fileRows) {
+            return new Settings(workers, batchRows, averagingFrequency, fileRows, prefetch, repartition, storageLevel,
+                    rngSeed, shuffleSeed);
+        }
+
+        /**
+         * Files a worker fits between two averagings, as DL4J's master counts them
+         * ({@code ParameterAveragingTrainingMaster.numObjectsEachWorker}, integer division; at least one).
+         */
+        int filesPerWorker() {
+            return Math.max(1, batchSize * averagingFrequency / fileRows);
         }
     }
 
@@ -83,7 +107,7 @@ public final class ParameterAveraging {
         this.sc = sc;
         this.settings = settings;
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(settings.workers(),
-                settings.batchSize())
+                settings.fileRows())
                 .batchSizePerWorker(settings.batchSize())
                 .averagingFrequency(settings.averagingFrequency())
                 .workerPrefetchNumBatches(settings.prefetch())
@@ -121,7 +145,9 @@ public final class ParameterAveraging {
             long t0 = System.nanoTime();
             Map<String, ISchedule> schedules = fixRate(spark.getNetwork(), lr);
             try {
-                spark.fitPaths(sc.parallelize(order, Math.min(order.size(), settings.workers())), loader);
+                for (List<String> part : wholeRounds(order, settings)) {
+                    spark.fitPaths(sc.parallelize(part, Math.min(part.size(), settings.workers())), loader);
+                }
             } finally {
                 restoreSchedules(spark.getNetwork(), schedules);
             }
@@ -173,6 +199,29 @@ public final class ParameterAveraging {
             return n.getLearningRateSchedule();
         }
         return null;
+    }
+
+    /**
+     * The epoch's files as the {@code fitPaths} calls that fit every one of them. DL4J 1.0.0-M2's master cuts
+     * the paths of a call into {@code n / (workers × files per worker)} averaging rounds, rounded down
+     * ({@code SparkUtils.balancedRandomSplit}), and each worker of a round fits at most averaging-frequency
+     * minibatches and skips the rest of its share ({@code ExecuteWorkerPathMDSFlatMap}): handed a whole epoch,
+     * it would skip the files beyond the whole rounds and each worker's files beyond its share of a round. So the
+     * whole rounds go first, in one call whose partitions hold exactly their rounds' share each (Spark slices a
+     * list evenly, and DL4J's split takes one file of every run of as many files as rounds), then the rest
+     * as one smaller round.
+     */
+    static List<List<String>> wholeRounds(List<String> order, Settings settings) {
+        int round = settings.workers() * settings.filesPerWorker();
+        int whole = order.size() / round * round;
+        List<List<String>> calls = new ArrayList<>(2);
+        if (whole > 0) {
+            calls.add(order.subList(0, whole));
+        }
+        if (whole < order.size()) {
+            calls.add(order.subList(whole, order.size()));
+        }
+        return calls;
     }
 
     /** The order of the batch files in an epoch: a shuffle seeded by the seed and the epoch, reproducible on resume. */

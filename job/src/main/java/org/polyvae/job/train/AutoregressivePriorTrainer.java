@@ -99,8 +99,9 @@ final class AutoregressivePriorTrainer {
                 prior.epochs());
         // One file per worker and round, each of averaging-frequency minibatches, which DL4J's workers cut it into:
         // an averaging round per file, not per minibatch of a few rows (a Spark job and a broadcast each).
-        ParameterAveraging averaging = new ParameterAveraging(sc, net, ParameterAveraging.Settings.of(sc, train, 1,
-                model.seed(), model.seed()).withBatchSize(prior.batchRows()));
+        ParameterAveraging averaging = new ParameterAveraging(sc, net, ParameterAveraging.Settings.of(sc, train,
+                prior.averagingFrequency(), model.seed(), model.seed()).withRows(prior.batchRows(),
+                prior.batchRows() * prior.averagingFrequency()));
         MultiDataSet held = heldOut(validation, random, channels, size, order, moments);
         // The network sees its neighbours' exact values and can learn to recognise a training image from them:
         // with keep-best-epoch, the epoch whose held-out likelihood is best is kept (with no held-out images, the

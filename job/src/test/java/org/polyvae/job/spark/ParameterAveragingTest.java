@@ -108,7 +108,7 @@ class ParameterAveragingTest {
     }
 
     private static ParameterAveraging.Settings oneWorkerEveryBatch() {
-        return new ParameterAveraging.Settings(1, PER_FILE, 1, 0, Repartition.Always, StorageLevel.MEMORY_ONLY(), 5,
+        return new ParameterAveraging.Settings(1, PER_FILE, 1, PER_FILE, 0, Repartition.Always, StorageLevel.MEMORY_ONLY(), 5,
                 11);
     }
 
@@ -251,6 +251,106 @@ class ParameterAveragingTest {
         assertEquals(List.of(1, 2), asked);
     }
 
+    /** The batch files the workers loaded (local mode: one JVM). */
+    private static final java.util.Queue<String> LOADED = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private static final MultiDataSetLoader RECORDING = source -> {
+        LOADED.add(source.getPath());
+        return LOADER.load(source);
+    };
+
+    /**
+     * Every batch file of an epoch is fitted, once, whatever the count of files and rounds. DL4J's master rounds
+     * the number of averaging rounds down and each of its workers fits at most averaging-frequency files of a
+     * round: handed the whole epoch, 2 workers averaging every 5 files fitted 10 of 12 files, and every 2 files
+     * 4 of 7. Each worker loads only the files it fits (DL4J cuts its share to that before loading).
+     */
+    @Test
+    void everyFileOfAnEpochIsFittedOnceWhateverTheCount() throws IOException {
+        for (int[] filesAndFrequency : new int[][] {{12, 5}, {7, 2}, {12, 6}, {3, 5}}) {
+            for (Repartition repartition : new Repartition[] {Repartition.Never, Repartition.Always}) {
+                List<String> some = files.subList(0, filesAndFrequency[0]);
+                ParameterAveraging.Settings twoWorkers = new ParameterAveraging.Settings(2, PER_FILE,
+                        filesAndFrequency[1], PER_FILE, 0, repartition, StorageLevel.MEMORY_ONLY(), 5, 11);
+                LOADED.clear();
+                new ParameterAveraging(sc, network(1), twoWorkers).fitEpochs(1, 2, some, RECORDING, "the loss",
+                        e -> "", (e, net) -> {
+                        });
+                List<String> expected = new ArrayList<>();
+                for (String f : some) {
+                    expected.add(f);
+                    expected.add(f);
+                }
+                List<String> loaded = new ArrayList<>(LOADED);
+                java.util.Collections.sort(expected);
+                java.util.Collections.sort(loaded);
+                assertEquals(expected, loaded, some.size() + " files, averaging every " + filesAndFrequency[1]
+                        + ", " + repartition + ": each file once per epoch, two epochs");
+            }
+        }
+    }
+
+    /**
+     * Files of several minibatches (the autoregressive prior's): a worker fits every minibatch of its files,
+     * one file per worker and round, as plain fitting does minibatch by minibatch.
+     */
+    @Test
+    void aFileOfSeveralMinibatchesIsFittedWhole() throws IOException {
+        ParameterAveraging.Settings halves = new ParameterAveraging.Settings(1, PER_FILE / 2, 2, PER_FILE, 0,
+                Repartition.Never, StorageLevel.MEMORY_ONLY(), 5, 11);
+        List<String> one = files.subList(0, 1);
+        ComputationGraph start = network(1);
+        ComputationGraph spark = new ParameterAveraging(sc, start.clone(), halves).fitEpochs(1, 3, one, LOADER,
+                "the loss", e -> "", (e, net) -> {
+                });
+        ComputationGraph plain = start.clone();
+        org.nd4j.linalg.dataset.api.MultiDataSet all = load(one.get(0));
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            for (int from = 0; from < PER_FILE; from += PER_FILE / 2) {
+                org.nd4j.linalg.indexing.INDArrayIndex rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(from,
+                        from + PER_FILE / 2);
+                plain.fit(new MultiDataSet(all.getFeatures(0).get(rows).dup(), all.getLabels(0).get(rows).dup()));
+            }
+        }
+        assertTrue(spark.params().equalsWithEps(plain.params(), 1e-5), "Spark " + spark.params() + ", plain "
+                + plain.params());
+        ComputationGraph firstHalves = start.clone();
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            firstHalves.fit(new MultiDataSet(all.getFeatures(0).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0,
+                    PER_FILE / 2)).dup(), all.getLabels(0).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0,
+                    PER_FILE / 2)).dup()));
+        }
+        assertTrue(!spark.params().equalsWithEps(firstHalves.params(), 1e-5), "the check tells");
+
+        LOADED.clear();
+        List<String> three = files.subList(0, 3);
+        new ParameterAveraging(sc, start.clone(), halves).fitEpochs(1, 1, three, RECORDING, "the loss", ep -> "",
+                (ep, net) -> {
+                });
+        assertEquals(three, new ArrayList<>(LOADED).stream().sorted().toList(), "each file once, one per round");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ParameterAveraging.Settings(1, PER_FILE / 2, 1, PER_FILE, 0, Repartition.Never,
+                        StorageLevel.MEMORY_ONLY(), 5, 11));
+        assertEquals("a batch file of 8 rows holds more than a worker fits between two averagings (averaging "
+                + "frequency 1 × batch size 4): DL4J's workers would fit the first 4 rows of it and skip the rest",
+                e.getMessage());
+    }
+
+    @Test
+    void anEpochIsHandedOverAsItsWholeRoundsThenTheRest() {
+        List<String> twelve = java.util.stream.IntStream.range(0, 12).mapToObj(i -> "f" + i).toList();
+        ParameterAveraging.Settings s = new ParameterAveraging.Settings(2, 32, 5, 32, 0, Repartition.Never,
+                StorageLevel.MEMORY_ONLY(), 5, 11);
+        assertEquals(List.of(twelve.subList(0, 10), twelve.subList(10, 12)), ParameterAveraging.wholeRounds(twelve, s));
+        assertEquals(List.of(twelve.subList(0, 10)), ParameterAveraging.wholeRounds(twelve.subList(0, 10), s));
+        assertEquals(List.of(twelve.subList(0, 3)), ParameterAveraging.wholeRounds(twelve.subList(0, 3), s));
+        // Files of 5 minibatches: one file per worker and round.
+        assertEquals(List.of(twelve.subList(0, 12)), ParameterAveraging.wholeRounds(twelve, s.withRows(32, 160)));
+        assertEquals(List.of(twelve.subList(0, 10), twelve.subList(10, 11)),
+                ParameterAveraging.wholeRounds(twelve.subList(0, 11), s.withRows(32, 160)));
+    }
+
     /** The native thread counts the task threads loaded each minibatch file at (local mode: one JVM). */
     private static final java.util.Queue<Integer> LOADED_AT = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -272,7 +372,7 @@ class ParameterAveragingTest {
             LOADED_AT.add(org.polyvae.model.NativeThreads.current());
             return LOADER.load(source);
         };
-        ParameterAveraging.Settings oneRound = new ParameterAveraging.Settings(1, PER_FILE, FILES, 0, Repartition.Never,
+        ParameterAveraging.Settings oneRound = new ParameterAveraging.Settings(1, PER_FILE, FILES, PER_FILE, 0, Repartition.Never,
                 StorageLevel.MEMORY_ONLY(), 5, 11);
         new ParameterAveraging(sc, network(1), oneRound).fitEpochs(1, 1, files, recording, "the loss", e -> "",
                 (e, net) -> {

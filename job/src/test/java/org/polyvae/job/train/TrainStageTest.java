@@ -268,18 +268,20 @@ class TrainStageTest {
 
     /**
      * The autoregressive prior goes through the same parameter averaging: one worker averaging after every
-     * minibatch file lands where plain fit over the same files in the same order does (negative
-     * log-likelihood of every training row within 2 %, both well below the untrained network's).
+     * file of two minibatches lands where plain fit over the same minibatches does after one epoch, at a rate low
+     * enough that the epoch does not reach the plateau (negative log-likelihood of every training row within
+     * 1 %, both well below the untrained network's; a worker that fitted the first minibatch of each file, as
+     * DL4J did with the prior's files before, lands 6 % above).
      */
     @Test
     void theAutoregressivePriorTrainedByOneWorkerAveragingEveryStepMatchesPlainFit() throws IOException {
         String out = tmp.resolve("ar-prior").toUri().toString();
         PolyvaeConfig cfg = config(data, out, "polyvae.train.epochs=1", "polyvae.model.latent=spatial",
                 "polyvae.model.latent-channels=2", "polyvae.train.workers=1",
-                "polyvae.train.prior.autoregressive=true", "polyvae.train.prior.epochs=6",
-                "polyvae.train.prior.averaging-frequency=1", "polyvae.train.prior.batch-rows=128",
+                "polyvae.train.prior.autoregressive=true", "polyvae.train.prior.epochs=1",
+                "polyvae.train.prior.averaging-frequency=2", "polyvae.train.prior.batch-rows=128",
                 "polyvae.train.prior.hidden=16", "polyvae.train.prior.components=3",
-                "polyvae.train.prior.learning-rate=0.01", "polyvae.train.prior.keep-best-epoch=false",
+                "polyvae.train.prior.learning-rate=0.002", "polyvae.train.prior.keep-best-epoch=false",
                 "polyvae.train.prior.classes=[]");
         new TrainStage(cfg).run(sc);
         AutoregressivePrior spark;
@@ -292,12 +294,16 @@ class TrainStageTest {
         List<String> files = batchFiles(tmp.resolve("ar-prior/prior-batches"));
         long features = AutoregressivePrior.features(2, 4, 4);
         AutoregressivePriorTrainer.RowsLoader loader = new AutoregressivePriorTrainer.RowsLoader(features);
-        ComputationGraph plain = AutoregressivePrior.network(2, 4, 4, 16, 3, 0.01, cfg.model().seed());
+        ComputationGraph plain = AutoregressivePrior.network(2, 4, 4, 16, 3, 0.002, cfg.model().seed());
         ComputationGraph untrained = plain.clone();
-        for (int epoch = 1; epoch <= 6; epoch++) {
-            plain.getConfiguration().setEpochCount(epoch - 1);
-            for (String f : ParameterAveraging.epochOrder(files, cfg.model().seed(), epoch)) {
-                plain.fit(load(f, loader));
+        for (String f : ParameterAveraging.epochOrder(files, cfg.model().seed(), 1)) {
+            MultiDataSet rows = load(f, loader);
+            long n = rows.getFeatures(0).size(0);
+            for (long from = 0; from < n; from += 128) {
+                org.nd4j.linalg.indexing.INDArrayIndex minibatch =
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(from, Math.min(n, from + 128));
+                plain.fit(new org.nd4j.linalg.dataset.MultiDataSet(rows.getFeatures(0).get(minibatch).dup(),
+                        rows.getLabels(0).get(minibatch).dup()));
             }
         }
         double sparkNll = 0;
@@ -311,7 +317,7 @@ class TrainStageTest {
         }
         assertTrue(plainNll < 0.8 * initialNll && sparkNll < 0.8 * initialNll, "untrained " + initialNll
                 + ", plain " + plainNll + ", Spark " + sparkNll);
-        assertEquals(plainNll, sparkNll, 0.02 * Math.abs(plainNll), "Spark single worker " + sparkNll + ", plain "
+        assertEquals(plainNll, sparkNll, 0.01 * Math.abs(plainNll), "Spark single worker " + sparkNll + ", plain "
                 + plainNll);
     }
 
