@@ -297,14 +297,9 @@ class TrainStageTest {
         ComputationGraph plain = AutoregressivePrior.network(2, 4, 4, 16, 3, 0.002, cfg.model().seed());
         ComputationGraph untrained = plain.clone();
         for (String f : ParameterAveraging.epochOrder(files, cfg.model().seed(), 1)) {
-            MultiDataSet rows = load(f, loader);
-            long n = rows.getFeatures(0).size(0);
-            for (long from = 0; from < n; from += 128) {
-                org.nd4j.linalg.indexing.INDArrayIndex minibatch =
-                        org.nd4j.linalg.indexing.NDArrayIndex.interval(from, Math.min(n, from + 128));
-                plain.fit(new org.nd4j.linalg.dataset.MultiDataSet(rows.getFeatures(0).get(minibatch).dup(),
-                        rows.getLabels(0).get(minibatch).dup()));
-            }
+            // Each file's minibatches of batch-rows, cut as DL4J's workers cut it.
+            new org.deeplearning4j.datasets.iterator.IteratorMultiDataSetIterator(List.of(load(f, loader)).iterator(),
+                    128).forEachRemaining(plain::fit);
         }
         double sparkNll = 0;
         double plainNll = 0;
