@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -101,18 +100,11 @@ final class CategoricalLossLayerImpl extends CnnLossLayer {
     }
 
     /**
-     * Σ_k y_k per pixel, [n, 1, h, w]: per image the product of a row of ones with the [K, h·w] labels, where
-     * ND4J's sum along axis 1 is a strided reduction several times slower. For one-hot labels every sum is
-     * exact, so the same as that reduction's to the last bit.
+     * Σ_k y_k per pixel, [n, 1, h, w] ({@link ChannelSoftmax#channelSum}). For one-hot labels every sum is exact,
+     * so the same as ND4J's reduction along axis 1 to the last bit.
      */
     private INDArray labelsPerPixel() {
-        long n = labels.size(0);
-        long k = labels.size(1);
-        long pixels = labels.size(2) * labels.size(3);
-        INDArray sum = Nd4j.createUninitialized(labels.dataType(), n, 1, labels.size(2), labels.size(3));
-        Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(Nd4j.ones(labels.dataType(), n, 1, k),
-                labels.reshape('c', n, k, pixels)).addOutputs(sum.reshape('c', n, 1, pixels)).build());
-        return sum;
+        return ChannelSoftmax.channelSum(labels);
     }
 
     private void checkInputAndLabels() {

@@ -1,6 +1,7 @@
 package org.polyvae.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -72,8 +73,32 @@ final class ChannelSoftmax {
         INDArray max = logits.max(true, 1);
         Nd4j.exec(new SubOp(new INDArray[] {logits, max}, new INDArray[] {p}));
         Transforms.exp(Transforms.max(p, -FLOOR, false), false);
-        INDArray sum = p.sum(true, 1);
+        INDArray sum = channelSum(p);
         p.divi(sum);
         return Transforms.log(sum, false).addi(max);
+    }
+
+    /**
+     * The sum over axis 1 of an NCHW map [n, K, h, w], as [n, 1, h, w] ({@link #weightedChannelSum} with weights
+     * of one).
+     */
+    static INDArray channelSum(INDArray map) {
+        return weightedChannelSum(map, Nd4j.ones(map.dataType(), map.size(1)),
+                Nd4j.createUninitialized(map.dataType(), map.size(0), 1, map.size(2), map.size(3)));
+    }
+
+    /**
+     * Σ_k w_k·map[:, k] of an NCHW map [n, K, h, w] into {@code out} [n, 1, h, w], for weights w [K]: per image
+     * one [1, K]·[K, h·w] product (one batched matmul), which at one thread takes about a third of the time of
+     * ND4J's strided reduction along axis 1 (a map that is not contiguous is copied by the reshape first).
+     */
+    static INDArray weightedChannelSum(INDArray map, INDArray weights, INDArray out) {
+        long n = map.size(0);
+        long k = map.size(1);
+        long pixels = map.size(2) * map.size(3);
+        INDArray w = weights.reshape(1, 1, k).repeat(0, n);
+        Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(w, map.reshape('c', n, k, pixels))
+                .addOutputs(out.reshape('c', n, 1, pixels)).build());
+        return out;
     }
 }

@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -81,14 +80,9 @@ final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
         return p;
     }
 
-    /** Σ_k p_k c_k into {@code out} [n, 1, h, w]: per image one [1, K]·[K, h·w] product. */
+    /** Σ_k p_k c_k into {@code out} [n, 1, h, w]. */
     private INDArray expectedGray(INDArray p, INDArray out) {
-        long n = p.size(0);
-        long pixels = p.size(2) * p.size(3);
-        INDArray c = centres(p).reshape(1, 1, levels).repeat(0, n);
-        Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(c, p.reshape(n, levels, pixels))
-                .addOutputs(out.reshape(n, 1, pixels)).build());
-        return out;
+        return ChannelSoftmax.weightedChannelSum(p, centres(p), out);
     }
 
     /** The level centres (k + ½) / K. */
