@@ -27,6 +27,31 @@ public final class Fingerprints {
         return "# " + comment + "\n" + fingerprint.root().render(RENDER);
     }
 
+    /**
+     * The paths whose values differ between two fingerprints, each with both values as a user writes them
+     * ({@code absent} where one side lacks the path), in path order: what a message naming the change lists.
+     */
+    public static java.util.SortedMap<String, String[]> differences(Config saved, Config now) {
+        java.util.SortedMap<String, String[]> out = new java.util.TreeMap<>();
+        java.util.Set<String> paths = new java.util.TreeSet<>();
+        saved.entrySet().forEach(e -> paths.add(e.getKey()));
+        now.entrySet().forEach(e -> paths.add(e.getKey()));
+        for (String path : paths) {
+            String a = saved.hasPath(path) ? shown(saved.getValue(path)) : "absent";
+            String b = now.hasPath(path) ? shown(now.getValue(path)) : "absent";
+            if (!a.equals(b)) {
+                out.put(path, new String[] {a, b});
+            }
+        }
+        return out;
+    }
+
+    /** A value as a user writes it on the command line: a string unquoted, anything else as concise HOCON. */
+    private static String shown(com.typesafe.config.ConfigValue v) {
+        return v.valueType() == com.typesafe.config.ConfigValueType.STRING ? (String) v.unwrapped()
+                : v.render(ConfigRenderOptions.concise());
+    }
+
     public static void write(FileSystem fs, Path file, String comment, Config fingerprint) throws IOException {
         HadoopFiles.writeString(fs, file, render(comment, fingerprint));
     }

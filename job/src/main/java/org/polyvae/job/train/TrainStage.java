@@ -77,10 +77,16 @@ public final class TrainStage {
         if (latest.isPresent()) {
             Config saved = checkpoints.readSettings();
             if (!saved.isEmpty() && !saved.equals(resumeSettings())) {
+                java.util.SortedMap<String, String[]> changed = Fingerprints.differences(saved, resumeSettings());
                 throw new ConfigError("polyvae.train.resume=true, but the checkpoints in " + checkpoints.dir()
-                        + " were made with other model/training settings:\n" + Fingerprints.render("saved", saved)
-                        + "\nnow:\n" + Fingerprints.render("now", resumeSettings())
-                        + "\nUse the same settings, or resume=false to start over.");
+                        + " were made with other model/training settings: " + changed.entrySet().stream()
+                                .map(d -> configKey(d.getKey()) + " = " + d.getValue()[0] + " there, " + d.getValue()[1]
+                                        + " now")
+                                .collect(Collectors.joining("; "))
+                        + ". Set " + (changed.size() == 1 ? "it" : "them") + " back (" + changed.entrySet().stream()
+                                .filter(d -> !d.getValue()[0].equals("absent"))
+                                .map(d -> configKey(d.getKey()) + "=" + d.getValue()[0])
+                                .collect(Collectors.joining(" ")) + "), or resume=false to start over.");
             }
             net = checkpoints.restore(latest.getAsInt());
             first = latest.getAsInt() + 1;
@@ -164,6 +170,11 @@ public final class TrainStage {
     }
 
     /** What a checkpoint's network depends on: the model and the training settings except epochs/resume. */
+    /** The configuration key of a path of {@link #resumeSettings}. */
+    private static String configKey(String path) {
+        return path.equals("resolution") ? "polyvae.data.resolution" : "polyvae." + path;
+    }
+
     private Config resumeSettings() {
         Config c = config.config();
         return ConfigFactory.empty()

@@ -209,6 +209,10 @@ class TrainStageTest {
         ConfigError e = assertThrows(ConfigError.class, () -> new TrainStage(config(data, out,
                 "polyvae.train.epochs=4", "polyvae.train.resume=true", "polyvae.model.latent-dim=5")).run(sc));
         assertTrue(e.getMessage().contains("other model/training settings"), e.getMessage());
+        // It names the one key that differs, both values, and what to set it back to.
+        int saved = config(data, out).model().latentDim();
+        assertTrue(e.getMessage().contains("settings: polyvae.model.latent-dim = " + saved + " there, 5 now. Set it "
+                + "back (polyvae.model.latent-dim=" + saved + ")"), e.getMessage());
     }
 
     /**
