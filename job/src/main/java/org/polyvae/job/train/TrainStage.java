@@ -76,17 +76,12 @@ public final class TrainStage {
         OptionalInt latest = train.resume() ? checkpoints.latest() : OptionalInt.empty();
         if (latest.isPresent()) {
             Config saved = checkpoints.readSettings();
-            if (!saved.isEmpty() && !saved.equals(resumeSettings())) {
-                java.util.SortedMap<String, String[]> changed = Fingerprints.differences(saved, resumeSettings());
+            // Compared as a user writes the values, so 4 in the file and "4" from the command line agree.
+            java.util.SortedMap<String, String[]> changed = saved.isEmpty() ? new java.util.TreeMap<>()
+                    : Fingerprints.differences(saved, resumeSettings());
+            if (!changed.isEmpty()) {
                 throw new ConfigError("polyvae.train.resume=true, but the checkpoints in " + checkpoints.dir()
-                        + " were made with other model/training settings: " + changed.entrySet().stream()
-                                .map(d -> configKey(d.getKey()) + " = " + d.getValue()[0] + " there, " + d.getValue()[1]
-                                        + " now")
-                                .collect(Collectors.joining("; "))
-                        + ". Set " + (changed.size() == 1 ? "it" : "them") + " back (" + changed.entrySet().stream()
-                                .filter(d -> !d.getValue()[0].equals("absent"))
-                                .map(d -> configKey(d.getKey()) + "=" + d.getValue()[0])
-                                .collect(Collectors.joining(" ")) + "), or resume=false to start over.");
+                        + " were made with other model/training settings: " + settingsChange(changed));
             }
             net = checkpoints.restore(latest.getAsInt());
             first = latest.getAsInt() + 1;
@@ -169,12 +164,23 @@ public final class TrainStage {
                 + ". Lower polyvae.model.learning-rate and rerun (polyvae.train.resume=true continues from it).";
     }
 
-    /** What a checkpoint's network depends on: the model and the training settings except epochs/resume. */
+    /** What differs from the checkpoints' settings, key by key, and how to resume anyway. */
+    private static String settingsChange(java.util.SortedMap<String, String[]> changed) {
+        String what = changed.entrySet().stream()
+                .map(d -> configKey(d.getKey()) + " = " + d.getValue()[0] + " there, " + d.getValue()[1] + " now")
+                .collect(Collectors.joining("; "));
+        String back = changed.entrySet().stream().filter(d -> !d.getValue()[0].equals("absent"))
+                .map(d -> configKey(d.getKey()) + "=" + d.getValue()[0]).collect(Collectors.joining(" "));
+        return what + ". " + (back.isEmpty() ? "Use resume=false to start over."
+                : "Set " + (changed.size() == 1 ? "it" : "them") + " back (" + back + "), or resume=false to start over.");
+    }
+
     /** The configuration key of a path of {@link #resumeSettings}. */
     private static String configKey(String path) {
         return path.equals("resolution") ? "polyvae.data.resolution" : "polyvae." + path;
     }
 
+    /** What a checkpoint's network depends on: the model and the training settings except epochs/resume. */
     private Config resumeSettings() {
         Config c = config.config();
         return ConfigFactory.empty()
