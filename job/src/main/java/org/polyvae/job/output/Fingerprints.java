@@ -5,7 +5,14 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.polyvae.io.HadoopFiles;
@@ -28,27 +35,31 @@ public final class Fingerprints {
     }
 
     /**
-     * The paths whose values differ between two fingerprints, each with both values as a user writes them
-     * ({@code absent} where one side lacks the path), in path order: what a message naming the change lists.
+     * A path whose value differs between two fingerprints, each value as a user writes it; null where that
+     * side lacks the path.
      */
-    public static java.util.SortedMap<String, String[]> differences(Config saved, Config now) {
-        java.util.SortedMap<String, String[]> out = new java.util.TreeMap<>();
-        java.util.Set<String> paths = new java.util.TreeSet<>();
+    public record Difference(String path, String saved, String now) {
+    }
+
+    /** The paths whose values differ between two fingerprints, compared as a user writes them, in path order. */
+    public static List<Difference> differences(Config saved, Config now) {
+        Set<String> paths = new TreeSet<>();
         saved.entrySet().forEach(e -> paths.add(e.getKey()));
         now.entrySet().forEach(e -> paths.add(e.getKey()));
+        List<Difference> out = new ArrayList<>();
         for (String path : paths) {
-            String a = saved.hasPath(path) ? shown(saved.getValue(path)) : "absent";
-            String b = now.hasPath(path) ? shown(now.getValue(path)) : "absent";
-            if (!a.equals(b)) {
-                out.put(path, new String[] {a, b});
+            String a = saved.hasPath(path) ? shown(saved.getValue(path)) : null;
+            String b = now.hasPath(path) ? shown(now.getValue(path)) : null;
+            if (!Objects.equals(a, b)) {
+                out.add(new Difference(path, a, b));
             }
         }
         return out;
     }
 
     /** A value as a user writes it on the command line: a string unquoted, anything else as concise HOCON. */
-    private static String shown(com.typesafe.config.ConfigValue v) {
-        return v.valueType() == com.typesafe.config.ConfigValueType.STRING ? (String) v.unwrapped()
+    private static String shown(ConfigValue v) {
+        return v.valueType() == ConfigValueType.STRING ? (String) v.unwrapped()
                 : v.render(ConfigRenderOptions.concise());
     }
 

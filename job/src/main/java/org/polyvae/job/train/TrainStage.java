@@ -77,7 +77,7 @@ public final class TrainStage {
         if (latest.isPresent()) {
             Config saved = checkpoints.readSettings();
             // Compared as a user writes the values, so 4 in the file and "4" from the command line agree.
-            java.util.SortedMap<String, String[]> changed = saved.isEmpty() ? new java.util.TreeMap<>()
+            List<Fingerprints.Difference> changed = saved.isEmpty() ? List.of()
                     : Fingerprints.differences(saved, resumeSettings());
             if (!changed.isEmpty()) {
                 throw new ConfigError("polyvae.train.resume=true, but the checkpoints in " + checkpoints.dir()
@@ -165,12 +165,11 @@ public final class TrainStage {
     }
 
     /** What differs from the checkpoints' settings, key by key, and how to resume anyway. */
-    private static String settingsChange(java.util.SortedMap<String, String[]> changed) {
-        String what = changed.entrySet().stream()
-                .map(d -> configKey(d.getKey()) + " = " + d.getValue()[0] + " there, " + d.getValue()[1] + " now")
-                .collect(Collectors.joining("; "));
-        String back = changed.entrySet().stream().filter(d -> !d.getValue()[0].equals("absent"))
-                .map(d -> configKey(d.getKey()) + "=" + d.getValue()[0]).collect(Collectors.joining(" "));
+    private static String settingsChange(List<Fingerprints.Difference> changed) {
+        String what = changed.stream().map(d -> configKey(d.path()) + " = " + (d.saved() == null ? "absent" : d.saved())
+                + " there, " + (d.now() == null ? "absent" : d.now()) + " now").collect(Collectors.joining("; "));
+        String back = changed.stream().filter(d -> d.saved() != null).map(d -> configKey(d.path()) + "=" + d.saved())
+                .collect(Collectors.joining(" "));
         return what + ". " + (back.isEmpty() ? "Use resume=false to start over."
                 : "Set " + (changed.size() == 1 ? "it" : "them") + " back (" + back + "), or resume=false to start over.");
     }
