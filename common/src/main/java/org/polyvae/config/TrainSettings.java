@@ -36,10 +36,11 @@ public record TrainSettings(
      * @param batchRows      code positions per minibatch
      * @param keepBestEpoch  keep the epoch whose held-out negative log-likelihood is lowest instead of the last
      * @param classes        the window sizes (µm) it is trained on and draws; empty = every class of the model
+     * @param order          the order it draws the code map's positions in
      */
     public record PriorTraining(boolean autoregressive, int epochs, int hidden, int components, int draws,
-            double learningRate, int batchRows, int averagingFrequency, boolean keepBestEpoch, List<Integer> classes)
-            implements Serializable {
+            double learningRate, int batchRows, int averagingFrequency, boolean keepBestEpoch, List<Integer> classes,
+            PriorOrder order) implements Serializable {
         static PriorTraining from(Config config) {
             Settings s = new Settings(config, "polyvae.train.prior");
             return new PriorTraining(
@@ -52,8 +53,20 @@ public record TrainSettings(
                     s.intIn("batch-rows", 1, 1_000_000),
                     s.intIn("averaging-frequency", 1, 100_000),
                     s.bool("keep-best-epoch"),
-                    s.windowSizes("classes"));
+                    s.windowSizes("classes"),
+                    s.option("order", PriorOrder.class));
         }
+    }
+
+    /** polyvae.train.prior.order: in which order the autoregressive prior draws the code map's positions. */
+    public enum PriorOrder implements OptionValue {
+        /** Row by row; each position sees the drawn positions of a causal window above and beside it. */
+        RASTER,
+        /**
+         * A new random order per code; each position sees the drawn positions of a window centred on it, on
+         * every side, so positions far apart are drawn before the ones between them.
+         */
+        RANDOM
     }
 
     /** polyvae.train.repartition: when each averaging round's batches are repartitioned over the workers. */

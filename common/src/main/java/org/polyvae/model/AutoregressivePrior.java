@@ -26,13 +26,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.polyvae.config.TrainSettings.PriorOrder;
 
 /**
  * A learned prior over the VAE's spatial code that models its structure: the code map (C channels on an
- * H × H grid) is drawn position by position in raster order, each position's C values from a mixture of
- * Gaussians whose parameters a small network predicts from the already-drawn positions around it (the
- * causal window of {@value #RADIUS} rows above and {@value #RADIUS} columns either side), the position itself
- * and the window class.
+ * H × H grid) is drawn position by position, each position's C values from a mixture of Gaussians whose
+ * parameters a small network predicts from the already-drawn positions around it, the position itself and
+ * the window class. In {@link PriorOrder#RASTER raster} order a position sees the causal window of
+ * {@value #RADIUS} rows above and {@value #RADIUS} columns either side; in {@link PriorOrder#RANDOM random}
+ * order (a new one per code, as order-agnostic autoregressive models are trained) it sees the drawn positions
+ * of the (2·{@value #RANDOM_RADIUS} + 1)² window centred on it, each with a drawn flag, so the first positions
+ * of a map are drawn far apart and the later ones fill in between them from both sides.
  *
  * <p>Why: one Gaussian per class ({@link LatentPrior}) averages grain layouts. A draw from it superposes
  * several layouts' codes, and the decoder answers with noisy boundary maps and too many regions, while
@@ -46,8 +50,14 @@ import org.nd4j.linalg.learning.config.Adam;
 public final class AutoregressivePrior {
     /** Rows above and columns either side of a position that its context sees. */
     public static final int RADIUS = 2;
-    private static final long MAGIC = 0x5056415250523031L; // "PVARPR01"
-    private static final int[][] OFFSETS = causalOffsets(RADIUS);
+    /** Rows and columns on each side of a position that its context sees in random order. */
+    public static final int RANDOM_RADIUS = 3;
+    private static final long MAGIC_RASTER_ONLY = 0x5056415250523031L; // "PVARPR01"
+    private static final long MAGIC = 0x5056415250523032L; // "PVARPR02"
+    private static final int[][] CAUSAL = causalOffsets(RADIUS);
+    private static final int[][] CENTRED = centredOffsets(RANDOM_RADIUS);
+
+    private final PriorOrder order;
 
     private final int channels;
     private final int size;
@@ -63,12 +73,13 @@ public final class AutoregressivePrior {
      * @param mean    per channel, the mean of the training codes (subtracted before the network sees them)
      * @param std     per channel, their standard deviation
      */
-    public AutoregressivePrior(int channels, int size, int[] classes, int components, float[] mean, float[] std,
-            ComputationGraph net) {
+    public AutoregressivePrior(PriorOrder order, int channels, int size, int[] classes, int components, float[] mean,
+            float[] std, ComputationGraph net) {
         if (mean.length != channels || std.length != channels) {
             throw new IllegalArgumentException("the code has " + channels + " channels; got " + mean.length
                     + " means and " + std.length + " standard deviations");
         }
+        this.order = order;
         this.channels = channels;
         this.size = size;
         this.classes = classes.clone();
@@ -95,17 +106,42 @@ public final class AutoregressivePrior {
         return out.toArray(new int[0][]);
     }
 
-    /** Context features per position: each window position's channels and an inside flag, the row and column one-hot, the class one-hot. */
-    public static int features(int channels, int size, int classCount) {
-        return OFFSETS.length * (channels + 1) + 2 * size + classCount;
+    /** The centred window: (row, column) offsets of every position within {@code radius} of (0, 0) but itself. */
+    private static int[][] centredOffsets(int radius) {
+        List<int[]> out = new ArrayList<>();
+        for (int dr = -radius; dr <= radius; dr++) {
+            for (int dc = -radius; dc <= radius; dc++) {
+                if (dr != 0 || dc != 0) {
+                    out.add(new int[] {dr, dc});
+                }
+            }
+        }
+        return out.toArray(new int[0][]);
+    }
+
+    private static int[][] offsets(PriorOrder order) {
+        return order == PriorOrder.RASTER ? CAUSAL : CENTRED;
+    }
+
+    /** Flags per window position: inside the map; in random order also drawn already. */
+    private static int flags(PriorOrder order) {
+        return order == PriorOrder.RASTER ? 1 : 2;
+    }
+
+    /**
+     * Context features per position: each window position's channels and its flags, the row and column
+     * one-hot, the class one-hot.
+     */
+    public static int features(PriorOrder order, int channels, int size, int classCount) {
+        return offsets(order).length * (channels + flags(order)) + 2 * size + classCount;
     }
 
     /**
      * The network: two hidden layers of {@code hidden} units and a mixture output of {@code components}
      * Gaussians over one position's channels.
      */
-    public static ComputationGraph network(int channels, int size, int classCount, int hidden, int components,
-            double learningRate, long seed) {
+    public static ComputationGraph network(PriorOrder order, int channels, int size, int classCount, int hidden,
+            int components, double learningRate, long seed) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
@@ -121,7 +157,7 @@ public final class AutoregressivePrior {
                         .nOut(MixtureDensityLoss.outputs(components, channels)).activation(Activation.IDENTITY)
                         .weightInit(WeightInit.XAVIER).build(), "hidden-2")
                 .setOutputs("mixture")
-                .setInputTypes(InputType.feedForward(features(channels, size, classCount)))
+                .setInputTypes(InputType.feedForward(features(order, channels, size, classCount)))
                 .build();
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
@@ -156,16 +192,17 @@ public final class AutoregressivePrior {
 
     /**
      * Training rows: one per position of every code (features, and the position's standardised channels as
-     * the target).
+     * the target). In random order each code's positions are drawn in an order of their own from
+     * {@code random}, so a position's context holds what that order drew before it.
      *
      * @param codes   codes of length C·H·H, channel-major (as the VAE flattens its code map)
      * @param classes the window size (µm) of each code; ignored for an unconditional model
      */
-    public static MultiDataSet rows(List<float[]> codes, int[] classes, int channels, int size, int[] classOrder,
-            float[] mean, float[] std) {
+    public static MultiDataSet rows(PriorOrder order, List<float[]> codes, int[] classes, int channels, int size,
+            int[] classOrder, float[] mean, float[] std, Random random) {
         int n = codes.size();
         int positions = size * size;
-        int f = features(channels, size, classOrder.length);
+        int f = features(order, channels, size, classOrder.length);
         float[] x = new float[n * positions * f];
         float[] y = new float[n * positions * channels];
         float[][] maps = new float[n][];
@@ -174,9 +211,13 @@ public final class AutoregressivePrior {
         }
         for (int i = 0; i < n; i++) {
             int cls = classOrder.length == 0 ? -1 : classIndex(classes[i], classOrder);
-            for (int p = 0; p < positions; p++) {
-                int row = i * positions + p;
-                context(maps[i], p, channels, size, cls, classOrder.length, x, row * f);
+            int[] sequence = drawingOrder(order, positions, random);
+            boolean[] drawn = new boolean[positions];
+            for (int k = 0; k < positions; k++) {
+                int p = sequence[k];
+                int row = i * positions + k;
+                context(order, maps[i], drawn, p, channels, size, cls, classOrder.length, x, row * f);
+                drawn[p] = true;
                 for (int c = 0; c < channels; c++) {
                     y[row * channels + c] = maps[i][c * positions + p];
                 }
@@ -207,21 +248,47 @@ public final class AutoregressivePrior {
         return out;
     }
 
-    /** Writes position {@code p}'s context features of standardised map {@code map} into x at {@code at}. */
-    private static void context(float[] map, int p, int channels, int size, int cls, int classCount, float[] x,
-            int at) {
+    /** The positions of a map in the order they are drawn: raster order, or a random permutation. */
+    private static int[] drawingOrder(PriorOrder order, int positions, Random random) {
+        int[] sequence = new int[positions];
+        for (int p = 0; p < positions; p++) {
+            sequence[p] = p;
+        }
+        if (order == PriorOrder.RANDOM) {
+            for (int p = positions - 1; p > 0; p--) {
+                int q = random.nextInt(p + 1);
+                int t = sequence[p];
+                sequence[p] = sequence[q];
+                sequence[q] = t;
+            }
+        }
+        return sequence;
+    }
+
+    /**
+     * Writes position {@code p}'s context features of standardised map {@code map} into x at {@code at}. In
+     * raster order every position of the causal window inside the map is drawn; in random order
+     * {@code drawn} says which are.
+     */
+    private static void context(PriorOrder order, float[] map, boolean[] drawn, int p, int channels, int size,
+            int cls, int classCount, float[] x, int at) {
         int positions = size * size;
         int r = p / size;
         int col = p % size;
         int k = at;
-        for (int[] o : OFFSETS) {
+        boolean random = order == PriorOrder.RANDOM;
+        for (int[] o : offsets(order)) {
             int rr = r + o[0];
             int cc = col + o[1];
-            boolean inside = rr >= 0 && cc >= 0 && cc < size;
+            boolean inside = rr >= 0 && rr < size && cc >= 0 && cc < size;
+            boolean known = inside && (!random || drawn[rr * size + cc]);
             for (int c = 0; c < channels; c++) {
-                x[k++] = inside ? map[c * positions + rr * size + cc] : 0f;
+                x[k++] = known ? map[c * positions + rr * size + cc] : 0f;
             }
             x[k++] = inside ? 1f : 0f;
+            if (random) {
+                x[k++] = known ? 1f : 0f;
+            }
         }
         x[k + r] = 1f;
         x[k + size + col] = 1f;
@@ -233,6 +300,11 @@ public final class AutoregressivePrior {
 
     public int codeLength() {
         return channels * size * size;
+    }
+
+    /** The order it draws a map's positions in. */
+    public PriorOrder order() {
+        return order;
     }
 
     /** The network that predicts each position's mixture. */
@@ -264,20 +336,23 @@ public final class AutoregressivePrior {
     public double[][] sample(int[] micrometres, IntFunction<Random> randoms, double temperature) {
         int n = micrometres.length;
         int positions = size * size;
-        int f = features(channels, size, classes.length);
+        int f = features(order, channels, size, classes.length);
         int[] cls = new int[n];
         Random[] rng = new Random[n];
+        int[][] sequence = new int[n][];
+        boolean[][] drawn = new boolean[n][positions];
         for (int i = 0; i < n; i++) {
             cls[i] = unconditional() ? -1 : classIndex(micrometres[i], classes);
             rng[i] = randoms.apply(i);
+            sequence[i] = drawingOrder(order, positions, rng[i]);
         }
         float[][] maps = new float[n][channels * positions];
         int k = components;
         int width = MixtureDensityLoss.outputs(k, channels);
-        for (int p = 0; p < positions; p++) {
+        for (int step = 0; step < positions; step++) {
             float[] x = new float[n * f];
             for (int i = 0; i < n; i++) {
-                context(maps[i], p, channels, size, cls[i], classes.length, x, i * f);
+                context(order, maps[i], drawn[i], sequence[i][step], channels, size, cls[i], classes.length, x, i * f);
             }
             INDArray out = net.outputSingle(false, Nd4j.create(x, new long[] {n, f}));
             double[] o = out.castTo(DataType.DOUBLE).dup('c').data().asDouble();
@@ -293,11 +368,13 @@ public final class AutoregressivePrior {
                         break;
                     }
                 }
+                int p = sequence[i][step];
                 for (int c = 0; c < channels; c++) {
                     double m = o[base + k + pick * channels + c];
                     double s = Math.exp(MixtureDensityLoss.clampedLogSigma(o[base + k + k * channels + pick * channels + c]));
                     maps[i][c * positions + p] = (float) (m + temperature * s * rng[i].nextGaussian());
                 }
+                drawn[i][p] = true;
             }
         }
         double[][] z = new double[n][channels * positions];
@@ -317,6 +394,7 @@ public final class AutoregressivePrior {
         ModelSerializer.writeModel(net, zip, false);
         DataOutputStream out = new DataOutputStream(stream);
         out.writeLong(MAGIC);
+        out.writeInt(order.ordinal());
         out.writeInt(channels);
         out.writeInt(size);
         out.writeInt(components);
@@ -340,9 +418,18 @@ public final class AutoregressivePrior {
      */
     public static AutoregressivePrior read(InputStream stream, String source) throws IOException {
         DataInputStream in = new DataInputStream(stream);
-        if (in.readLong() != MAGIC) {
+        long magic = in.readLong();
+        if (magic != MAGIC && magic != MAGIC_RASTER_ONLY) {
             throw new IOException(source + " is not an autoregressive prior written by this version of polyvae: "
                     + "train again");
+        }
+        PriorOrder order = PriorOrder.RASTER;
+        if (magic == MAGIC) {
+            int o = in.readInt();
+            if (o < 0 || o >= PriorOrder.values().length) {
+                throw new IOException(source + " is damaged: drawing order " + o);
+            }
+            order = PriorOrder.values()[o];
         }
         int channels = in.readInt();
         int size = in.readInt();
@@ -373,10 +460,10 @@ public final class AutoregressivePrior {
         }
         ComputationGraph net = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip), false);
         long nIn = net.getLayer("hidden-1").getParam("W").size(0);
-        if (nIn != features(channels, size, classCount)) {
+        if (nIn != features(order, channels, size, classCount)) {
             throw new IOException(source + " is damaged: its network takes " + nIn + " features, its geometry gives "
-                    + features(channels, size, classCount));
+                    + features(order, channels, size, classCount));
         }
-        return new AutoregressivePrior(channels, size, classes, components, mean, std, net);
+        return new AutoregressivePrior(order, channels, size, classes, components, mean, std, net);
     }
 }

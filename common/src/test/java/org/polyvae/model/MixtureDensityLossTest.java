@@ -73,9 +73,9 @@ class MixtureDensityLossTest {
 
     @Test
     void theNetworksBackwardPassMatchesFiniteDifferences() {
-        ComputationGraph net = AutoregressivePrior.network(3, 4, 2, 16, 4, 1e-3, 7);
+        ComputationGraph net = AutoregressivePrior.network(org.polyvae.config.TrainSettings.PriorOrder.RASTER, 3, 4, 2, 16, 4, 1e-3, 7);
         net = net.convertDataType(DataType.DOUBLE);
-        int f = AutoregressivePrior.features(3, 4, 2);
+        int f = AutoregressivePrior.features(org.polyvae.config.TrainSettings.PriorOrder.RASTER, 3, 4, 2);
         org.nd4j.linalg.dataset.MultiDataSet mds = new org.nd4j.linalg.dataset.MultiDataSet(random(8, f, 1, 5),
                 random(8, 3, 1, 6));
         GradientCheck.assertMatchesFiniteDifferences(net, mds, "autoregressive prior network", 80,

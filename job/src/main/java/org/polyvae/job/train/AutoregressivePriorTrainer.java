@@ -88,10 +88,10 @@ final class AutoregressivePriorTrainer {
         Random random = new Random(Seeds.mix64(model.seed() ^ 0x505249L));
         Draws draws = draws(codes, prior.draws(), random);
         float[][] moments = AutoregressivePrior.channelMoments(draws.codes(), channels);
-        MultiDataSet rows = AutoregressivePrior.rows(draws.codes(), draws.classes(), channels, size, order, moments[0],
-                moments[1]);
+        MultiDataSet rows = AutoregressivePrior.rows(prior.order(), draws.codes(), draws.classes(), channels, size,
+                order, moments[0], moments[1], random);
         List<String> files = writeBatches(fs, batchDir, rows);
-        ComputationGraph net = AutoregressivePrior.network(channels, size, order.length, prior.hidden(),
+        ComputationGraph net = AutoregressivePrior.network(prior.order(), channels, size, order.length, prior.hidden(),
                 prior.components(), prior.learningRate(), model.seed());
         LOG.info("train: autoregressive prior, {} parameters, on {} code positions ({} training images × {} draws × "
                 + "{} positions) in {} files of {} minibatches of {}; epochs 1..{}", net.numParams(),
@@ -102,7 +102,7 @@ final class AutoregressivePriorTrainer {
         ParameterAveraging averaging = new ParameterAveraging(sc, net, ParameterAveraging.Settings.of(sc, train,
                 prior.averagingFrequency(), model.seed(), model.seed()).withRows(prior.batchRows(),
                 prior.batchRows() * prior.averagingFrequency()));
-        MultiDataSet held = heldOut(validation, random, channels, size, order, moments);
+        MultiDataSet held = heldOut(prior.order(), validation, random, channels, size, order, moments);
         // The network sees its neighbours' exact values and can learn to recognise a training image from them:
         // with keep-best-epoch, the epoch whose held-out likelihood is best is kept (with no held-out images, the
         // last).
@@ -127,7 +127,8 @@ final class AutoregressivePriorTrainer {
             LOG.info(String.format(Locale.ROOT, "train: autoregressive prior: kept epoch %d, held-out negative "
                     + "log-likelihood %.3f per code position (%d images)", bestEpoch[0], best[0], validation.size()));
         }
-        return new AutoregressivePrior(channels, size, order, prior.components(), moments[0], moments[1], net);
+        return new AutoregressivePrior(prior.order(), channels, size, order, prior.components(), moments[0], moments[1],
+                net);
     }
 
     /** The images of the given classes (µm). */
@@ -137,13 +138,14 @@ final class AutoregressivePriorTrainer {
     }
 
     /** The held-out images' rows (one posterior draw each), or null when there are none. */
-    private static MultiDataSet heldOut(List<EncodedImage> validation, Random random, int channels, int size,
-            int[] order, float[][] moments) {
+    private static MultiDataSet heldOut(org.polyvae.config.TrainSettings.PriorOrder drawing,
+            List<EncodedImage> validation, Random random, int channels, int size, int[] order, float[][] moments) {
         if (validation.isEmpty()) {
             return null;
         }
         Draws held = draws(validation, 1, random);
-        return AutoregressivePrior.rows(held.codes(), held.classes(), channels, size, order, moments[0], moments[1]);
+        return AutoregressivePrior.rows(drawing, held.codes(), held.classes(), channels, size, order, moments[0],
+                moments[1], random);
     }
 
     /** Posterior draws of a set of images and the window size (µm) of each. */

@@ -86,8 +86,8 @@ class CodeMapComparisonTest {
         float[] zeros = new float[CHANNELS];
         float[] ones = new float[CHANNELS];
         java.util.Arrays.fill(ones, 1f);
-        AutoregressivePrior smallOnly = new AutoregressivePrior(CHANNELS, SIDE, new int[] {2}, 2, zeros, ones,
-                AutoregressivePrior.network(CHANNELS, SIDE, 1, 8, 2, 1e-3, 5));
+        AutoregressivePrior smallOnly = new AutoregressivePrior(org.polyvae.config.TrainSettings.PriorOrder.RASTER, CHANNELS, SIDE, new int[] {2}, 2, zeros, ones,
+                AutoregressivePrior.network(org.polyvae.config.TrainSettings.PriorOrder.RASTER, CHANNELS, SIDE, 1, 8, 2, 1e-3, 5));
         CodeMapComparison withAr = CodeMapComparison.of(encoded, prior, smallOnly, CHANNELS, SIDE, NO_BLOCKS, 1.0, 11);
         assertEquals(List.of("2 µm", "2 µm", "2 µm", "10 µm", "10 µm"),
                 withAr.rows().stream().map(CodeMapComparison.Row::windowClass).toList());

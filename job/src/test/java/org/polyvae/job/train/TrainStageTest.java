@@ -34,6 +34,7 @@ import org.polyvae.job.LocalSpark;
 import org.polyvae.job.spark.ParameterAveraging;
 import org.polyvae.job.spark.TrainingDivergedException;
 import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.config.TrainSettings.PriorOrder;
 import org.polyvae.job.synth.SynthStage;
 import org.polyvae.model.AutoregressivePrior;
 import org.polyvae.model.VaeArchitecture;
@@ -296,9 +297,9 @@ class TrainStageTest {
         assertEquals(cfg.model().codeLength(), spark.codeLength());
 
         List<String> files = batchFiles(tmp.resolve("ar-prior/prior-batches"));
-        long features = AutoregressivePrior.features(2, 4, 4);
+        long features = AutoregressivePrior.features(PriorOrder.RASTER, 2, 4, 4);
         AutoregressivePriorTrainer.RowsLoader loader = new AutoregressivePriorTrainer.RowsLoader(features);
-        ComputationGraph plain = AutoregressivePrior.network(2, 4, 4, 16, 3, 0.002, cfg.model().seed());
+        ComputationGraph plain = AutoregressivePrior.network(PriorOrder.RASTER, 2, 4, 4, 16, 3, 0.002, cfg.model().seed());
         ComputationGraph untrained = plain.clone();
         for (String f : ParameterAveraging.epochOrder(files, cfg.model().seed(), 1)) {
             // Each file's minibatches of batch-rows, cut as DL4J's workers cut it.
@@ -322,7 +323,8 @@ class TrainStageTest {
 
     /**
      * polyvae.train.prior.classes: the prior is trained on the codes of those classes only, says it draws those
-     * only, and the model card says so; with none of them among the images there is nothing to train.
+     * only, and the model card says so; with none of them among the images there is nothing to train. Trained in
+     * random order, which it keeps in code-prior.bin, with a row per position still.
      */
     @Test
     void theAutoregressivePriorOfSomeClassesLearnsFromTheirCodesOnly() throws IOException {
@@ -330,13 +332,14 @@ class TrainStageTest {
         PolyvaeConfig cfg = config(data, out, "polyvae.train.epochs=1", "polyvae.model.latent=spatial",
                 "polyvae.model.latent-channels=2", "polyvae.train.prior.autoregressive=true",
                 "polyvae.train.prior.epochs=1", "polyvae.train.prior.hidden=8", "polyvae.train.prior.components=2",
-                "polyvae.train.prior.draws=3", "polyvae.train.prior.classes=[2]");
+                "polyvae.train.prior.draws=3", "polyvae.train.prior.classes=[2]", "polyvae.train.prior.order=random");
         new TrainStage(cfg).run(sc);
         AutoregressivePrior prior;
         try (InputStream in = Files.newInputStream(tmp.resolve("ar-prior-2um/model/code-prior.bin"))) {
             prior = AutoregressivePrior.read(in, "code-prior.bin");
         }
         assertArrayEquals(new int[] {2}, prior.classes());
+        assertEquals(PriorOrder.RANDOM, prior.order());
         String card = Files.readString(tmp.resolve("ar-prior-2um/model/model-card.md"));
         assertTrue(card.contains("prior = autoregressive draws 2 µm from code-prior.bin instead"), card);
         int twoMicrometre = 0;
@@ -349,7 +352,7 @@ class TrainStageTest {
                     .filter(um -> um == 2).count();
         }
         AutoregressivePriorTrainer.RowsLoader loader = new AutoregressivePriorTrainer.RowsLoader(
-                AutoregressivePrior.features(2, 4, 1));
+                AutoregressivePrior.features(PriorOrder.RANDOM, 2, 4, 1));
         long rows = 0;
         for (String f : batchFiles(tmp.resolve("ar-prior-2um/prior-batches"))) {
             rows += load(f, loader).getFeatures(0).size(0);
