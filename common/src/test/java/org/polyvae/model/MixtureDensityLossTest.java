@@ -11,6 +11,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.config.TrainSettings.PriorOrder;
 
 class MixtureDensityLossTest {
     private static INDArray random(long rows, long cols, double scale, long seed) {
@@ -73,9 +74,9 @@ class MixtureDensityLossTest {
 
     @Test
     void theNetworksBackwardPassMatchesFiniteDifferences() {
-        ComputationGraph net = AutoregressivePrior.network(org.polyvae.config.TrainSettings.PriorOrder.RASTER, 3, 4, 2, 16, 4, 1e-3, 7);
+        ComputationGraph net = AutoregressivePrior.network(PriorOrder.RASTER, 3, 4, 2, 16, 4, 1e-3, 7);
         net = net.convertDataType(DataType.DOUBLE);
-        int f = AutoregressivePrior.features(org.polyvae.config.TrainSettings.PriorOrder.RASTER, 3, 4, 2);
+        int f = AutoregressivePrior.features(PriorOrder.RASTER, 3, 4, 2);
         org.nd4j.linalg.dataset.MultiDataSet mds = new org.nd4j.linalg.dataset.MultiDataSet(random(8, f, 1, 5),
                 random(8, 3, 1, 6));
         GradientCheck.assertMatchesFiniteDifferences(net, mds, "autoregressive prior network", 80,

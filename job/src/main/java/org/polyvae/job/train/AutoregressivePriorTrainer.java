@@ -17,6 +17,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.polyvae.config.ModelSettings;
 import org.polyvae.config.TrainSettings;
+import org.polyvae.config.TrainSettings.PriorOrder;
 import org.polyvae.data.Seeds;
 import org.polyvae.io.AtomicOutput;
 import org.polyvae.io.HadoopFiles;
@@ -138,8 +139,8 @@ final class AutoregressivePriorTrainer {
     }
 
     /** The held-out images' rows (one posterior draw each), or null when there are none. */
-    private static MultiDataSet heldOut(org.polyvae.config.TrainSettings.PriorOrder drawing,
-            List<EncodedImage> validation, Random random, int channels, int size, int[] order, float[][] moments) {
+    private static MultiDataSet heldOut(PriorOrder drawing, List<EncodedImage> validation, Random random,
+            int channels, int size, int[] order, float[][] moments) {
         if (validation.isEmpty()) {
             return null;
         }

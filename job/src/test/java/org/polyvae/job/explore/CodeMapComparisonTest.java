@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.polyvae.config.TrainSettings.PriorOrder;
 import org.polyvae.job.latent.EncodedImage;
 import org.polyvae.metrics.CodeMapSteps;
 import org.polyvae.model.AutoregressivePrior;
@@ -86,8 +87,8 @@ class CodeMapComparisonTest {
         float[] zeros = new float[CHANNELS];
         float[] ones = new float[CHANNELS];
         java.util.Arrays.fill(ones, 1f);
-        AutoregressivePrior smallOnly = new AutoregressivePrior(org.polyvae.config.TrainSettings.PriorOrder.RASTER, CHANNELS, SIDE, new int[] {2}, 2, zeros, ones,
-                AutoregressivePrior.network(org.polyvae.config.TrainSettings.PriorOrder.RASTER, CHANNELS, SIDE, 1, 8, 2, 1e-3, 5));
+        AutoregressivePrior smallOnly = new AutoregressivePrior(PriorOrder.RASTER, CHANNELS, SIDE, new int[] {2}, 2, zeros, ones,
+                AutoregressivePrior.network(PriorOrder.RASTER, CHANNELS, SIDE, 1, 8, 2, 1e-3, 5));
         CodeMapComparison withAr = CodeMapComparison.of(encoded, prior, smallOnly, CHANNELS, SIDE, NO_BLOCKS, 1.0, 11);
         assertEquals(List.of("2 µm", "2 µm", "2 µm", "10 µm", "10 µm"),
                 withAr.rows().stream().map(CodeMapComparison.Row::windowClass).toList());

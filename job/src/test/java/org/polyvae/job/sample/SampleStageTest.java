@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyvae.config.TrainSettings.PriorOrder;
 import org.polyvae.job.LocalSpark;
 import org.polyvae.config.ConfigError;
 import org.polyvae.config.PolyvaeConfig;
@@ -79,11 +80,11 @@ class SampleStageTest {
     private static AutoregressivePrior untrainedCodePrior(PolyvaeConfig c, int[] classes) {
         int channels = c.model().latentChannels();
         int size = c.model().bottleneckSize();
-        ComputationGraph net = AutoregressivePrior.network(org.polyvae.config.TrainSettings.PriorOrder.RASTER, channels, size, classes.length, 16, 3, 1e-3, 5);
+        ComputationGraph net = AutoregressivePrior.network(PriorOrder.RASTER, channels, size, classes.length, 16, 3, 1e-3, 5);
         float[] zeros = new float[channels];
         float[] ones = new float[channels];
         java.util.Arrays.fill(ones, 1f);
-        return new AutoregressivePrior(org.polyvae.config.TrainSettings.PriorOrder.RASTER, channels, size, classes, 3, zeros, ones, net);
+        return new AutoregressivePrior(PriorOrder.RASTER, channels, size, classes, 3, zeros, ones, net);
     }
 
     /** A learned prior as stage train would fit it: one Gaussian per class, class means apart. */
