@@ -48,17 +48,17 @@ import org.polyvae.config.TrainSettings.PriorOrder;
  * {@link MixtureDensityLoss} output, so parameter averaging trains it like the VAE.
  */
 public final class AutoregressivePrior {
-    /** Rows above and columns either side of a position that its context sees. */
+    /** Rows above and columns either side of a position that its context sees in raster order. */
     public static final int RADIUS = 2;
     /** Rows and columns on each side of a position that its context sees in random order. */
     public static final int RANDOM_RADIUS = 3;
+    /** The files of versions that drew in raster order only (no order field): still read, as raster. */
     private static final long MAGIC_RASTER_ONLY = 0x5056415250523031L; // "PVARPR01"
     private static final long MAGIC = 0x5056415250523032L; // "PVARPR02"
     private static final int[][] CAUSAL = causalOffsets(RADIUS);
     private static final int[][] CENTRED = centredOffsets(RANDOM_RADIUS);
 
     private final PriorOrder order;
-
     private final int channels;
     private final int size;
     private final int[] classes;
@@ -68,6 +68,7 @@ public final class AutoregressivePrior {
     private final ComputationGraph net;
 
     /**
+     * @param order   the order its network was trained to draw a map's positions in (its input width follows it)
      * @param classes the window sizes (µm) of the class input, in its column order; empty for an
      *                unconditional model
      * @param mean    per channel, the mean of the training codes (subtracted before the network sees them)
