@@ -8,18 +8,9 @@
 #   bench/train.sh [EPOCHS] [BUDGET_SECONDS]        (defaults 6 and 30; data: 300 images per class)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(dirname "$here")
-. "$repo/submit/common.sh"
-cd "$repo"
+. "$here/training-data.sh"
 epochs=${1:-6}
 budget=${2:-30}
-work=${POLYVAE_BENCH_DIR:-$repo/bench/results/train}
-mkdir -p "$work"
-polyvae_build bench
-if [ ! -d "$work/data" ]; then
-  submit/local.sh --stages synth "polyvae.data.dir=$work/data" "polyvae.output.dir=$work/synth-out" \
-    polyvae.synth.count-per-class=300 >&2
-fi
 bench() {
   local threads=$1
   shift
