@@ -11,25 +11,22 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/training-data.sh"
 epochs=${1:-6}
 budget=${2:-60}
-cores=$(nproc)
-half=$(( cores / 2 > 0 ? cores / 2 : 1 ))
 # bench THREADS OUT_NAME TrainingBenchmark-options...: one table row. Each minibatch size has its own output
 # folder, so that its batch files (exported by the first Spark run) are reused by the plain fit after it.
 bench() {
   local threads=$1 out=$2
   shift 2
-  OMP_NUM_THREADS=$threads polyvae_java -Xmx6g org.polyvae.bench.TrainingBenchmark --model default \
-    --data "$work/data" --epochs "$epochs" --budget "$budget" --out "$work/convergence-$out" "$@"
+  training_benchmark "$threads" --model default --out "$work/convergence-$out" "$@"
 }
 echo "| run | threads per worker | training images/s | validation loss after $epochs epochs | validation loss after ${budget} s |"
 echo "|---|---|---|---|---|"
 # The rows of the README's table: local[2] by averaging frequency and learning rate, then minibatch 64 (whose
 # export the plain fits at 64 reuse), one worker, and plain fit.
 for setting in 5:0.003 5:0.0045 5:0.006 5:0.009 2:0.003 2:0.006 1:0.006; do
-  bench "$half" b32 --mode spark --master "local[$cores]" --set "polyvae.train.averaging-frequency=${setting%%:*}" \
-    --set "polyvae.model.learning-rate=${setting##*:}"
+  bench "$worker_threads" b32 --mode spark --master "local[$cores]" \
+    --set "polyvae.train.averaging-frequency=${setting%%:*}" --set "polyvae.model.learning-rate=${setting##*:}"
 done
-bench "$half" b64 --mode spark --master "local[$cores]" --set polyvae.train.batch-size=64
+bench "$worker_threads" b64 --mode spark --master "local[$cores]" --set polyvae.train.batch-size=64
 bench "$cores" b32 --mode spark --master 'local[1]'
 bench "$cores" b32 --mode plain
 bench "$cores" b64 --mode plain --set polyvae.train.batch-size=64

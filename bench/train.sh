@@ -11,22 +11,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/training-data.sh"
 epochs=${1:-6}
 budget=${2:-30}
-bench() {
-  local threads=$1
-  shift
-  OMP_NUM_THREADS=$threads polyvae_java -Xmx6g org.polyvae.bench.TrainingBenchmark \
-    --data "$work/data" --epochs "$epochs" --budget "$budget" "$@"
-}
-cores=$(nproc)
 echo "simple bench model (unconditional, Bernoulli, neither discriminator nor boundary head; Adam 0.001):"
 echo
 echo "| run | threads per worker | training images/s | validation loss after $epochs epochs | validation loss after ${budget} s |"
 echo "|---|---|---|---|---|"
-bench "$cores" --mode spark --master 'local[1]' --out "$work/out-local1"
-bench $(( cores / 2 > 0 ? cores / 2 : 1 )) --mode spark --master "local[$cores]" --out "$work/out-local$cores"
-bench "$cores" --mode plain --out "$work/out-local$cores"
+training_benchmark "$cores" --mode spark --master 'local[1]' --out "$work/out-local1"
+training_benchmark "$worker_threads" --mode spark --master "local[$cores]" --out "$work/out-local$cores"
+training_benchmark "$cores" --mode plain --out "$work/out-local$cores"
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  bench "$cores" --mode export-raw --out "$work/out-local$cores"
+  training_benchmark "$cores" --mode export-raw --out "$work/out-local$cores"
   /usr/bin/python3 bench/peer/vae.py "$work/out-local$cores" "$epochs" "$budget" 1
   /usr/bin/python3 bench/peer/vae.py "$work/out-local$cores" "$epochs" "$budget" "$cores"
 else
@@ -38,12 +31,12 @@ echo "default model (conditional, categorical, boundary head, adversarial):"
 echo
 echo "| run | threads per worker | training images/s | validation loss after $epochs epochs | validation loss after ${budget} s |"
 echo "|---|---|---|---|---|"
-bench "$cores" --model default --mode spark --master 'local[1]' --out "$work/default-out-local1"
-bench $(( cores / 2 > 0 ? cores / 2 : 1 )) --model default --mode spark --master "local[$cores]" \
+training_benchmark "$cores" --model default --mode spark --master 'local[1]' --out "$work/default-out-local1"
+training_benchmark "$worker_threads" --model default --mode spark --master "local[$cores]" \
   --out "$work/default-out-local$cores"
-bench "$cores" --model default --mode plain --out "$work/default-out-local$cores"
+training_benchmark "$cores" --model default --mode plain --out "$work/default-out-local$cores"
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  bench "$cores" --model default --mode export-raw --out "$work/default-out-local$cores"
+  training_benchmark "$cores" --model default --mode export-raw --out "$work/default-out-local$cores"
   /usr/bin/python3 bench/peer/vae_default.py "$work/default-out-local$cores" "$epochs" "$budget" 1
   /usr/bin/python3 bench/peer/vae_default.py "$work/default-out-local$cores" "$epochs" "$budget" "$cores"
 else
@@ -52,5 +45,5 @@ fi
 echo
 echo "| decoder design | threads | parameters | training images/s | steps in ${budget} s | validation loss after ${budget} s |"
 echo "|---|---|---|---|---|---|"
-bench "$cores" --mode decoders --out "$work/out-local$cores"
+training_benchmark "$cores" --mode decoders --out "$work/out-local$cores"
 echo "($(java -version 2>&1 | head -1), $cores cores)"
