@@ -14,6 +14,9 @@ import java.util.List;
  * @param likelihood        p(x | z): see {@link Likelihood}
  * @param grayLevels        gray levels K of the categorical likelihood
  * @param grayDecoding      how the categorical decoder's standalone graph makes a gray of each pixel's levels
+ * @param decoderContextLayers residual blocks (two 3×3 convolutions each) at the code map's resolution before the
+ *                          decoder's first upsampling, each widening the code positions behind a pixel by two
+ *                          on every side
  * @param classPrior        a conditional model's prior is N(m_c, I) with a learned mean per class instead of N(0, I)
  * @param adversarialWeight weight λ of the adversarial term's reversed gradient into the decoder; 0 = no
  *                          discriminator (a plain VAE)
@@ -41,6 +44,7 @@ public record ModelSettings(
         double l2,
         long seed,
         Decoder decoder,
+        int decoderContextLayers,
         Convolution convolution,
         boolean conditional,
         Likelihood likelihood,
@@ -186,6 +190,7 @@ public record ModelSettings(
                 s.doubleIn("l2", 0.0, 1.0),
                 s.longValue("seed"),
                 s.option("decoder", Decoder.class),
+                s.intIn("decoder-context-layers", 0, 16),
                 s.option("convolution", Convolution.class),
                 s.bool("conditional"),
                 s.option("likelihood", Likelihood.class),

@@ -360,6 +360,8 @@ public final class VaeArchitecture {
         int h = s.bottleneckSize();
         int top = ch.get(levels - 1);
         String prev = z;
+        // The vertex whose activations are the decoder's first feature map.
+        String map = "dec-map";
         if (dense()) {
             if (s.conditional()) {
                 g.addVertex("dec-class-" + z, new MergeVertex(), z, cls);
@@ -370,8 +372,14 @@ public final class VaeArchitecture {
                 prev = "dec-dense";
             }
             g.addLayer("dec-map", new DenseLayer.Builder().nOut((long) top * h * h).build(), prev);
-            g.inputPreProcessor(s.decoder() == ModelSettings.Decoder.UPSAMPLE_CONV ? "dec-upsample-0" : "dec-up-0",
-                    new FeedForwardToCnnPreProcessor(h, h, top));
+            if (s.decoderContextLayers() > 0) {
+                g.addVertex("dec-map-2d", new PreprocessorVertex(new FeedForwardToCnnPreProcessor(h, h, top)),
+                        "dec-map");
+                map = "dec-map-2d";
+            } else {
+                g.inputPreProcessor(s.decoder() == ModelSettings.Decoder.UPSAMPLE_CONV ? "dec-upsample-0"
+                        : "dec-up-0", new FeedForwardToCnnPreProcessor(h, h, top));
+            }
         } else if (s.conditional()) {
             if (s.blockCode()) {
                 // Each block of the class's code map takes its first position's value.
@@ -386,15 +394,26 @@ public final class VaeArchitecture {
             g.addLayer("dec-map", conv(3, 1, top, true), prev);
             g.inputPreProcessor("dec-map", new FeedForwardToCnnPreProcessor(h, h, s.latentChannels()));
         }
-        prev = "dec-map";
+        prev = map;
+        for (int j = 0; j < s.decoderContextLayers(); j++) {
+            // A residual block whose second convolution starts at zero, so a fresh stack passes the first
+            // feature map through unchanged and the gradient reaches the layers below it undamped.
+            g.addLayer("dec-context-" + j, conv(3, 1, top, true), prev);
+            g.addLayer("dec-context-out-" + j, conv(3, 1, top, Activation.IDENTITY, WeightInit.ZERO),
+                    "dec-context-" + j);
+            g.addVertex("dec-context-sum-" + j, new ElementWiseVertex(ElementWiseVertex.Op.Add), prev,
+                    "dec-context-out-" + j);
+            prev = "dec-context-sum-" + j;
+        }
         boolean shuffle = s.decoder() == ModelSettings.Decoder.PIXEL_SHUFFLE;
         for (int i = 0; i < levels; i++) {
             // Mirror of the encoder: level i of the decoder ends with the channels of encoder level L-2-i.
             boolean last = i == levels - 1;
             int out = levels - 2 - i >= 0 ? ch.get(levels - 2 - i) : Math.max(8, ch.get(0) / 2);
             String name = "dec-up-" + i;
-            // In a dense model level 0's input is a reshaped dense output: DL4J's preprocessor, not a map yet.
-            if (!(dense() && i == 0)) {
+            // In a dense model without context blocks level 0's input is a reshaped dense output: DL4J's
+            // preprocessor, not a map yet.
+            if (!(dense() && i == 0 && s.decoderContextLayers() == 0)) {
                 prev = conditioned(g, "dec", prev, h << i, cls);
             }
             if (s.decoder() == ModelSettings.Decoder.DECONV) {
@@ -475,8 +494,11 @@ public final class VaeArchitecture {
      * weight init; output heads (hidden = false) are linear with Xavier init.
      */
     private Layer conv(int kernel, int stride, int nOut, boolean hidden) {
-        Activation act = hidden ? activation() : Activation.IDENTITY;
-        WeightInit init = hidden ? weightInit() : WeightInit.XAVIER;
+        return conv(kernel, stride, nOut, hidden ? activation() : Activation.IDENTITY,
+                hidden ? weightInit() : WeightInit.XAVIER);
+    }
+
+    private Layer conv(int kernel, int stride, int nOut, Activation act, WeightInit init) {
         if (s.convolution() == ModelSettings.Convolution.FAST) {
             return new FastConvolution(kernel, stride, nOut, act, init);
         }

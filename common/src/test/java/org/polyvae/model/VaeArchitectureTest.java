@@ -139,18 +139,22 @@ class VaeArchitectureTest {
     void theDecoderAloneReproducesTheVaeAtInference() {
         for (String latent : List.of("dense", "spatial")) {
             for (ModelSettings.Decoder decoder : ModelSettings.Decoder.values()) {
-                ModelSettings s = settings("polyvae.model.latent=" + latent,
-                        "polyvae.model.decoder=" + decoder.configValue());
-                VaeArchitecture arch = new VaeArchitecture(s);
-                ComputationGraph g = graph(s);
-                INDArray x = images(4, 30);
-                g.fit(VaeBatches.of(x, s.codeLength()));
-                INDArray mu = g.feedForward(new INDArray[] {x}, false).get(VaeArchitecture.POSTERIOR)
-                        .get(NDArrayIndex.all(), NDArrayIndex.interval(0, s.codeLength()));
-                ComputationGraph dec = Decoders.extract(g, arch);
-                INDArray viaDecoder = dec.output(false, mu)[0];
-                INDArray viaVae = g.output(false, x)[0];
-                assertTrue(viaVae.equalsWithEps(viaDecoder, 1e-6), latent + "/" + decoder);
+                for (int context : new int[] {0, 1}) {
+                    String design = latent + "/" + decoder.configValue() + "/context " + context;
+                    ModelSettings s = settings("polyvae.model.latent=" + latent,
+                            "polyvae.model.decoder=" + decoder.configValue(),
+                            "polyvae.model.decoder-context-layers=" + context);
+                    VaeArchitecture arch = new VaeArchitecture(s);
+                    ComputationGraph g = graph(s);
+                    INDArray x = images(4, 30);
+                    g.fit(VaeBatches.of(x, s.codeLength()));
+                    INDArray mu = g.feedForward(new INDArray[] {x}, false).get(VaeArchitecture.POSTERIOR)
+                            .get(NDArrayIndex.all(), NDArrayIndex.interval(0, s.codeLength()));
+                    ComputationGraph dec = Decoders.extract(g, arch);
+                    INDArray viaDecoder = dec.output(false, mu)[0];
+                    INDArray viaVae = g.output(false, x)[0];
+                    assertTrue(viaVae.equalsWithEps(viaDecoder, 1e-6), design);
+                }
             }
         }
     }
@@ -199,6 +203,28 @@ class VaeArchitectureTest {
         assertTrue(after < 0.85 * before, "loss above the entropy floor " + floor + ": " + before + " -> " + after);
     }
 
+    /**
+     * polyvae.model.decoder-context-layers: each residual block's second convolution starts at zero, so a fresh
+     * stack passes the code map's features through unchanged (the decoder starts as the one without it), and
+     * training moves it off zero.
+     */
+    @Test
+    void aFreshDecoderContextStackIsTheIdentityAndTrains() {
+        ModelSettings s = settings("polyvae.model.latent=spatial", "polyvae.model.decoder-context-layers=2");
+        ComputationGraph g = graph(s);
+        INDArray x = images(4, 40);
+        Map<String, INDArray> acts = g.feedForward(new INDArray[] {x}, false);
+        INDArray features = acts.get("dec-map");
+        assertTrue(features.amaxNumber().doubleValue() > 0, "the code map's features are not all zero");
+        assertEquals(features, acts.get("dec-context-sum-1"));
+        assertTrue(acts.get("dec-context-0").amaxNumber().doubleValue() > 0, "the first convolution is not at zero");
+        g.fit(VaeBatches.of(x, s.codeLength()));
+        assertTrue(g.getLayer("dec-context-out-0").getParam("W").amaxNumber().doubleValue() > 0,
+                "a training step leaves the blocks at zero");
+        assertTrue(Decoders.extract(g, new VaeArchitecture(s)).getLayer("dec-context-out-1") != null,
+                "the standalone decoder carries the blocks");
+    }
+
     @Test
     void badModelSettingsNameTheKey() {
         ConfigError e = assertThrows(ConfigError.class, () -> settings("polyvae.model.latent=gaussian"));
@@ -207,5 +233,7 @@ class VaeArchitectureTest {
         assertTrue(e.getMessage().contains("multiple of 32"), e.getMessage());
         e = assertThrows(ConfigError.class, () -> settings("polyvae.model.beta=-1"));
         assertTrue(e.getMessage().contains("polyvae.model.beta"), e.getMessage());
+        e = assertThrows(ConfigError.class, () -> settings("polyvae.model.decoder-context-layers=17"));
+        assertTrue(e.getMessage().contains("polyvae.model.decoder-context-layers"), e.getMessage());
     }
 }

@@ -60,6 +60,10 @@ class VaeOnnxTest {
                 "polyvae.model.class-prior=true, polyvae.model.activation=relu, polyvae.model.dense-width=0",
                 "polyvae.model.decoder=deconv, polyvae.model.likelihood=bernoulli",
                 "polyvae.model.decoder=upsample-conv, polyvae.model.convolution=dl4j, polyvae.model.conditional=false",
+                // Residual blocks at the code map's resolution: in the default model, and after a dense code with
+                // DL4J's convolutions.
+                "polyvae.model.decoder-context-layers=2",
+                "polyvae.model.latent=dense, polyvae.model.decoder-context-layers=1, polyvae.model.convolution=dl4j",
                 // A code map whose resolution follows the class (the test's map is 4 × 4).
                 "polyvae.model.class-code-blocks=[2, 4, 1, 2]");
     }
