@@ -117,15 +117,17 @@ class YarnClusterIT {
     void trainingRecoversWhenAnExecutorIsKilled() throws Exception {
         List<String> train = new ArrayList<>(List.of("--stages", "train"));
         train.addAll(TINY);
-        // Six minibatches per worker between averagings: fitting tasks long enough to be caught running.
+        // Six minibatches per worker between averagings (all of a worker's minibatches of an epoch: one round), and
+        // four times the default's channels: fitting tasks long enough to be caught running. With the default model
+        // a warm task fits its five minibatches in about a second, and the kill could land just after it ended.
         train.addAll(List.of("polyvae.train.epochs=3", "polyvae.train.averaging-frequency=6",
-                "polyvae.output.dir=hdfs:///polyvae/fault-executor"));
+                "polyvae.model.encoder-channels=[64, 128, 256]", "polyvae.output.dir=hdfs:///polyvae/fault-executor"));
         String[] app = new String[1];
         String[] killed = new String[1];
         Set<String> fittingStages = ConcurrentHashMap.newKeySet();
         Map<String, long[]> running = new ConcurrentHashMap<>();  // TID of a fitting task -> {start nanos, executor id}
         Thread watcher = new Thread(() -> {
-            // Kill an executor only while every running fitting task (1.5-3.5 s each) has run for a second, so
+            // Kill an executor only while every running fitting task (2-4 s each, warm or not) has run for a second, so
             // the kill lands mid-task (a short bookkeeping task, a count or a loss evaluation, may end before
             // it, leaving an idle executor lost and no task to re-run) and after the other executors have read
             // the round's parameter broadcast: a piece they were fetching from the killed executor could stall
