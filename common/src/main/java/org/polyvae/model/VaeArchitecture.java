@@ -360,8 +360,10 @@ public final class VaeArchitecture {
         int h = s.bottleneckSize();
         int top = ch.get(levels - 1);
         String prev = z;
-        // The vertex whose activations are the decoder's first feature map.
+        // The vertex whose activations are the decoder's first feature map. A dense model without context blocks
+        // leaves its dense output flat: DL4J's preprocessor of level 0 reshapes it, so level 0 takes no class map.
         String map = "dec-map";
+        boolean flatMap = dense() && s.decoderContextLayers() == 0;
         if (dense()) {
             if (s.conditional()) {
                 g.addVertex("dec-class-" + z, new MergeVertex(), z, cls);
@@ -372,13 +374,13 @@ public final class VaeArchitecture {
                 prev = "dec-dense";
             }
             g.addLayer("dec-map", new DenseLayer.Builder().nOut((long) top * h * h).build(), prev);
-            if (s.decoderContextLayers() > 0) {
+            if (flatMap) {
+                g.inputPreProcessor(s.decoder() == ModelSettings.Decoder.UPSAMPLE_CONV ? "dec-upsample-0"
+                        : "dec-up-0", new FeedForwardToCnnPreProcessor(h, h, top));
+            } else {
                 g.addVertex("dec-map-2d", new PreprocessorVertex(new FeedForwardToCnnPreProcessor(h, h, top)),
                         "dec-map");
                 map = "dec-map-2d";
-            } else {
-                g.inputPreProcessor(s.decoder() == ModelSettings.Decoder.UPSAMPLE_CONV ? "dec-upsample-0"
-                        : "dec-up-0", new FeedForwardToCnnPreProcessor(h, h, top));
             }
         } else if (s.conditional()) {
             if (s.blockCode()) {
@@ -411,9 +413,7 @@ public final class VaeArchitecture {
             boolean last = i == levels - 1;
             int out = levels - 2 - i >= 0 ? ch.get(levels - 2 - i) : Math.max(8, ch.get(0) / 2);
             String name = "dec-up-" + i;
-            // In a dense model without context blocks level 0's input is a reshaped dense output: DL4J's
-            // preprocessor, not a map yet.
-            if (!(dense() && i == 0 && s.decoderContextLayers() == 0)) {
+            if (!(flatMap && i == 0)) {
                 prev = conditioned(g, "dec", prev, h << i, cls);
             }
             if (s.decoder() == ModelSettings.Decoder.DECONV) {
