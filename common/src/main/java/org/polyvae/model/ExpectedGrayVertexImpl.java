@@ -7,14 +7,14 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runtime side of {@link ExpectedGrayVertex}. With p = softmax(l) and g = Σ p_k c_k, ∂g/∂l_j = p_j (c_j − g).
  * A training forward pass keeps p and g (in the activations workspace, which DL4J keeps open through
  * backpropagation) for the backward pass, which otherwise recomputes them from the kept input: the softmax
- * over the channels of an NCHW map takes several strided passes, the backward formula only three. The level
+ * over the channels of an NCHW map takes several strided passes, the backward formula two. The level
  * centres and the per-pixel terms are broadcast by the ops themselves, never materialised at the logits' size.
  */
 final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
@@ -61,11 +61,20 @@ final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
         INDArray gray = cached ? cachedGray : expectedGray(p, Nd4j.createUninitialized(in.dataType(), in.size(0), 1,
                 in.size(2), in.size(3)));
         clearCache();
-        INDArray c = centres(in).reshape(1, levels, 1, 1);
-        INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape());
-        // p (c − g) ε, with c [1, K, 1, 1] and g, ε [n, 1, h, w] broadcast over the other axes.
-        Nd4j.exec(new SubOp(new INDArray[] {c, gray}, new INDArray[] {grad}));
-        grad.muli(p).muli(epsilon);
+        INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
+        // p (c − g) ε = p · ([c | −1] · [ε ; g ε]): per image one [K, 2]·[2, h·w] product writes (c − g) ε
+        // in one pass over the logits' size and the product with p is the second, where elementwise ops that
+        // broadcast c, g and ε take three.
+        long n = in.size(0);
+        long pixels = in.size(2) * in.size(3);
+        INDArray centresAndMinusOne = Nd4j.concat(1, centres(in).reshape(levels, 1),
+                Nd4j.valueArrayOf(new long[] {levels, 1}, -1.0, in.dataType()));
+        INDArray a = centresAndMinusOne.reshape(1, levels, 2).repeat(0, n);
+        INDArray eps = epsilon.reshape('c', n, 1, pixels);
+        INDArray b = Nd4j.concat(1, eps, gray.reshape('c', n, 1, pixels).mul(eps));
+        Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(a, b).addOutputs(grad.reshape('c', n, levels, pixels))
+                .build());
+        grad.muli(p);
         return new Pair<>(null, new INDArray[] {grad});
     }
 
