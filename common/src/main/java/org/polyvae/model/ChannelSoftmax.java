@@ -94,12 +94,19 @@ final class ChannelSoftmax {
      * ND4J's strided reduction along axis 1 (a map that is not contiguous is copied by the reshape first).
      */
     static INDArray weightedChannelSum(INDArray map, INDArray weights, INDArray out) {
-        long n = map.size(0);
-        long k = map.size(1);
-        long pixels = map.size(2) * map.size(3);
-        INDArray w = weights.reshape(1, 1, k).repeat(0, n);
-        Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(w, map.reshape('c', n, k, pixels))
-                .addOutputs(out.reshape('c', n, 1, pixels)).build());
+        perImageProduct(weights.reshape(1, map.size(1)), map, out);
         return out;
+    }
+
+    /**
+     * m·x_i for every image i of an NCHW map x [n, C, h, w] and one matrix m [R, C], into {@code out} [n, R, h, w]
+     * (contiguous, so that its [n, R, h·w] view is written): one batched matmul over the images' [C, h·w] slices.
+     */
+    static void perImageProduct(INDArray matrix, INDArray map, INDArray out) {
+        long n = map.size(0);
+        long pixels = map.size(2) * map.size(3);
+        INDArray m = matrix.reshape(1, matrix.size(0), matrix.size(1)).repeat(0, n);
+        Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(m, map.reshape('c', n, map.size(1), pixels))
+                .addOutputs(out.reshape('c', n, matrix.size(0), pixels)).build());
     }
 }

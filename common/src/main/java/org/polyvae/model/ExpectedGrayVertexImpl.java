@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -65,15 +64,9 @@ final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
         // p (c − g) ε = p · ([c | −1] · [ε ; g ε]): per image one [K, 2]·[2, h·w] product writes (c − g) ε
         // in one pass over the logits' size and the product with p is the second, where elementwise ops that
         // broadcast c, g and ε take three.
-        long n = in.size(0);
-        long pixels = in.size(2) * in.size(3);
         INDArray centresAndMinusOne = Nd4j.concat(1, centres(in).reshape(levels, 1),
                 Nd4j.valueArrayOf(new long[] {levels, 1}, -1.0, in.dataType()));
-        INDArray a = centresAndMinusOne.reshape(1, levels, 2).repeat(0, n);
-        INDArray eps = epsilon.reshape('c', n, 1, pixels);
-        INDArray b = Nd4j.concat(1, eps, gray.reshape('c', n, 1, pixels).mul(eps));
-        Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(a, b).addOutputs(grad.reshape('c', n, levels, pixels))
-                .build());
+        ChannelSoftmax.perImageProduct(centresAndMinusOne, Nd4j.concat(1, epsilon, gray.mul(epsilon)), grad);
         grad.muli(p);
         return new Pair<>(null, new INDArray[] {grad});
     }
