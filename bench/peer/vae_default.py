@@ -15,6 +15,11 @@ table: the graph VaeArchitecture.vae() builds, layer for layer, with the same lo
   discriminator  the expected gray of the decoded levels through a gradient reversal (x -3 backward), and the
             image itself, each with the tiled class: 3x3 stride-2 convs 5-32-64-64, a stride-1 3x3 conv to 64,
             a 1x1 logit per patch (8x8 patches of 31 px); labels 0 for decoded, 1 for real.
+  prior draws (adversarial-prior-draws = class-gaussian) the decoder also decodes, per image, a draw from the
+            Gaussian of its class's codes in the minibatch (no gradient to the encoder); the discriminator sees
+            them twice: detached with label 0, and with label 1 at loss weight 0.01 whose gradient into the
+            decoder is scaled by adversarial-prior-weight / 0.01 (NonSaturatingDrawsVertex: the decoder's
+            non-saturating term -log D on the draws).
 
 The validation loss is stage train's (LossEvaluator): reconstruction + boundary + beta*KL per image, with z
 sampled; the discriminator's loss is trained on but not part of it. Prints the parameter counts on stderr and
@@ -39,6 +44,9 @@ LATENT = 4                       # latent-channels of the spatial code
 LEVELS = 32                      # gray-levels of the categorical likelihood
 BETA = 0.3
 ADVERSARIAL_WEIGHT = 3.0
+PRIOR_DRAWS = True               # adversarial-prior-draws = class-gaussian
+PRIOR_WEIGHT = 1.0               # adversarial-prior-weight
+DRAWS_SHARE = 0.01               # VaeArchitecture.DRAWS_DISCRIMINATOR_SHARE
 DISCRIMINATOR = [32, 64, 64]     # ModelSettings.DISCRIMINATOR_CHANNELS
 INITIAL_LOGVAR = -4.0            # VaeArchitecture.INITIAL_LOGVAR
 JUMP = 12                        # GrainStatistics.REFERENCE_JUMP_THRESHOLD (grays of 255)
@@ -102,10 +110,40 @@ class GradientReversal(torch.autograd.Function):
         return -ctx.weight * grad, None
 
 
-def binary_xent(logits, target):
-    """LossBinaryXENT behind a sigmoid (CnnLossLayer): the probability clipped to [1e-5, 1 - 1e-5], summed."""
+class GradientScale(torch.autograd.Function):
+    """The second copy of the draws in NonSaturatingDrawsVertex: a copy forward, weight x the gradient backward."""
+
+    @staticmethod
+    def forward(ctx, x, weight):
+        ctx.weight = weight
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.weight * grad, None
+
+
+def binary_xent(logits, target, weight=None):
+    """LossBinaryXENT behind a sigmoid (CnnLossLayer): the probability clipped to [1e-5, 1 - 1e-5], summed, each
+    element's term times weight (broadcast) when given."""
     p = torch.sigmoid(logits).clamp(BINARY_CLIP, 1 - BINARY_CLIP)
-    return F.binary_cross_entropy(p, target, reduction="sum")
+    return F.binary_cross_entropy(p, target, weight=weight, reduction="sum")
+
+
+def class_gaussian_draws(mu, logvar, one_hot):
+    """PriorDrawVertex (class-gaussian): per class among the rows, mean + W (mu - mean) / sqrt(k) + noise sd * eps,
+    W and eps standard normal, from the codes flattened as DL4J's CnnToFeedForward flattens them."""
+    n = mu.shape[0]
+    flat_mu, flat_var = mu.reshape(n, -1), logvar.reshape(n, -1).exp()
+    out = torch.randn_like(flat_mu)
+    classes = one_hot.argmax(1)
+    for c in classes.unique():
+        rows = (classes == c).nonzero().squeeze(1)
+        m = flat_mu[rows]
+        mean = m.mean(0, keepdim=True)
+        w = torch.randn(len(rows), len(rows)) / math.sqrt(len(rows))
+        out[rows] = w @ (m - mean) + mean + out[rows] * flat_var[rows].mean(0, keepdim=True).sqrt()
+    return out.view_as(mu)
 
 
 class Vae(nn.Module):
@@ -154,7 +192,15 @@ class Vae(nn.Module):
         h = with_class(h, one_hot)
         mu, logvar = self.mu(h), self.logvar(h)
         z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
-        h, boundary_logit = self.decode(z, one_hot)
+        draws = adversarial and PRIOR_DRAWS
+        if draws:
+            # One decoder pass over [images' codes | draws], the draws with the images' classes.
+            z = torch.cat([z, class_gaussian_draws(mu.detach(), logvar.detach(), one_hot)], 0)
+            h, boundary_logit = self.decode(z, torch.cat([one_hot, one_hot], 0))
+            log_p_draws = F.log_softmax(h[n:], 1)
+            h, boundary_logit = h[:n], boundary_logit[:n]
+        else:
+            h, boundary_logit = self.decode(z, one_hot)
         log_p = F.log_softmax(h, 1)
         # LossMCXENT: -log of the softmax clipped at 1e-10, summed over the pixels.
         rec = -log_p.gather(1, target.unsqueeze(1)).clamp(min=math.log(SOFTMAX_CLIP)).sum()
@@ -164,13 +210,25 @@ class Vae(nn.Module):
         if adversarial:
             # ExpectedGrayVertex: the decoded image is the levels' expected gray.
             decoded = (log_p.exp() * self.centres).sum(1, keepdim=True)
-            fake = with_class(GradientReversal.apply(decoded, ADVERSARIAL_WEIGHT), one_hot)
-            d = torch.cat([fake, with_class(x, one_hot)], 0)     # BatchStackVertex: decoded rows, then real
+            groups = [with_class(GradientReversal.apply(decoded, ADVERSARIAL_WEIGHT), one_hot)]
+            labels, weights = [0.0], [1.0]
+            if draws:
+                decoded_draws = (log_p_draws.exp() * self.centres).sum(1, keepdim=True)
+                groups += [with_class(decoded_draws.detach(), one_hot),
+                           with_class(GradientScale.apply(decoded_draws, PRIOR_WEIGHT / DRAWS_SHARE), one_hot)]
+                labels += [0.0, 1.0]
+                weights += [1.0, DRAWS_SHARE]
+            groups.append(with_class(x, one_hot))                 # BatchStackVertex: decoded rows, then real
+            labels.append(1.0)
+            weights.append(1.0)
+            d = torch.cat(groups, 0)
             for conv in self.adv:
                 d = conv(d)
             d = self.adv_logit(self.adv_context(d))
-            labels = torch.cat([torch.zeros(n, *d.shape[1:]), torch.ones(n, *d.shape[1:])], 0)
-            adv = binary_xent(d, labels)
+            shape = d.shape[1:]
+            target = torch.cat([torch.full((n, *shape), y) for y in labels], 0)
+            weight = torch.cat([torch.full((n, *shape), w) for w in weights], 0)
+            adv = binary_xent(d, target, weight)
         return rec / n, kl / n, adv / n
 
     def decode(self, z, one_hot):

@@ -25,6 +25,7 @@ import org.polyvae.image.GrayImages;
 import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.LatentPrior;
+import org.polyvae.model.RegionDecoding;
 import org.polyvae.model.VaeArchitecture;
 import org.polyvae.model.VaeBatches;
 
@@ -34,6 +35,10 @@ import org.polyvae.model.VaeBatches;
  * same class, from N(0, T² I) and from the learned prior stage train fitted (model/prior.bin). Sharp reconstructions but blurry samples point at the prior;
  * blurry reconstructions at the likelihood and the decoder. Prints a Markdown table and writes
  * OUTPUT_DIR/reconstructions.png (per class: held-out images, reconstructions and both kinds of draws).
+ * For a region-decoding model it also shows what the decoder draws before region decoding: each learned-prior
+ * draw's per-pixel most likely level beside the region-decoded image, and a second table of how sure the
+ * decoder is of each pixel's level (its largest level probability) for reconstructions and for draws, and of
+ * the draws' gray histograms (16 bins) against the held-out images', per pixel mode and region-decoded.
  * <pre>  ReconstructionBenchmark OUTPUT_DIR [TEMPERATURE]</pre>
  * OUTPUT_DIR is a pipeline run's polyvae.output.dir (model/ and batches/validation/ in it).
  */
@@ -59,6 +64,9 @@ public final class ReconstructionBenchmark {
         java.util.Random rng = new java.util.Random(1);
         Map<Integer, double[]> sums = new TreeMap<>();
         Map<Integer, java.util.List<ContactSheet.Tile>> sheet = new TreeMap<>();
+        Map<Integer, double[]> decoding = new TreeMap<>();
+        boolean regions = Decoders.regionDecoding(decoder);
+        int perRow = regions ? 5 : 4;
         Nd4j.getRandom().setSeed(1);
         try (Stream<Path> files = Files.list(out.resolve("batches/validation"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".bin")).sorted().toList()) {
@@ -83,7 +91,11 @@ public final class ReconstructionBenchmark {
                         lz[i][j] = (float) v[j];
                     }
                 }
-                INDArray learnedSamples = decode(decoder, Nd4j.create(lz), c, conditional);
+                INDArray[] drawn = outputs(decoder, Nd4j.create(lz), c, conditional);
+                INDArray learnedSamples = regions ? RegionDecoding.decode(drawn[1], drawn[2]) : drawn[0];
+                INDArray modes = regions ? modeImages(drawn[1]) : null;
+                INDArray reconSure = regions ? outputs(decoder, mu, c, conditional)[1].max(1) : null;
+                INDArray drawSure = regions ? drawn[1].max(1) : null;
                 for (int i = 0; i < um.length; i++) {
                     double[] acc = sums.computeIfAbsent(um[i], k -> new double[9]);
                     acc[0]++;
@@ -91,12 +103,24 @@ public final class ReconstructionBenchmark {
                     add(acc, 3, recon, i);
                     add(acc, 5, prior, i);
                     add(acc, 7, learnedSamples, i);
+                    if (regions) {
+                        double[] d = decoding.computeIfAbsent(um[i], k -> new double[3 + 3 * BINS]);
+                        d[0]++;
+                        d[1] += reconSure.get(NDArrayIndex.point(i)).meanNumber().doubleValue();
+                        d[2] += drawSure.get(NDArrayIndex.point(i)).meanNumber().doubleValue();
+                        histogram(d, 3, x, i);
+                        histogram(d, 3 + BINS, modes, i);
+                        histogram(d, 3 + 2 * BINS, learnedSamples, i);
+                    }
                     java.util.List<ContactSheet.Tile> tiles = sheet.computeIfAbsent(um[i], k -> new java.util.ArrayList<>());
-                    if (tiles.size() < 4 * SHEET_ROWS) {
+                    if (tiles.size() < perRow * SHEET_ROWS) {
                         tiles.add(tile(x, i, um[i] + " µm data"));
                         tiles.add(tile(recon, i, "reconstruction"));
                         tiles.add(tile(prior, i, "N(0, I)"));
                         tiles.add(tile(learnedSamples, i, "learned prior"));
+                        if (regions) {
+                            tiles.add(tile(modes, i, "its pixel modes"));
+                        }
                     }
                 }
             }
@@ -107,12 +131,23 @@ public final class ReconstructionBenchmark {
         sums.forEach((um, a) -> System.out.println(String.format(Locale.ROOT,
                 "| %d | %.0f | %.3f / %.3f / %.3f / %.3f | %.1f / %.1f / %.1f / %.1f |", um, a[0], a[1] / a[0],
                 a[3] / a[0], a[5] / a[0], a[7] / a[0], a[2] / a[0], a[4] / a[0], a[6] / a[0], a[8] / a[0])));
+        if (regions) {
+            System.out.println();
+            System.out.println("| class µm | mean largest level probability: reconstructions / learned-prior draws "
+                    + "| gray histogram L1 to the data's: draws' pixel modes / region-decoded draws "
+                    + "| gray histogram, 16 bins: data | draws' pixel modes | region-decoded draws |");
+            System.out.println("|---|---|---|---|---|---|");
+            decoding.forEach((um, d) -> System.out.println(String.format(Locale.ROOT,
+                    "| %d | %.3f / %.3f | %.2f / %.2f | %s | %s | %s |", um, d[1] / d[0], d[2] / d[0],
+                    l1(d, 3, 3 + BINS), l1(d, 3, 3 + 2 * BINS), bins(d, 3), bins(d, 3 + BINS), bins(d, 3 + 2 * BINS))));
+        }
         Path png = out.resolve("reconstructions.png");
         java.util.List<ContactSheet.Tile> all = sheet.values().stream().flatMap(java.util.List::stream).toList();
         try (java.io.OutputStream os = Files.newOutputStream(png)) {
-            ContactSheet.writePng(ContactSheet.render(all, 8, 128), os);
+            ContactSheet.writePng(ContactSheet.render(all, 2 * perRow, 128), os);
         }
-        System.out.println("contact sheet (per class: data, reconstruction, N(0, I) draw, learned-prior draw): " + png);
+        System.out.println("contact sheet (per class: data, reconstruction, N(0, I) draw, learned-prior draw"
+                + (regions ? ", that draw's per-pixel most likely levels" : "") + "): " + png);
     }
 
     private static final int SHEET_ROWS = 3;
@@ -129,6 +164,60 @@ public final class ReconstructionBenchmark {
 
     private static INDArray decode(ComputationGraph decoder, INDArray z, INDArray c, boolean conditional) {
         return Decoders.decode(decoder, z, conditional ? c : null);
+    }
+
+    private static final int BINS = 16;
+
+    /** The decoder's outputs for codes z: [gray, level probabilities, boundary] for a region-decoding decoder. */
+    private static INDArray[] outputs(ComputationGraph decoder, INDArray z, INDArray c, boolean conditional) {
+        return conditional ? decoder.output(false, z, c) : decoder.output(false, z);
+    }
+
+    /** [n, 1, h, w]: each pixel's most likely level, as the centre gray (k + ½) / K region decoding gives it. */
+    private static INDArray modeImages(INDArray probabilities) {
+        long k = probabilities.size(1);
+        INDArray index = Nd4j.argMax(probabilities, 1).castTo(DataType.FLOAT);
+        return index.addi(0.5).divi(k).reshape(probabilities.size(0), 1, probabilities.size(2), probabilities.size(3));
+    }
+
+    /** Adds image i's gray histogram ({@link GrainStatistics#grayHistogram}, shares summing to 1) to acc[at..]. */
+    private static void histogram(double[] acc, int at, INDArray images, int i) {
+        int size = (int) images.size(2);
+        float[] gray = images.get(NDArrayIndex.point(i)).dup('c').castTo(DataType.FLOAT).data().asFloat();
+        byte[] b = new byte[gray.length];
+        for (int k = 0; k < b.length; k++) {
+            b[k] = GrayImages.toByte(gray[k]);
+        }
+        double[] h = GrainStatistics.grayHistogram(b, size, BINS);
+        for (int k = 0; k < BINS; k++) {
+            acc[at + k] += h[k];
+        }
+    }
+
+    private static double l1(double[] acc, int a, int b) {
+        double sa = 0;
+        double sb = 0;
+        for (int k = 0; k < BINS; k++) {
+            sa += acc[a + k];
+            sb += acc[b + k];
+        }
+        double d = 0;
+        for (int k = 0; k < BINS; k++) {
+            d += Math.abs(acc[a + k] / sa - acc[b + k] / sb);
+        }
+        return d;
+    }
+
+    private static String bins(double[] acc, int at) {
+        double sum = 0;
+        for (int k = 0; k < BINS; k++) {
+            sum += acc[at + k];
+        }
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < BINS; k++) {
+            b.append(k == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", acc[at + k] / sum));
+        }
+        return b.toString();
     }
 
     /** Adds image i's flat share to acc[at] and its grain count to acc[at + 1] (the reference measurement). */

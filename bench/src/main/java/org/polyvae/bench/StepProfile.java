@@ -65,7 +65,8 @@ public final class StepProfile implements Callable<Integer> {
         PARTS.put("class tiling, merges, reshapes", List.of("TileToMapVertexImpl", "MergeVertex", "PreprocessorVertex",
                 "ElementWiseVertex", "SubsetVertex"));
         PARTS.put("discriminator stacking, gradient reversal", List.of("BatchStackVertexImpl", "BatchUnstackVertexImpl",
-                "GradientReversalVertexImpl"));
+                "GradientReversalVertexImpl", "NonSaturatingDrawsVertexImpl"));
+        PARTS.put("prior draws (class Gaussian per minibatch)", List.of("PriorDrawVertexImpl"));
         PARTS.put("reparameterisation", List.of("ReparameterizationVertexImpl"));
         PARTS.put("updater (Adam) and gradient flattening", List.of("org.nd4j.linalg.learning.", "BaseMultiLayerUpdater",
                 "ComputationGraphUpdater", "UpdaterBlock"));

@@ -26,6 +26,7 @@ import java.util.List;
  *                          positions that carry one value for that class (1 = every position its own)
  * @param priorDraws        codes the decoder also decodes for the discriminator to judge, one per training image
  *                          and with its class: see {@link PriorDraws}
+ * @param adversarialPriorWeight weight w of the decoder's non-saturating term on the decoded prior draws
  */
 public record ModelSettings(
         int resolution,
@@ -54,7 +55,8 @@ public record ModelSettings(
         double adversarialWeight,
         boolean boundaryHead,
         List<Integer> classCodeBlocks,
-        PriorDraws priorDraws) implements Serializable {
+        PriorDraws priorDraws,
+        double adversarialPriorWeight) implements Serializable {
 
     /**
      * polyvae.model.adversarial-prior-draws: which codes, beside the images' own, the decoder decodes in training for
@@ -167,11 +169,8 @@ public record ModelSettings(
         }
         List<Integer> blocks = classCodeBlocks(s, resolution >> channels.size());
         PriorDraws priorDraws = s.option("adversarial-prior-draws", PriorDraws.class);
-        if (priorDraws != PriorDraws.NONE && s.doubleIn("adversarial-weight", 0.0, 1000.0) == 0) {
-            throw new ConfigError(s.key("adversarial-prior-draws") + " = " + priorDraws.configValue() + " needs "
-                    + s.key("adversarial-weight") + " > 0 (the discriminator that judges the draws)");
-        }
-        if (priorDraws == PriorDraws.STANDARD && s.bool("class-prior")) {
+        if (priorDraws == PriorDraws.STANDARD && s.bool("class-prior")
+                && s.doubleIn("adversarial-weight", 0.0, 1000.0) > 0) {
             throw new ConfigError(s.key("adversarial-prior-draws") + " = standard draws from N(0, I), which is not the "
                     + "prior with " + s.key("class-prior") + " = true; use class-gaussian or none");
         }
@@ -200,7 +199,8 @@ public record ModelSettings(
                 s.doubleIn("adversarial-weight", 0.0, 1000.0),
                 s.bool("boundary-head"),
                 blocks,
-                priorDraws);
+                priorDraws,
+                s.doubleIn("adversarial-prior-weight", 0.0, 1000.0));
     }
 
     /** polyvae.model.class-code-blocks, checked against the code map it divides and the model it needs. */
@@ -244,9 +244,12 @@ public record ModelSettings(
         return grayDecoding == GrayDecoding.REGION && likelihood == Likelihood.CATEGORICAL;
     }
 
-    /** Whether the decoder also decodes prior draws for the discriminator ({@link #priorDraws}). */
+    /**
+     * Whether the decoder also decodes prior draws for the discriminator ({@link #priorDraws}): never without the
+     * adversarial term, whose branch they are.
+     */
     public boolean adversarialPriorDraws() {
-        return priorDraws != PriorDraws.NONE;
+        return priorDraws != PriorDraws.NONE && adversarial();
     }
 
     /** Whether the VAE has the adversarial term (a patch discriminator on its decoded images). */

@@ -30,6 +30,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
@@ -79,9 +80,16 @@ public final class VaeArchitecture {
     /**
      * With {@code polyvae.model.adversarial-prior-draws}: a code drawn per image ({@link PriorDrawVertex}: from
      * N(0, I) or from its class's Gaussian in the minibatch), decoded with the image's class beside the image's own
-     * code (the decoder runs on both, stacked along the minibatch) and judged by the discriminator as decoded.
+     * code (the decoder runs on both, stacked along the minibatch) and judged by the discriminator as decoded,
+     * while the decoder gets the non-saturating term on them ({@link NonSaturatingDrawsVertex}).
      */
     public static final String PRIOR_DRAW = "prior-draw";
+    /**
+     * ε of {@link NonSaturatingDrawsVertex}: the weight in the discriminator's loss of the draws' copy labelled
+     * real. Small, so that the discriminator still learns to tell the draws from real images; not zero, since
+     * the decoder's gradient is that copy's, scaled back by 1/ε.
+     */
+    static final double DRAWS_DISCRIMINATOR_SHARE = 0.01;
     public static final String DECODER_PREFIX = "dec-";
     /**
      * With {@code polyvae.model.boundary-head}: per pixel, the probability that it lies on a grain boundary,
@@ -329,8 +337,18 @@ public final class VaeArchitecture {
                 g.addLayer(fake, new ActivationLayer.Builder().activation(Activation.SIGMOID).build(), "adv-location");
             }
         }
-        g.addVertex("adv-reversal", new GradientReversalVertex(s.adversarialWeight()), fake);
         int res = s.resolution();
+        if (s.adversarialPriorDraws()) {
+            // [images' codes | draws | draws]: the second copy of the draws is the decoder's non-saturating term.
+            g.addVertex("adv-reversal", new NonSaturatingDrawsVertex(s.adversarialWeight(),
+                    s.adversarialPriorWeight(), DRAWS_DISCRIMINATOR_SHARE), fake);
+            if (s.conditional()) {
+                g.addVertex("class-thrice", new BatchStackVertex(), decodedClass, CLASS);
+                decodedClass = "class-thrice";
+            }
+        } else {
+            g.addVertex("adv-reversal", new GradientReversalVertex(s.adversarialWeight()), fake);
+        }
         g.addVertex("adv-stack", new BatchStackVertex(), conditioned(g, "adv", "adv-reversal", res, decodedClass),
                 conditioned(g, "adv", INPUT, res));
         String prev = "adv-stack";
@@ -341,11 +359,12 @@ public final class VaeArchitecture {
         }
         g.addLayer("adv-context", conv(3, 1, 64, true), prev);
         g.addLayer("adv-logit", conv(1, 1, 1, false), "adv-context");
-        // Back to one row per image, [decoded | (prior draw decoded |) real] logits in two (three) channels, so the
-        // labels keep the minibatch's rows.
-        g.addVertex("adv-unstack", new BatchUnstackVertex(s.adversarialPriorDraws() ? 3 : 2), "adv-logit");
-        g.addLayer(ADVERSARIAL, new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build(),
-                "adv-unstack");
+        // Back to one row per image, [decoded | real] logits in two channels (with prior draws [decoded | draws
+        // decoded | draws, the decoder's copy | real] in four), so the labels keep the minibatch's rows.
+        g.addVertex("adv-unstack", new BatchUnstackVertex(s.adversarialPriorDraws() ? 4 : 2), "adv-logit");
+        LossBinaryXENT loss = s.adversarialPriorDraws() ? new LossBinaryXENT(Nd4j.create(
+                new float[] {1, 1, (float) DRAWS_DISCRIMINATOR_SHARE, 1}, new long[] {1, 4})) : new LossBinaryXENT();
+        g.addLayer(ADVERSARIAL, new CnnLossLayer.Builder(loss).activation(Activation.SIGMOID).build(), "adv-unstack");
     }
 
     /**

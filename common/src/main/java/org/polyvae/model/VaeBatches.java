@@ -58,15 +58,17 @@ public final class VaeBatches {
      */
     public static MultiDataSet of(INDArray images, INDArray classes, int codeLength, int grayLevels, int patchSide,
             boolean boundaryHead) {
-        return of(images, classes, codeLength, grayLevels, patchSide, boundaryHead, 1);
+        return of(images, classes, codeLength, grayLevels, patchSide, boundaryHead, 1, 1);
     }
 
     /**
-     * The same with {@code decodedGroups} channels of adversarial label 0 before the real images' 1: 2 for a VAE
-     * whose discriminator also judges the decodings of prior draws (polyvae.model.adversarial-prior-draws).
+     * The same with {@code decodedGroups} channels of adversarial label 0 before {@code realGroups} of label 1: 2
+     * and 2 for a VAE whose discriminator also judges the decodings of prior draws
+     * (polyvae.model.adversarial-prior-draws: the images' decodings and the draws' as decoded, then the draws'
+     * second copy and the images as real, {@link NonSaturatingDrawsVertex}).
      */
     public static MultiDataSet of(INDArray images, INDArray classes, int codeLength, int grayLevels, int patchSide,
-            boolean boundaryHead, int decodedGroups) {
+            boolean boundaryHead, int decodedGroups, int realGroups) {
         long n = images.size(0);
         INDArray zeros = Nd4j.zeros(images.dataType(), n, 2L * codeLength);
         INDArray[] features = classes == null ? new INDArray[] {images} : new INDArray[] {images, classes};
@@ -75,7 +77,7 @@ public final class VaeBatches {
         java.util.List<INDArray> labels = new java.util.ArrayList<>(java.util.List.of(target, zeros));
         if (patchSide > 0) {
             labels.add(Nd4j.concat(1, Nd4j.zeros(images.dataType(), n, decodedGroups, patchSide, patchSide),
-                    Nd4j.ones(images.dataType(), n, 1, patchSide, patchSide)));
+                    Nd4j.ones(images.dataType(), n, realGroups, patchSide, patchSide)));
         }
         if (boundaryHead) {
             labels.add(boundaries(images));
@@ -85,8 +87,8 @@ public final class VaeBatches {
 
     /** The targets of a model's settings: gray levels, adversarial labels and boundaries as its graph has them. */
     public static MultiDataSet of(INDArray images, INDArray classes, ModelSettings s) {
-        return of(images, classes, s.codeLength(), targetLevels(s), patchSide(s), s.boundaryHead(),
-                s.adversarialPriorDraws() ? 2 : 1);
+        int groups = s.adversarialPriorDraws() ? 2 : 1;
+        return of(images, classes, s.codeLength(), targetLevels(s), patchSide(s), s.boundaryHead(), groups, groups);
     }
 
     /** The adversarial labels' patch side of a model's settings; 0 when it has no adversarial term. */

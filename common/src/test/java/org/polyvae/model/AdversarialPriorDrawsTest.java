@@ -20,8 +20,9 @@ import org.polyvae.config.PolyvaeConfig;
 
 /**
  * polyvae.model.adversarial-prior-draws: the decoder also decodes a draw from N(0, I) per image, with the image's
- * class, and the discriminator judges it as decoded; the likelihood, the boundary head and the encoder see the
- * images' own codes only. (AdversarialTermTest checks this graph's gradient by finite differences.)
+ * class, and the discriminator judges it as decoded while the decoder gets the non-saturating term on it; the
+ * likelihood, the boundary head and the encoder see the images' own codes only. (AdversarialTermTest checks this
+ * graph's gradient by finite differences.)
  */
 class AdversarialPriorDrawsTest {
     private static final String[] DESIGN = {"polyvae.model.adversarial-weight=2",
@@ -47,9 +48,10 @@ class AdversarialPriorDrawsTest {
         MultiDataSet mds = VaeBatches.of(x, c, s);
         int side = s.adversarialPatchSide();
         INDArray labels = mds.getLabels(2);
-        assertArrayEquals(new long[] {n, 3, side, side}, labels.shape());
+        // Decoded from the images' codes and from the draws: 0; the draws' second copy and the images: 1.
+        assertArrayEquals(new long[] {n, 4, side, side}, labels.shape());
         assertEquals(0.0, labels.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2)).sumNumber().doubleValue(), 0.0);
-        assertEquals((double) n * side * side, labels.get(NDArrayIndex.all(), NDArrayIndex.point(2)).sumNumber()
+        assertEquals(2.0 * n * side * side, labels.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 4)).sumNumber()
                 .doubleValue(), 0.0);
 
         Map<String, INDArray> act = g.feedForward(new INDArray[] {x, c}, true);
@@ -63,13 +65,16 @@ class AdversarialPriorDrawsTest {
         double std = draws.stdNumber().doubleValue();
         assertTrue(Math.abs(mean) < 0.2 && Math.abs(std - 1) < 0.2, "N(0, I) draws: mean " + mean + ", std " + std);
         assertEquals(c, act.get("class-twice").get(NDArrayIndex.interval(n, 2 * n), NDArrayIndex.all()));
-        // The discriminator's rows: decoded from the images' codes, decoded from the draws, the images.
+        // The discriminator's rows: decoded from the images' codes, decoded from the draws, the draws' decoder copy,
+        // the images; each with its class.
         INDArray stacked = act.get("adv-stack").get(NDArrayIndex.all(), NDArrayIndex.point(0));
-        assertEquals(3L * n, stacked.size(0));
+        assertEquals(4L * n, stacked.size(0));
         INDArray decoded = act.get("adv-decoded").get(NDArrayIndex.all(), NDArrayIndex.point(0));
         assertEquals(decoded, stacked.get(NDArrayIndex.interval(0, 2 * n)));
+        assertEquals(decoded.get(NDArrayIndex.interval(n, 2 * n)), stacked.get(NDArrayIndex.interval(2 * n, 3 * n)));
         assertEquals(x.get(NDArrayIndex.all(), NDArrayIndex.point(0)),
-                stacked.get(NDArrayIndex.interval(2 * n, 3 * n)));
+                stacked.get(NDArrayIndex.interval(3 * n, 4 * n)));
+        assertEquals(c, act.get("class-thrice").get(NDArrayIndex.interval(2 * n, 3 * n), NDArrayIndex.all()));
         assertFalse(decoded.get(NDArrayIndex.interval(0, n)).equalsWithEps(decoded.get(NDArrayIndex.interval(n, 2 * n)),
                 1e-4), "the draws decode to other images");
         // The likelihood and the boundary head: the images' own codes, one row per image.
@@ -192,14 +197,19 @@ class AdversarialPriorDrawsTest {
         return out;
     }
 
+    /**
+     * The draws belong to the adversarial term: without a discriminator (adversarial-weight = 0, as the
+     * no-adversarial preset sets it beside the default draws) there are none; standard draws need the standard prior.
+     */
     @Test
-    void theSettingNeedsTheDiscriminatorAndStandardDrawsTheStandardPrior() {
-        for (List<String> bad : List.of(List.of("polyvae.model.adversarial-weight=0"),
-                List.of("polyvae.model.class-prior=true", "polyvae.model.conditional=true"))) {
-            List<String> o = new java.util.ArrayList<>(bad);
-            o.add("polyvae.model.adversarial-prior-draws=standard");
-            ConfigError e = assertThrows(ConfigError.class, () -> PolyvaeConfig.load(List.of(), o).model());
-            assertTrue(e.getMessage().contains("polyvae.model.adversarial-prior-draws"), e.getMessage());
-        }
+    void theDrawsComeWithTheDiscriminatorAndStandardDrawsNeedTheStandardPrior() {
+        ModelSettings plain = VaeArchitectureTest.settings("polyvae.model.adversarial-weight=0",
+                "polyvae.model.adversarial-prior-draws=class-gaussian");
+        assertFalse(plain.adversarialPriorDraws());
+        assertFalse(new VaeArchitecture(plain).vae().getVertices().containsKey(VaeArchitecture.PRIOR_DRAW));
+        ConfigError e = assertThrows(ConfigError.class, () -> PolyvaeConfig.load(List.of(), List.of(
+                "polyvae.model.class-prior=true", "polyvae.model.conditional=true",
+                "polyvae.model.adversarial-prior-draws=standard")).model());
+        assertTrue(e.getMessage().contains("polyvae.model.adversarial-prior-draws"), e.getMessage());
     }
 }

@@ -26,6 +26,8 @@ import org.polyvae.config.ModelSettings;
  */
 class AdversarialTermTest {
     private static final double WEIGHT = 2.5;
+    /** w, the draws' non-saturating term's weight, where the graph has prior draws. */
+    private static final double DRAW_WEIGHT = 0.7;
 
     private static ModelSettings settings(String... extra) {
         String[] all = new String[extra.length + 1];
@@ -105,8 +107,11 @@ class AdversarialTermTest {
      * the adversarial cross-entropy; the encoder's and decoder's descend reconstruction + KL and ascend the
      * adversarial term at weight λ (the reversal). Every likelihood's decoded image is checked, and the graph whose
      * discriminator also judges decoded N(0, I) draws (whose likelihood and boundary head take the first half of the
-     * decoder's rows). Class-Gaussian draws are made from the encoder's codes but pass no gradient back, which finite
-     * differences would see (AdversarialPriorDrawsTest checks that the encoder's gradient is the plain graph's).
+     * decoder's rows): there the decoder ascends the reconstructions' cross-entropy at λ and descends the draws'
+     * −log D at w (the cross-entropy of their second copy against label 1, {@link NonSaturatingDrawsVertex}), and
+     * the first copy's cross-entropy does not reach it. Class-Gaussian draws are made from the encoder's codes but
+     * pass no gradient back, which finite differences would see (AdversarialPriorDrawsTest checks that the
+     * encoder's gradient is the plain graph's).
      */
     @Test
     void theDecoderReceivesTheDiscriminatorsGradientReversedAndScaled() {
@@ -117,7 +122,8 @@ class AdversarialTermTest {
                 {"polyvae.model.likelihood=laplace", "polyvae.model.latent=spatial"},
                 {"polyvae.model.likelihood=categorical", "polyvae.model.gray-levels=4", "polyvae.model.conditional=true",
                         "polyvae.model.latent=spatial", "polyvae.model.boundary-head=true",
-                        "polyvae.model.adversarial-prior-draws=standard"}}) {
+                        "polyvae.model.adversarial-prior-draws=standard",
+                        "polyvae.model.adversarial-prior-weight=" + DRAW_WEIGHT}}) {
             String[] all = new String[design.length + 1];
             System.arraycopy(design, 0, all, 0, design.length);
             all[design.length] = "polyvae.model.activation=tanh";
@@ -159,6 +165,11 @@ class AdversarialTermTest {
                 double elbo = (plus[0] - minus[0]) / (2 * h);
                 double adversarial = (plus[1] - minus[1]) / (2 * h);
                 double numeric = discriminator ? adversarial : elbo - WEIGHT * adversarial;
+                if (plus.length > 2 && !discriminator) {
+                    // With prior draws: the reconstructions' cross-entropy reversed at λ, the draws' −log D at w.
+                    adversarial = (plus[2] - minus[2]) / (2 * h);
+                    numeric = elbo - WEIGHT * adversarial + DRAW_WEIGHT * (plus[4] - minus[4]) / (2 * h);
+                }
                 if (discriminator) {
                     assertEquals(0.0, elbo, 1e-9, what + ": the discriminator leaves the ELBO alone");
                 }
@@ -180,10 +191,39 @@ class AdversarialTermTest {
                         + " discriminator parameters");
     }
 
-    /** [reconstruction + KL (+ boundary), adversarial] per image; the noise is the graph's own for its step, so fixed. */
+    /**
+     * [reconstruction + KL (+ boundary), adversarial] per image, then, when the discriminator judges more than two
+     * groups, each group's own cross-entropy per image (unweighted); the noise is the graph's own for its step, so
+     * fixed.
+     */
     private static double[] scores(ComputationGraph g, MultiDataSet mds) {
         VaeLoss loss = VaeLoss.of(g, mds);
-        return new double[] {loss.total(), loss.adversarial()};
+        INDArray out = g.output(List.of("adv-unstack"), true, mds.getFeatures(), null)[0];
+        INDArray logits = out.dup();
+        if (out.closeable()) {
+            out.close();
+        }
+        INDArray labels = mds.getLabels(2);
+        long groups = logits.size(1);
+        if (groups == 2) {
+            return new double[] {loss.total(), loss.adversarial()};
+        }
+        double[] scores = new double[2 + (int) groups];
+        scores[0] = loss.total();
+        scores[1] = loss.adversarial();
+        long n = logits.size(0);
+        for (int k = 0; k < groups; k++) {
+            double sum = 0;
+            INDArray s = logits.get(NDArrayIndex.all(), NDArrayIndex.point(k)).dup();
+            INDArray y = labels.get(NDArrayIndex.all(), NDArrayIndex.point(k)).dup();
+            for (long i = 0; i < s.length(); i++) {
+                double logit = s.getDouble(i);
+                // −[y log σ(s) + (1 − y) log(1 − σ(s))] = softplus(s) − y·s
+                sum += Math.max(logit, 0) + Math.log1p(Math.exp(-Math.abs(logit))) - y.getDouble(i) * logit;
+            }
+            scores[2 + k] = sum / n;
+        }
+        return scores;
     }
 
     @Test

@@ -34,9 +34,10 @@ class VaeArchitectureTest {
     static ModelSettings settings(String... extra) {
         // The plain Bernoulli VAE at β = 1 unless extra says otherwise (ConditionalVaeTest covers the class input,
         // CategoricalLikelihoodTest the default categorical likelihood, AdversarialTermTest the discriminator,
-        // BoundaryHeadTest the boundary head).
+        // AdversarialPriorDrawsTest its prior draws, BoundaryHeadTest the boundary head).
         List<String> o = new ArrayList<>(List.of("polyvae.model.conditional=false", "polyvae.model.likelihood=bernoulli",
-                "polyvae.model.beta=1", "polyvae.model.adversarial-weight=0", "polyvae.model.boundary-head=false",
+                "polyvae.model.beta=1", "polyvae.model.adversarial-weight=0", "polyvae.model.adversarial-prior-draws=none",
+                "polyvae.model.boundary-head=false",
                 "polyvae.model.gray-decoding=mode",
                 "polyvae.data.resolution=" + RES,
                 "polyvae.model.encoder-channels=[8, 16]", "polyvae.model.dense-width=32",
