@@ -97,21 +97,9 @@ def with_class(x, one_hot):
     return torch.cat([x, one_hot[:, :, None, None].expand(n, CLASSES, h, w)], 1)
 
 
-class GradientReversal(torch.autograd.Function):
-    """GradientReversalVertex: a copy forward, -weight x the gradient backward."""
-
-    @staticmethod
-    def forward(ctx, x, weight):
-        ctx.weight = weight
-        return x.view_as(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return -ctx.weight * grad, None
-
-
 class GradientScale(torch.autograd.Function):
-    """The second copy of the draws in NonSaturatingDrawsVertex: a copy forward, weight x the gradient backward."""
+    """A copy forward, weight x the gradient backward: GradientReversalVertex with weight -lambda, the second copy
+    of the draws in NonSaturatingDrawsVertex with w / epsilon."""
 
     @staticmethod
     def forward(ctx, x, weight):
@@ -210,7 +198,7 @@ class Vae(nn.Module):
         if adversarial:
             # ExpectedGrayVertex: the decoded image is the levels' expected gray.
             decoded = (log_p.exp() * self.centres).sum(1, keepdim=True)
-            groups = [with_class(GradientReversal.apply(decoded, ADVERSARIAL_WEIGHT), one_hot)]
+            groups = [with_class(GradientScale.apply(decoded, -ADVERSARIAL_WEIGHT), one_hot)]
             labels, weights = [0.0], [1.0]
             if draws:
                 decoded_draws = (log_p_draws.exp() * self.centres).sum(1, keepdim=True)
