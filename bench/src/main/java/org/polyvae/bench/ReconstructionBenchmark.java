@@ -81,8 +81,10 @@ public final class ReconstructionBenchmark {
                         conditional ? new INDArray[] {x, c} : new INDArray[] {x});
                 INDArray mu = post.get(NDArrayIndex.all(), NDArrayIndex.interval(0, s.codeLength())).dup();
                 INDArray z = Nd4j.randn(DataType.FLOAT, x.size(0), s.codeLength()).muli(temperature);
-                INDArray recon = decode(decoder, mu, c, conditional);
-                INDArray prior = decode(decoder, z, c, conditional);
+                INDArray classes = conditional ? c : null;
+                INDArray[] reconOut = Decoders.outputs(decoder, mu, classes);
+                INDArray recon = Decoders.images(decoder, reconOut, RegionDecoding.Cleanup.NONE);
+                INDArray prior = Decoders.decode(decoder, z, classes);
                 float[][] lz = new float[um.length][];
                 for (int i = 0; i < um.length; i++) {
                     double[] v = learned.sample(um[i], rng, temperature);
@@ -91,10 +93,10 @@ public final class ReconstructionBenchmark {
                         lz[i][j] = (float) v[j];
                     }
                 }
-                INDArray[] drawn = outputs(decoder, Nd4j.create(lz), c, conditional);
-                INDArray learnedSamples = regions ? RegionDecoding.decode(drawn[1], drawn[2]) : drawn[0];
+                INDArray[] drawn = Decoders.outputs(decoder, Nd4j.create(lz), classes);
+                INDArray learnedSamples = Decoders.images(decoder, drawn, RegionDecoding.Cleanup.NONE);
                 INDArray modes = regions ? modeImages(drawn[1]) : null;
-                INDArray reconSure = regions ? outputs(decoder, mu, c, conditional)[1].max(1) : null;
+                INDArray reconSure = regions ? reconOut[1].max(1) : null;
                 INDArray drawSure = regions ? drawn[1].max(1) : null;
                 for (int i = 0; i < um.length; i++) {
                     double[] acc = sums.computeIfAbsent(um[i], k -> new double[9]);
@@ -155,23 +157,10 @@ public final class ReconstructionBenchmark {
     private static ContactSheet.Tile tile(INDArray images, int i, String caption) {
         int size = (int) images.size(2);
         float[] gray = images.get(NDArrayIndex.point(i)).dup('c').castTo(DataType.FLOAT).data().asFloat();
-        byte[] b = new byte[gray.length];
-        for (int k = 0; k < b.length; k++) {
-            b[k] = GrayImages.toByte(gray[k]);
-        }
-        return new ContactSheet.Tile(ContactSheet.gray(b, size), caption);
-    }
-
-    private static INDArray decode(ComputationGraph decoder, INDArray z, INDArray c, boolean conditional) {
-        return Decoders.decode(decoder, z, conditional ? c : null);
+        return new ContactSheet.Tile(ContactSheet.gray(GrayImages.toBytes(gray), size), caption);
     }
 
     private static final int BINS = 16;
-
-    /** The decoder's outputs for codes z: [gray, level probabilities, boundary] for a region-decoding decoder. */
-    private static INDArray[] outputs(ComputationGraph decoder, INDArray z, INDArray c, boolean conditional) {
-        return conditional ? decoder.output(false, z, c) : decoder.output(false, z);
-    }
 
     /** [n, 1, h, w]: each pixel's most likely level, as the centre gray (k + ½) / K region decoding gives it. */
     private static INDArray modeImages(INDArray probabilities) {
@@ -184,38 +173,40 @@ public final class ReconstructionBenchmark {
     private static void histogram(double[] acc, int at, INDArray images, int i) {
         int size = (int) images.size(2);
         float[] gray = images.get(NDArrayIndex.point(i)).dup('c').castTo(DataType.FLOAT).data().asFloat();
-        byte[] b = new byte[gray.length];
-        for (int k = 0; k < b.length; k++) {
-            b[k] = GrayImages.toByte(gray[k]);
-        }
-        double[] h = GrainStatistics.grayHistogram(b, size, BINS);
+        double[] h = GrainStatistics.grayHistogram(GrayImages.toBytes(gray), size, BINS);
         for (int k = 0; k < BINS; k++) {
             acc[at + k] += h[k];
         }
     }
 
+    /** L1 distance between the histograms summed at acc[a..] and acc[b..], each normalised to shares. */
     private static double l1(double[] acc, int a, int b) {
-        double sa = 0;
-        double sb = 0;
-        for (int k = 0; k < BINS; k++) {
-            sa += acc[a + k];
-            sb += acc[b + k];
-        }
+        double[] p = shares(acc, a);
+        double[] q = shares(acc, b);
         double d = 0;
         for (int k = 0; k < BINS; k++) {
-            d += Math.abs(acc[a + k] / sa - acc[b + k] / sb);
+            d += Math.abs(p[k] - q[k]);
         }
         return d;
     }
 
-    private static String bins(double[] acc, int at) {
+    /** The histogram summed at acc[at..], as shares summing to 1. */
+    private static double[] shares(double[] acc, int at) {
         double sum = 0;
         for (int k = 0; k < BINS; k++) {
             sum += acc[at + k];
         }
-        StringBuilder b = new StringBuilder();
+        double[] out = new double[BINS];
         for (int k = 0; k < BINS; k++) {
-            b.append(k == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", acc[at + k] / sum));
+            out[k] = acc[at + k] / sum;
+        }
+        return out;
+    }
+
+    private static String bins(double[] acc, int at) {
+        StringBuilder b = new StringBuilder();
+        for (double share : shares(acc, at)) {
+            b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", share));
         }
         return b.toString();
     }

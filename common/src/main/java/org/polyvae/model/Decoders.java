@@ -47,11 +47,23 @@ public final class Decoders {
      */
     public static INDArray decode(ComputationGraph decoder, INDArray z, INDArray classes,
             RegionDecoding.Cleanup cleanup) {
-        INDArray[] out = classes == null ? decoder.output(false, z) : decoder.output(false, z, classes);
+        return images(decoder, outputs(decoder, z, classes), cleanup);
+    }
+
+    /**
+     * The decoder's outputs for codes z: the per-pixel gray, and with region decoding the level probabilities
+     * [n, K, res, res] and the boundary probability after it ({@link VaeArchitecture#decoder()}).
+     */
+    public static INDArray[] outputs(ComputationGraph decoder, INDArray z, INDArray classes) {
+        return classes == null ? decoder.output(false, z) : decoder.output(false, z, classes);
+    }
+
+    /** The gray images of a decoder's {@link #outputs}, as {@link #decode} makes them. */
+    public static INDArray images(ComputationGraph decoder, INDArray[] outputs, RegionDecoding.Cleanup cleanup) {
         if (regionDecoding(decoder)) {
-            return RegionDecoding.decode(out[1], out[2], cleanup);
+            return RegionDecoding.decode(outputs[1], outputs[2], cleanup);
         }
-        return out[0];
+        return outputs[0];
     }
 
     /** Whether the decoder outputs the level and boundary probabilities region decoding needs. */
