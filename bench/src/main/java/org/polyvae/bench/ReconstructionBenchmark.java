@@ -98,30 +98,37 @@ public final class ReconstructionBenchmark {
                 INDArray modes = regions ? modeImages(drawn[1]) : null;
                 INDArray reconSure = regions ? reconOut[1].max(1) : null;
                 INDArray drawSure = regions ? drawn[1].max(1) : null;
+                int size = (int) x.size(2);
                 for (int i = 0; i < um.length; i++) {
+                    // Each image's pixels once, for the statistics, the histograms and the sheet alike.
+                    float[] real = pixels(x, i);
+                    float[] reconstructed = pixels(recon, i);
+                    float[] standard = pixels(prior, i);
+                    float[] learnedDraw = pixels(learnedSamples, i);
+                    float[] drawModes = regions ? pixels(modes, i) : null;
                     double[] acc = sums.computeIfAbsent(um[i], k -> new double[9]);
                     acc[0]++;
-                    add(acc, 1, x, i);
-                    add(acc, 3, recon, i);
-                    add(acc, 5, prior, i);
-                    add(acc, 7, learnedSamples, i);
+                    add(acc, 1, real, size);
+                    add(acc, 3, reconstructed, size);
+                    add(acc, 5, standard, size);
+                    add(acc, 7, learnedDraw, size);
                     if (regions) {
                         double[] d = decoding.computeIfAbsent(um[i], k -> new double[3 + 3 * BINS]);
                         d[0]++;
                         d[1] += reconSure.get(NDArrayIndex.point(i)).meanNumber().doubleValue();
                         d[2] += drawSure.get(NDArrayIndex.point(i)).meanNumber().doubleValue();
-                        histogram(d, 3, x, i);
-                        histogram(d, 3 + BINS, modes, i);
-                        histogram(d, 3 + 2 * BINS, learnedSamples, i);
+                        histogram(d, 3, real, size);
+                        histogram(d, 3 + BINS, drawModes, size);
+                        histogram(d, 3 + 2 * BINS, learnedDraw, size);
                     }
                     java.util.List<ContactSheet.Tile> tiles = sheet.computeIfAbsent(um[i], k -> new java.util.ArrayList<>());
                     if (tiles.size() < perRow * SHEET_ROWS) {
-                        tiles.add(tile(x, i, um[i] + " µm data"));
-                        tiles.add(tile(recon, i, "reconstruction"));
-                        tiles.add(tile(prior, i, "N(0, I)"));
-                        tiles.add(tile(learnedSamples, i, "learned prior"));
+                        tiles.add(tile(real, size, um[i] + " µm data"));
+                        tiles.add(tile(reconstructed, size, "reconstruction"));
+                        tiles.add(tile(standard, size, "N(0, I)"));
+                        tiles.add(tile(learnedDraw, size, "learned prior"));
                         if (regions) {
-                            tiles.add(tile(modes, i, "its pixel modes"));
+                            tiles.add(tile(drawModes, size, "its pixel modes"));
                         }
                     }
                 }
@@ -154,9 +161,12 @@ public final class ReconstructionBenchmark {
 
     private static final int SHEET_ROWS = 3;
 
-    private static ContactSheet.Tile tile(INDArray images, int i, String caption) {
-        int size = (int) images.size(2);
-        float[] gray = images.get(NDArrayIndex.point(i)).dup('c').castTo(DataType.FLOAT).data().asFloat();
+    /** Image i of [n, 1, h, w] grays as its h·w pixels, row by row. */
+    private static float[] pixels(INDArray images, int i) {
+        return images.get(NDArrayIndex.point(i)).dup('c').castTo(DataType.FLOAT).data().asFloat();
+    }
+
+    private static ContactSheet.Tile tile(float[] gray, int size, String caption) {
         return new ContactSheet.Tile(ContactSheet.gray(GrayImages.toBytes(gray), size), caption);
     }
 
@@ -169,10 +179,8 @@ public final class ReconstructionBenchmark {
         return index.addi(0.5).divi(k).reshape(probabilities.size(0), 1, probabilities.size(2), probabilities.size(3));
     }
 
-    /** Adds image i's gray histogram ({@link GrainStatistics#grayHistogram}, shares summing to 1) to acc[at..]. */
-    private static void histogram(double[] acc, int at, INDArray images, int i) {
-        int size = (int) images.size(2);
-        float[] gray = images.get(NDArrayIndex.point(i)).dup('c').castTo(DataType.FLOAT).data().asFloat();
+    /** Adds an image's gray histogram ({@link GrainStatistics#grayHistogram}, shares summing to 1) to acc[at..]. */
+    private static void histogram(double[] acc, int at, float[] gray, int size) {
         double[] h = GrainStatistics.grayHistogram(GrayImages.toBytes(gray), size, BINS);
         for (int k = 0; k < BINS; k++) {
             acc[at + k] += h[k];
@@ -211,10 +219,8 @@ public final class ReconstructionBenchmark {
         return b.toString();
     }
 
-    /** Adds image i's flat share to acc[at] and its grain count to acc[at + 1] (the reference measurement). */
-    private static void add(double[] acc, int at, INDArray images, int i) {
-        int size = (int) images.size(2);
-        float[] gray = images.get(NDArrayIndex.point(i)).dup('c').castTo(DataType.FLOAT).data().asFloat();
+    /** Adds an image's flat share to acc[at] and its grain count to acc[at + 1] (the reference measurement). */
+    private static void add(double[] acc, int at, float[] gray, int size) {
         acc[at] += GrainStatistics.flatPixelShare(gray, size, GrainStatistics.REFERENCE_FLAT_TOLERANCE);
         acc[at + 1] += GrainStatistics.countGrains(gray, size, GrainStatistics.REFERENCE_JUMP_THRESHOLD,
                 GrainStatistics.REFERENCE_MIN_AREA);
