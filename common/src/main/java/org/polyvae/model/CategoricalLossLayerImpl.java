@@ -42,14 +42,15 @@ final class CategoricalLossLayerImpl extends CnnLossLayer {
                 'c');
         ChannelSoftmax.Taken taken = ChannelSoftmax.recall(input);
         INDArray lse;
+        INDArray p;
         if (taken != null) {
             lse = taken.logSumExp();
-            Nd4j.exec(new SubOp(new INDArray[] {taken.p(), labels}, new INDArray[] {grad}));
+            p = taken.p();
         } else {
             lse = ChannelSoftmax.into(input, grad);
-            grad.subi(labels);
+            p = grad;
         }
-        cachedSum = summedCrossEntropy(lse);
+        cachedSum = gradient(p, labels, input, lse, grad);
         cachedInput = input;
         cachedLabels = labels;
         return new Pair<>(new DefaultGradient(), grad);
@@ -62,8 +63,8 @@ final class CategoricalLossLayerImpl extends CnnLossLayer {
         if (cachedInput == input && cachedLabels == labels) {
             sum = cachedSum;
         } else {
-            sum = summedCrossEntropy(ChannelSoftmax.into(input, Nd4j.createUninitialized(input.dataType(),
-                    input.shape())));
+            sum = summedCrossEntropy(labels, input, ChannelSoftmax.into(input, Nd4j.createUninitialized(
+                    input.dataType(), input.shape())));
         }
         cachedInput = null;
         cachedLabels = null;
@@ -76,7 +77,7 @@ final class CategoricalLossLayerImpl extends CnnLossLayer {
         checkInputAndLabels();
         INDArray lse = ChannelSoftmax.into(input, Nd4j.createUninitialized(input.dataType(), input.shape()));
         long n = input.size(0);
-        INDArray perExample = lse.mul(labelsPerPixel()).sum(1, 2, 3)
+        INDArray perExample = lse.mul(labelsPerPixel(labels)).sum(1, 2, 3)
                 .subi(labels.mul(input).sum(1, 2, 3));
         if (fullNetRegTerm != 0) {
             perExample.addi(fullNetRegTerm);
@@ -93,17 +94,34 @@ final class CategoricalLossLayerImpl extends CnnLossLayer {
         return p;
     }
 
+    /**
+     * p − y into {@code grad} (which may be p itself), for probabilities p, one-hot labels y and the logits l
+     * [n, K, h, w] and their per-pixel log-sum-exp [n, 1, h, w]; returns −Σ y·log p summed over the minibatch.
+     */
+    static double gradient(INDArray p, INDArray labels, INDArray logits, INDArray lse, INDArray grad) {
+        if (ChannelSoftmax.vectorised(p, labels, logits, lse, grad)) {
+            return VectorChannelKernels.crossEntropyGradient(p, labels, logits, lse, grad);
+        }
+        return nd4jGradient(p, labels, logits, lse, grad);
+    }
+
+    /** {@link #gradient} with ND4J's ops. */
+    static double nd4jGradient(INDArray p, INDArray labels, INDArray logits, INDArray lse, INDArray grad) {
+        Nd4j.exec(new SubOp(new INDArray[] {p, labels}, new INDArray[] {grad}));
+        return summedCrossEntropy(labels, logits, lse);
+    }
+
     /** −Σ y·log p summed over the minibatch, from the per-pixel log-sum-exp [n, 1, h, w]. */
-    private double summedCrossEntropy(INDArray lse) {
-        double labelled = Nd4j.getExecutioner().exec(new Dot(lse, labelsPerPixel())).getDouble(0);
-        return labelled - Nd4j.getExecutioner().exec(new Dot(labels, input)).getDouble(0);
+    private static double summedCrossEntropy(INDArray labels, INDArray logits, INDArray lse) {
+        double labelled = Nd4j.getExecutioner().exec(new Dot(lse, labelsPerPixel(labels))).getDouble(0);
+        return labelled - Nd4j.getExecutioner().exec(new Dot(labels, logits)).getDouble(0);
     }
 
     /**
      * Σ_k y_k per pixel, [n, 1, h, w] ({@link ChannelSoftmax#channelSum}). For one-hot labels every sum is exact,
      * so the same as ND4J's reduction along axis 1 to the last bit.
      */
-    private INDArray labelsPerPixel() {
+    private static INDArray labelsPerPixel(INDArray labels) {
         return ChannelSoftmax.channelSum(labels);
     }
 

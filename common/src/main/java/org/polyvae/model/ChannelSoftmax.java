@@ -27,6 +27,12 @@ final class ChannelSoftmax {
     /** The last softmax {@link #remember}ed on this thread, and the logits it was taken of. */
     private static final ThreadLocal<Taken> LAST = new ThreadLocal<>();
 
+    /**
+     * Whether this JVM resolved jdk.incubator.vector, so that {@link VectorChannelKernels} can be loaded: a JVM
+     * started without {@code --add-modules=jdk.incubator.vector} never touches that class.
+     */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
     /** A softmax p of {@code logits}, with their per-pixel log-sum-exp. */
     record Taken(INDArray logits, INDArray p, INDArray logSumExp) {
     }
@@ -70,6 +76,18 @@ final class ChannelSoftmax {
      * Returns the per-pixel log-sum-exp [n, 1, h, w], so that log p = logits − the returned value.
      */
     static INDArray into(INDArray logits, INDArray p) {
+        if (vectorised(logits, p)) {
+            long[] pixels = {logits.size(0), 1, logits.size(2), logits.size(3)};
+            INDArray max = Nd4j.createUninitialized(logits.dataType(), pixels);
+            INDArray sum = Nd4j.createUninitialized(logits.dataType(), pixels);
+            VectorChannelKernels.softmax(logits, p, max, sum, (float) FLOOR);
+            return Transforms.log(sum, false).addi(max);
+        }
+        return nd4jInto(logits, p);
+    }
+
+    /** {@link #into} with ND4J's ops, where {@link VectorChannelKernels} does not apply. */
+    static INDArray nd4jInto(INDArray logits, INDArray p) {
         INDArray max = logits.max(true, 1);
         Nd4j.exec(new SubOp(new INDArray[] {logits, max}, new INDArray[] {p}));
         Transforms.exp(Transforms.max(p, -FLOOR, false), false);
@@ -77,6 +95,23 @@ final class ChannelSoftmax {
         // One product with the per-pixel reciprocal: ND4J's broadcast division is about twice as slow.
         p.muli(sum.rdiv(1.0));
         return Transforms.log(sum, false).addi(max);
+    }
+
+    /**
+     * Whether {@link VectorChannelKernels} takes a pass over these arrays: the JVM resolved the Vector API's
+     * module (submit/jvm.properties adds it to every polyvae JVM) and the loops read every array. Else the
+     * callers take ND4J's ops, which give the same values up to float rounding (the exp differs by at most 1 ulp).
+     */
+    static boolean vectorised(INDArray... arrays) {
+        if (!VECTOR_API) {
+            return false;
+        }
+        for (INDArray a : arrays) {
+            if (!VectorChannelKernels.reads(a)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

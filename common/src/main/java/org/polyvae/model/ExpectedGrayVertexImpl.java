@@ -61,14 +61,28 @@ final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
                 in.size(2), in.size(3)));
         clearCache();
         INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
+        gradient(p, centres(in), gray, epsilon, grad);
+        return new Pair<>(null, new INDArray[] {grad});
+    }
+
+    /** ∂g/∂l·ε = p (c − g) ε into {@code grad}, for level centres c [K] and the expected gray g [n, 1, h, w]. */
+    static void gradient(INDArray p, INDArray centres, INDArray gray, INDArray epsilon, INDArray grad) {
+        if (ChannelSoftmax.vectorised(p, gray, epsilon, grad)) {
+            VectorChannelKernels.expectedGrayGradient(p, centres.toFloatVector(), gray, epsilon, grad);
+        } else {
+            nd4jGradient(p, centres, gray, epsilon, grad);
+        }
+    }
+
+    /** {@link #gradient} with ND4J's ops. */
+    static void nd4jGradient(INDArray p, INDArray centres, INDArray gray, INDArray epsilon, INDArray grad) {
         // p (c − g) ε = p · ([c | −1] · [ε ; g ε]): per image one [K, 2]·[2, h·w] product writes (c − g) ε
         // in one pass over the logits' size and the product with p is the second, where elementwise ops that
         // broadcast c, g and ε take three.
-        INDArray centresAndMinusOne = Nd4j.concat(1, centres(in).reshape(levels, 1),
-                Nd4j.valueArrayOf(new long[] {levels, 1}, -1.0, in.dataType()));
+        INDArray centresAndMinusOne = Nd4j.concat(1, centres.reshape(centres.length(), 1),
+                Nd4j.valueArrayOf(new long[] {centres.length(), 1}, -1.0, p.dataType()));
         ChannelSoftmax.perImageProduct(centresAndMinusOne, Nd4j.concat(1, epsilon, gray.mul(epsilon)), grad);
         grad.muli(p);
-        return new Pair<>(null, new INDArray[] {grad});
     }
 
     private void clearCache() {
