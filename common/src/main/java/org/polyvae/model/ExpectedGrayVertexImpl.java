@@ -13,8 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Runtime side of {@link ExpectedGrayVertex}. With p = softmax(l) and g = Σ p_k c_k, ∂g/∂l_j = p_j (c_j − g).
  * A training forward pass keeps p and g (in the activations workspace, which DL4J keeps open through
  * backpropagation) for the backward pass, which otherwise recomputes them from the kept input: the softmax
- * over the channels of an NCHW map takes several strided passes, the backward formula two. The level
- * centres and the per-pixel terms are broadcast by the ops themselves, never materialised at the logits' size.
+ * over the channels of an NCHW map is the costliest pass of the head. The backward formula is one fused pass
+ * ({@link VectorChannelKernels}) or, with ND4J's ops, two, where the level centres and the per-pixel terms are
+ * broadcast by the ops themselves, never materialised at the logits' size.
  */
 final class ExpectedGrayVertexImpl extends ParameterFreeVertexImpl {
     private final int levels;

@@ -7,15 +7,16 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The categorical head's passes over the K channels of an NCHW map [n, K, h, w], each one pass over the map,
  * vectorised over neighbouring pixels with JDK 17's Vector API (module jdk.incubator.vector). ND4J takes one
- * strided pass per elementwise op and per reduction along axis 1, so a softmax there reads the map five
- * times; here each pixel block's K values stay in the L1 cache between the steps. Only {@link ChannelKernels}
- * calls this class, and only when the JVM resolved the module and the arrays are what these loops read:
- * float, contiguous in 'c' order, h·w a multiple of the vector length.
+ * strided pass per elementwise op and per reduction along axis 1, so a softmax there goes over the map six
+ * times; here a run of pixels' K values stays in the cache between the steps. Callers ask
+ * {@link ChannelSoftmax#vectorised} first: only a JVM that resolved the module loads this class, and only
+ * arrays these loops read come here (float, contiguous in 'c' order, h·w a multiple of the vector length).
  *
  * <p>Every operation is an IEEE add, multiply, divide or comparison, or an integer operation on the bits: the
  * API's transcendental functions (EXP, LOG) round differently before and after the JIT compiles a loop, which
@@ -242,7 +243,7 @@ final class VectorChannelKernels {
 
     /** Whether these loops read {@code a}: float, contiguous in 'c' order, its h·w a multiple of the lanes. */
     static boolean reads(INDArray a) {
-        return a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && a.rank() == 4 && a.ordering() == 'c'
+        return a.dataType() == DataType.FLOAT && a.rank() == 4 && a.ordering() == 'c'
                 && a.elementWiseStride() == 1 && plane(a) % SPECIES.length() == 0
                 && 4 * (a.offset() + a.length()) <= Integer.MAX_VALUE;
     }
