@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 import jdk.incubator.vector.FloatVector;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.polyvae.config.ModelSettings;
+import org.polyvae.config.PolyvaeConfig;
 
 /** The fused passes against ND4J's ops, on maps the loops read (h·w a multiple of the lanes). */
 class VectorChannelKernelsTest {
@@ -21,6 +26,23 @@ class VectorChannelKernelsTest {
         // submit/jvm.properties (read by surefire and the submit scripts) adds the module; without it training
         // silently takes the slower ND4J passes.
         assertTrue(ChannelSoftmax.VECTOR_API, "jdk.incubator.vector is not resolved: --add-modules missing");
+    }
+
+    @Test
+    void theDefaultModelsLevelLogitsTakeTheFusedPasses() {
+        // If a change to the decoder made its logits a view or another layout, training would silently fall back
+        // to ND4J's slower ops: a training forward pass of the default model remembers the softmax it took.
+        ModelSettings s = PolyvaeConfig.defaultsOnly().model();
+        int res = PolyvaeConfig.defaultsOnly().data().resolution();
+        ComputationGraph g = new ComputationGraph(new VaeArchitecture(s).vae());
+        g.init();
+        g.feedForward(new INDArray[] {Nd4j.rand(DataType.FLOAT, 2, 1, res, res), VaeBatches.oneHot(new int[] {2, 10})},
+                true);
+        ChannelSoftmax.Taken taken = ChannelSoftmax.remembered();
+        assertNotNull(taken, "the expected gray took no softmax in training");
+        ChannelSoftmax.recall(taken.logits());
+        assertTrue(ChannelSoftmax.vectorised(taken.logits(), taken.p(), taken.logSumExp()),
+                "the default model's level logits " + taken.logits().shapeInfoToString() + " do not suit the fused passes");
     }
 
     @Test
