@@ -63,6 +63,7 @@ final class VectorChannelKernels {
         ByteBuffer sumOut = bytes(sum);
         int k = (int) logits.size(1);
         int plane = plane(logits);
+        int channelBytes = 4 * plane;
         float[] m = new float[RUN];
         float[] s = new float[RUN];
         for (int i = 0; i < (int) logits.size(0); i++) {
@@ -70,10 +71,10 @@ final class VectorChannelKernels {
                 int length = Math.min(RUN, plane - run);
                 int first = 4 * (i * k * plane + run);
                 int pixel = 4 * (i * plane + run);
-                channelMax(x, first, 4 * plane, k, length, m);
-                shiftedExp(x, out, first, 4 * plane, k, length, m, -floor, s);
+                channelMax(x, first, channelBytes, k, length, m);
+                shiftedExp(x, out, first, channelBytes, k, length, m, -floor, s);
                 storeAndInvert(m, s, maxOut, sumOut, pixel, length);
-                scale(out, first, 4 * plane, k, length, s);
+                scale(out, first, channelBytes, k, length, s);
             }
         }
     }
