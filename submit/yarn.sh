@@ -85,6 +85,9 @@ for stage in "${STAGES[@]}"; do
     --conf "spark.executor.extraJavaOptions=$java_options"
     --conf "spark.driver.extraJavaOptions=$java_options"
     --conf "spark.yarn.am.extraJavaOptions=$java_options")
+  for setting in $(polyvae_malloc_env); do
+    args+=(--conf "spark.executorEnv.$setting" --conf "spark.yarn.appMasterEnv.$setting")
+  done
   [ -z "${POLYVAE_QUEUE:-}" ] || args+=(--queue "$POLYVAE_QUEUE")
   for c in "${SPARK_CONFS[@]}"; do
     args+=(--conf "$c")

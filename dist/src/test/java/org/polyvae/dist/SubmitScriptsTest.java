@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bad input to submit/local.sh, sweep.sh and yarn.sh: one line on stderr naming the problem, exit code 2. */
+/**
+ * Bad input to submit/local.sh, sweep.sh and yarn.sh: one line on stderr naming the problem, exit code 2; and the
+ * environment their java starts with.
+ */
 class SubmitScriptsTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
@@ -79,6 +82,41 @@ class SubmitScriptsTest {
         assertOneLineError(run(Map.of(), "local.sh", "train"), "expected --conf FILE");
         assertOneLineError(run(Map.of(), "local.sh", "--out", "x"), "not for this script");
         assertOneLineError(run(Map.of(), "local.sh", "conf/experiments/baseline.conf"), "expected --conf FILE");
+    }
+
+    /**
+     * The MALLOC_* and DNNL_* variables polyvae_java (submit/common.sh) starts java with, java itself replaced by a
+     * shell function that prints its environment, with {@code env} set by the caller.
+     */
+    private List<String> javaEnvironment(Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c",
+                ". submit/common.sh; java() { env; }; POLYVAE_CLASSPATH=none polyvae_java Main").directory(REPO.toFile());
+        pb.environment().remove("MALLOC_ARENA_MAX");
+        pb.environment().remove("MALLOC_MMAP_MAX_");
+        pb.environment().remove("MALLOC_TRIM_THRESHOLD_");
+        pb.environment().remove("DNNL_MAX_CPU_ISA");
+        pb.environment().putAll(env);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out.lines().filter(l -> l.startsWith("MALLOC_") || l.startsWith("DNNL_")).toList();
+    }
+
+    @Test
+    void javaStartsWithTheMallocAndOneDnnSettingsUnlessTheCallerSetsThem() throws Exception {
+        List<String> defaults = javaEnvironment(Map.of());
+        assertTrue(defaults.contains("MALLOC_ARENA_MAX=1"), "one heap for every thread: " + defaults);
+        assertTrue(defaults.contains("MALLOC_MMAP_MAX_=0"), "large blocks from the heap: " + defaults);
+        assertTrue(defaults.contains("MALLOC_TRIM_THRESHOLD_=536870912"), "freed memory kept: " + defaults);
+        assertTrue(defaults.contains("DNNL_MAX_CPU_ISA=AVX2"), defaults.toString());
+
+        List<String> overridden = javaEnvironment(Map.of("MALLOC_ARENA_MAX", "8", "MALLOC_MMAP_MAX_", "65536",
+                "MALLOC_TRIM_THRESHOLD_", "131072", "DNNL_MAX_CPU_ISA", "ALL"));
+        assertTrue(overridden.contains("MALLOC_ARENA_MAX=8"), overridden.toString());
+        assertTrue(overridden.contains("MALLOC_MMAP_MAX_=65536"), overridden.toString());
+        assertTrue(overridden.contains("MALLOC_TRIM_THRESHOLD_=131072"), overridden.toString());
+        assertTrue(overridden.contains("DNNL_MAX_CPU_ISA=ALL"), overridden.toString());
     }
 
     @Test
