@@ -93,5 +93,8 @@ for stage in "${STAGES[@]}"; do
     args+=(--conf "$c")
   done
   echo "yarn.sh: stage $stage ($DEPLOY_MODE mode, conf ${CONF_FILES[*]}, jar $(basename "$JAR"))" >&2
-  "$spark_submit" "${args[@]}" "$JAR" "$stage" "${confs[@]}" "${OVERRIDES[@]}"
+  # The same settings for a client-mode driver, which spark-submit starts here.
+  # shellcheck disable=SC2046  # polyvae_malloc_env prints NAME=VALUE words without spaces
+  env $(polyvae_malloc_env) DNNL_MAX_CPU_ISA="$(polyvae_dnnl_isa)" \
+    "$spark_submit" "${args[@]}" "$JAR" "$stage" "${confs[@]}" "${OVERRIDES[@]}"
 done

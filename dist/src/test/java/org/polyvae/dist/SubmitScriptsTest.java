@@ -120,6 +120,35 @@ class SubmitScriptsTest {
     }
 
     @Test
+    void yarnGivesTheSettingsToTheExecutorsTheApplicationMasterAndTheDriver() throws Exception {
+        Path jar = Files.writeString(dir.resolve("job.jar"), "not really a jar");
+        // With ResourceManager HA yarn.sh leaves the failover to YARN's client and checks no address.
+        Path conf = Files.createDirectories(dir.resolve("ha-conf"));
+        Files.writeString(conf.resolve("yarn-site.xml"), "<?xml version=\"1.0\"?><configuration><property>"
+                + "<name>yarn.resourcemanager.ha.enabled</name><value>true</value></property></configuration>");
+        Path submit = dir.resolve("spark-submit");
+        Files.writeString(submit, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\nenv\n");
+        assertTrue(submit.toFile().setExecutable(true));
+        ProcessBuilder pb = new ProcessBuilder("bash", REPO.resolve("submit/yarn.sh").toString(), "--jar",
+                jar.toString(), "--stages", "train").directory(REPO.toFile());
+        pb.environment().remove("MALLOC_ARENA_MAX");
+        pb.environment().remove("MALLOC_MMAP_MAX_");
+        pb.environment().remove("MALLOC_TRIM_THRESHOLD_");
+        pb.environment().remove("DNNL_MAX_CPU_ISA");
+        pb.environment().putAll(Map.of("HADOOP_CONF_DIR", conf.toString(), "POLYVAE_SPARK_SUBMIT", submit.toString()));
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, p.waitFor(), lines.toString());
+        for (String setting : List.of("MALLOC_ARENA_MAX=1", "MALLOC_MMAP_MAX_=0", "MALLOC_TRIM_THRESHOLD_=536870912",
+                "DNNL_MAX_CPU_ISA=AVX2")) {
+            assertTrue(lines.contains("spark.executorEnv." + setting), setting + " for the executors: " + lines);
+            assertTrue(lines.contains("spark.yarn.appMasterEnv." + setting), setting + " for the AM: " + lines);
+            assertTrue(lines.contains(setting), setting + " for a client-mode driver: " + lines);
+        }
+    }
+
+    @Test
     void sweepSharesTheParsing() throws Exception {
         assertOneLineError(run(Map.of(), "sweep.sh", "--conf", "conf/nope.conf"), "config file conf/nope.conf not found");
         assertOneLineError(run(Map.of(), "sweep.sh", "--stages", "train,tune,evaluate"), "unknown stage 'tune'");
