@@ -9,7 +9,9 @@
 # key=value arguments override the polyvae config; --spark-conf passes a Spark property to spark-submit.
 # Environment: HADOOP_CONF_DIR or YARN_CONF_DIR (required), SPARK_HOME (spark-submit from its bin/, else PATH;
 # POLYVAE_SPARK_SUBMIT names another), POLYVAE_EXECUTORS (2), POLYVAE_EXECUTOR_CORES (2), POLYVAE_TASK_CPUS (1),
-# POLYVAE_EXECUTOR_MEMORY (4g), POLYVAE_EXECUTOR_OVERHEAD (2g), POLYVAE_DRIVER_MEMORY (4g), POLYVAE_QUEUE.
+# POLYVAE_EXECUTOR_MEMORY (4g), POLYVAE_EXECUTOR_OVERHEAD (2g), POLYVAE_DRIVER_MEMORY (4g), POLYVAE_QUEUE;
+# DNNL_MAX_CPU_ISA and MALLOC_ARENA_MAX, MALLOC_MMAP_MAX_, MALLOC_TRIM_THRESHOLD_ override submit/common.sh's
+# settings for the driver, the application master and the executors.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
