@@ -85,22 +85,32 @@ class SubmitScriptsTest {
     }
 
     /**
+     * The lines a bash {@code command} prints (it must exit 0), run from the repository without the launch settings
+     * of the caller's environment (MALLOC_*, DNNL_MAX_CPU_ISA) and with {@code env}.
+     */
+    private List<String> output(Map<String, String> env, String... command) throws IOException, InterruptedException {
+        List<String> bash = new ArrayList<>(List.of("bash"));
+        bash.addAll(List.of(command));
+        ProcessBuilder pb = new ProcessBuilder(bash).directory(REPO.toFile());
+        for (String setting : List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_",
+                "DNNL_MAX_CPU_ISA")) {
+            pb.environment().remove(setting);
+        }
+        pb.environment().putAll(env);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, p.waitFor(), lines.toString());
+        return lines;
+    }
+
+    /**
      * The MALLOC_* and DNNL_* variables polyvae_java (submit/common.sh) starts java with, java itself replaced by a
      * shell function that prints its environment, with {@code env} set by the caller.
      */
     private List<String> javaEnvironment(Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-                ". submit/common.sh; java() { env; }; POLYVAE_CLASSPATH=none polyvae_java Main").directory(REPO.toFile());
-        pb.environment().remove("MALLOC_ARENA_MAX");
-        pb.environment().remove("MALLOC_MMAP_MAX_");
-        pb.environment().remove("MALLOC_TRIM_THRESHOLD_");
-        pb.environment().remove("DNNL_MAX_CPU_ISA");
-        pb.environment().putAll(env);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        return out.lines().filter(l -> l.startsWith("MALLOC_") || l.startsWith("DNNL_")).toList();
+        return output(env, "-c", ". submit/common.sh; java() { env; }; POLYVAE_CLASSPATH=none polyvae_java Main")
+                .stream().filter(l -> l.startsWith("MALLOC_") || l.startsWith("DNNL_")).toList();
     }
 
     @Test
@@ -129,17 +139,8 @@ class SubmitScriptsTest {
         Path submit = dir.resolve("spark-submit");
         Files.writeString(submit, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\nenv\n");
         assertTrue(submit.toFile().setExecutable(true));
-        ProcessBuilder pb = new ProcessBuilder("bash", REPO.resolve("submit/yarn.sh").toString(), "--jar",
-                jar.toString(), "--stages", "train").directory(REPO.toFile());
-        pb.environment().remove("MALLOC_ARENA_MAX");
-        pb.environment().remove("MALLOC_MMAP_MAX_");
-        pb.environment().remove("MALLOC_TRIM_THRESHOLD_");
-        pb.environment().remove("DNNL_MAX_CPU_ISA");
-        pb.environment().putAll(Map.of("HADOOP_CONF_DIR", conf.toString(), "POLYVAE_SPARK_SUBMIT", submit.toString()));
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        assertEquals(0, p.waitFor(), lines.toString());
+        List<String> lines = output(Map.of("HADOOP_CONF_DIR", conf.toString(), "POLYVAE_SPARK_SUBMIT",
+                submit.toString()), REPO.resolve("submit/yarn.sh").toString(), "--jar", jar.toString(), "--stages", "train");
         for (String setting : List.of("MALLOC_ARENA_MAX=1", "MALLOC_MMAP_MAX_=0", "MALLOC_TRIM_THRESHOLD_=536870912",
                 "DNNL_MAX_CPU_ISA=AVX2")) {
             assertTrue(lines.contains("spark.executorEnv." + setting), setting + " for the executors: " + lines);
