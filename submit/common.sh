@@ -111,35 +111,40 @@ polyvae_module_jar() {
   ls "$POLYVAE_REPO/$1"/target/polyvae-"$1"-*.jar 2>/dev/null | grep -v -e sources -e tests | head -1 || true
 }
 
-# oneDNN's instruction-set ceiling for polyvae's JVMs (DNNL_MAX_CPU_ISA; set it to override, ALL for none).
-# oneDNN 2.3 in ND4J M2's onednn build takes its AVX-512 "avx512_common" kernels for the convolution
-# backward-weights pass on any AVX-512 CPU, and on the AMD EPYC machines we train on these are many times
-# slower than its AVX2 kernels (the forward pass is about the same with either); capped at AVX2 the whole
-# training step is faster. Only the JVM gets it: bench/train.sh's PyTorch peer keeps its own default.
-polyvae_dnnl_isa() {
-  echo "${DNNL_MAX_CPU_ISA:-AVX2}"
+# The environment every polyvae JVM starts with, as NAME=VALUE words (a variable the caller sets wins): the
+# local and bench scripts' JVMs (polyvae_launch), and yarn.sh's driver, application master and executors.
+# - DNNL_MAX_CPU_ISA (AVX2; ALL for no ceiling): oneDNN 2.3 in ND4J M2's onednn build takes its AVX-512
+#   "avx512_common" kernels for the convolution backward-weights pass on any AVX-512 CPU, and on the AMD EPYC
+#   machines we train on these are many times slower than its AVX2 kernels (the forward pass is about the same
+#   with either); capped at AVX2 the whole training step is faster.
+# - MALLOC_ARENA_MAX, MALLOC_MMAP_MAX_, MALLOC_TRIM_THRESHOLD_ (glibc's malloc): libnd4j's oneDNN helpers
+#   malloc a blocked-layout copy of a convolution's arrays, and oneDNN a scratchpad, on every call and free
+#   them after it. The largest (32 MiB for the decoder's last layer) reach glibc's mmap threshold, whose
+#   ceiling is 32 MiB, so each call mapped fresh pages and the kernel faulted and zeroed them in again (README,
+#   "Fresh pages on every call"). With chunk mmaps off, large blocks come from the heap, and up to the trim
+#   threshold of free memory at its top is kept for the next call. One arena: every other arena is a set of
+#   mmapped heaps of at most 64 MiB, which glibc unmaps as soon as one is free, and a JVM's threads (its main
+#   thread too) would each get one. Other allocators and libcs ignore these.
+# Only polyvae's JVMs get them: bench/train.sh's PyTorch peer keeps its own defaults.
+polyvae_launch_env() {
+  echo "DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-AVX2} MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1}" \
+    "MALLOC_MMAP_MAX_=${MALLOC_MMAP_MAX_:-0} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-536870912}"
 }
 
-# glibc malloc settings for polyvae's JVMs (MALLOC_ARENA_MAX, MALLOC_MMAP_MAX_, MALLOC_TRIM_THRESHOLD_; set any
-# of them to override). libnd4j's oneDNN helpers malloc a blocked-layout copy of a convolution's arrays, and
-# oneDNN a scratchpad, on every call and free them after it. The largest (32 MiB for the decoder's last layer)
-# reach glibc's mmap threshold, whose ceiling is 32 MiB, so each call mapped fresh pages and the kernel faulted
-# and zeroed them in again (README, "Fresh pages on every call"). With chunk mmaps off, large blocks come from
-# the heap, and up to the trim threshold of free memory at its top is kept for the next call. One arena:
-# every other arena is a set of mmapped heaps of at most 64 MiB, which glibc unmaps as soon as one is free,
-# and a JVM's threads (its main thread too) would each get one. Other allocators and libcs ignore these.
-polyvae_malloc_env() {
-  echo "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} MALLOC_MMAP_MAX_=${MALLOC_MMAP_MAX_:-0}" \
-    "MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-536870912}"
+# polyvae_launch COMMAND [ARG ...]: the command with polyvae_launch_env exported to it.
+polyvae_launch() {
+  local setting
+  for setting in $(polyvae_launch_env); do
+    local -x "$setting"
+  done
+  "$@"
 }
 
 # polyvae_java [JVM OPTION ...] MAIN_CLASS [ARG ...]: java with polyvae's module flags and logging on the
 # classpath of the last polyvae_build. OMP_NUM_THREADS and the like come from the caller's environment.
 polyvae_java() {
-  local jvm setting
+  local jvm
   read -r -a jvm <<< "$(jvm_options "$POLYVAE_REPO")"
-  for setting in $(polyvae_malloc_env); do
-    local -x "$setting"
-  done
-  DNNL_MAX_CPU_ISA=$(polyvae_dnnl_isa) java "${jvm[@]}" -Dlog4j2.configurationFile="$POLYVAE_REPO/conf/log4j2.properties" -cp "$POLYVAE_CLASSPATH" "$@"
+  polyvae_launch java "${jvm[@]}" -Dlog4j2.configurationFile="$POLYVAE_REPO/conf/log4j2.properties" \
+    -cp "$POLYVAE_CLASSPATH" "$@"
 }

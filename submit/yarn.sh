@@ -82,12 +82,10 @@ for stage in "${STAGES[@]}"; do
     --conf spark.executor.memoryOverhead="${POLYVAE_EXECUTOR_OVERHEAD:-2g}"
     --conf spark.executorEnv.OMP_NUM_THREADS="$task_cpus"
     --conf spark.yarn.appMasterEnv.OMP_NUM_THREADS="$task_cpus"
-    --conf spark.executorEnv.DNNL_MAX_CPU_ISA="$(polyvae_dnnl_isa)"
-    --conf spark.yarn.appMasterEnv.DNNL_MAX_CPU_ISA="$(polyvae_dnnl_isa)"
     --conf "spark.executor.extraJavaOptions=$java_options"
     --conf "spark.driver.extraJavaOptions=$java_options"
     --conf "spark.yarn.am.extraJavaOptions=$java_options")
-  for setting in $(polyvae_malloc_env); do
+  for setting in $(polyvae_launch_env); do
     args+=(--conf "spark.executorEnv.$setting" --conf "spark.yarn.appMasterEnv.$setting")
   done
   [ -z "${POLYVAE_QUEUE:-}" ] || args+=(--queue "$POLYVAE_QUEUE")
@@ -96,7 +94,5 @@ for stage in "${STAGES[@]}"; do
   done
   echo "yarn.sh: stage $stage ($DEPLOY_MODE mode, conf ${CONF_FILES[*]}, jar $(basename "$JAR"))" >&2
   # The same settings for a client-mode driver, which spark-submit starts here.
-  # shellcheck disable=SC2046  # polyvae_malloc_env prints NAME=VALUE words without spaces
-  env $(polyvae_malloc_env) DNNL_MAX_CPU_ISA="$(polyvae_dnnl_isa)" \
-    "$spark_submit" "${args[@]}" "$JAR" "$stage" "${confs[@]}" "${OVERRIDES[@]}"
+  polyvae_launch "$spark_submit" "${args[@]}" "$JAR" "$stage" "${confs[@]}" "${OVERRIDES[@]}"
 done
