@@ -3,9 +3,8 @@ package org.polyvae.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jdk.incubator.vector.FloatVector;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -14,7 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
 
 /** The fused passes against ND4J's ops, on maps the loops read (h·w a multiple of the lanes). */
@@ -32,9 +30,9 @@ class VectorChannelKernelsTest {
     void theDefaultModelsLevelLogitsTakeTheFusedPasses() {
         // If a change to the decoder made its logits a view or another layout, training would silently fall back
         // to ND4J's slower ops: a training forward pass of the default model remembers the softmax it took.
-        ModelSettings s = PolyvaeConfig.defaultsOnly().model();
-        int res = PolyvaeConfig.defaultsOnly().data().resolution();
-        ComputationGraph g = new ComputationGraph(new VaeArchitecture(s).vae());
+        PolyvaeConfig defaults = PolyvaeConfig.defaultsOnly();
+        int res = defaults.data().resolution();
+        ComputationGraph g = new ComputationGraph(new VaeArchitecture(defaults.model()).vae());
         g.init();
         g.feedForward(new INDArray[] {Nd4j.rand(DataType.FLOAT, 2, 1, res, res), VaeBatches.oneHot(new int[] {2, 10})},
                 true);
