@@ -18,6 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.polyvae.model.NativeThreads;
 import org.polyvae.config.ModelSettings;
+import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.job.batches.VaeBatchLoader;
 import org.polyvae.job.output.TrainedModel;
 import org.polyvae.image.ContactSheet;
@@ -39,8 +40,9 @@ import org.polyvae.model.VaeBatches;
  * draw's per-pixel most likely level beside the region-decoded image, and a second table of how sure the
  * decoder is of each pixel's level (its largest level probability) for reconstructions and for draws, and of
  * the draws' gray histograms (16 bins) against the held-out images', per pixel mode and region-decoded.
- * <pre>  ReconstructionBenchmark OUTPUT_DIR [TEMPERATURE]</pre>
- * OUTPUT_DIR is a pipeline run's polyvae.output.dir (model/ and batches/validation/ in it).
+ * <pre>  ReconstructionBenchmark OUTPUT_DIR [TEMPERATURE [key=value ...]]</pre>
+ * OUTPUT_DIR is a pipeline run's polyvae.output.dir (model/ and batches/validation/ in it); the key=value pairs
+ * set how region decoding finds the regions (polyvae.sample.regions, polyvae.sample.basin-merge).
  */
 public final class ReconstructionBenchmark {
     private ReconstructionBenchmark() {
@@ -50,6 +52,9 @@ public final class ReconstructionBenchmark {
         NativeThreads.useConfigured(); // as stage train's driver and workers: OMP_NUM_THREADS, not ND4J's 4
         Path out = Path.of(args[0]);
         double temperature = args.length > 1 ? Double.parseDouble(args[1]) : 1.0;
+        RegionDecoding.Split split = RegionDecoding.Split.of(PolyvaeConfig.load((java.io.File) null,
+                java.util.Arrays.asList(args).subList(Math.min(2, args.length), args.length)).sample());
+        System.out.println("region decoding: " + split.describe());
         TrainedModel model = TrainedModel.load(FileSystem.getLocal(new Configuration()),
                 new org.apache.hadoop.fs.Path(out.resolve("model").toUri()));
         ModelSettings s = model.settings();
@@ -66,7 +71,7 @@ public final class ReconstructionBenchmark {
         Map<Integer, java.util.List<ContactSheet.Tile>> sheet = new TreeMap<>();
         Map<Integer, double[]> decoding = new TreeMap<>();
         boolean regions = Decoders.regionDecoding(decoder);
-        int perRow = regions ? 5 : 4;
+        int perRow = regions ? 8 : 4;
         Nd4j.getRandom().setSeed(1);
         try (Stream<Path> files = Files.list(out.resolve("batches/validation"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".bin")).sorted().toList()) {
@@ -83,8 +88,8 @@ public final class ReconstructionBenchmark {
                 INDArray z = Nd4j.randn(DataType.FLOAT, x.size(0), s.codeLength()).muli(temperature);
                 INDArray classes = conditional ? c : null;
                 INDArray[] reconOut = Decoders.outputs(decoder, mu, classes);
-                INDArray recon = Decoders.images(decoder, reconOut, RegionDecoding.Cleanup.NONE);
-                INDArray prior = Decoders.decode(decoder, z, classes);
+                INDArray recon = Decoders.images(decoder, reconOut, split, RegionDecoding.Cleanup.NONE);
+                INDArray prior = Decoders.decode(decoder, z, classes, split, RegionDecoding.Cleanup.NONE);
                 float[][] lz = new float[um.length][];
                 for (int i = 0; i < um.length; i++) {
                     double[] v = learned.sample(um[i], rng, temperature);
@@ -94,8 +99,9 @@ public final class ReconstructionBenchmark {
                     }
                 }
                 INDArray[] drawn = Decoders.outputs(decoder, Nd4j.create(lz), classes);
-                INDArray learnedSamples = Decoders.images(decoder, drawn, RegionDecoding.Cleanup.NONE);
+                INDArray learnedSamples = Decoders.images(decoder, drawn, split, RegionDecoding.Cleanup.NONE);
                 INDArray modes = regions ? modeImages(drawn[1]) : null;
+                INDArray reconModes = regions ? modeImages(reconOut[1]) : null;
                 INDArray reconSure = regions ? reconOut[1].max(1) : null;
                 INDArray drawSure = regions ? drawn[1].max(1) : null;
                 int size = (int) x.size(2);
@@ -106,6 +112,9 @@ public final class ReconstructionBenchmark {
                     float[] standard = pixels(prior, i);
                     float[] learnedDraw = pixels(learnedSamples, i);
                     float[] drawModes = regions ? pixels(modes, i) : null;
+                    float[] reconDrawnModes = regions ? pixels(reconModes, i) : null;
+                    float[] reconBoundaries = regions ? pixels(reconOut[2], i) : null;
+                    float[] drawBoundaries = regions ? pixels(drawn[2], i) : null;
                     double[] acc = sums.computeIfAbsent(um[i], k -> new double[9]);
                     acc[0]++;
                     add(acc, 1, real, size);
@@ -125,10 +134,15 @@ public final class ReconstructionBenchmark {
                     if (tiles.size() < perRow * SHEET_ROWS) {
                         tiles.add(tile(real, size, um[i] + " µm data"));
                         tiles.add(tile(reconstructed, size, "reconstruction"));
+                        if (regions) {
+                            tiles.add(tile(reconDrawnModes, size, "its pixel modes"));
+                            tiles.add(tile(reconBoundaries, size, "its boundary map"));
+                        }
                         tiles.add(tile(standard, size, "N(0, I)"));
                         tiles.add(tile(learnedDraw, size, "learned prior"));
                         if (regions) {
                             tiles.add(tile(drawModes, size, "its pixel modes"));
+                            tiles.add(tile(drawBoundaries, size, "its boundary map"));
                         }
                     }
                 }
@@ -153,10 +167,12 @@ public final class ReconstructionBenchmark {
         Path png = out.resolve("reconstructions.png");
         java.util.List<ContactSheet.Tile> all = sheet.values().stream().flatMap(java.util.List::stream).toList();
         try (java.io.OutputStream os = Files.newOutputStream(png)) {
-            ContactSheet.writePng(ContactSheet.render(all, 2 * perRow, 128), os);
+            ContactSheet.writePng(ContactSheet.render(all, regions ? perRow : 2 * perRow, 128), os);
         }
-        System.out.println("contact sheet (per class: data, reconstruction, N(0, I) draw, learned-prior draw"
-                + (regions ? ", that draw's per-pixel most likely levels" : "") + "): " + png);
+        System.out.println("contact sheet (per class: data, reconstruction"
+                + (regions ? ", its per-pixel most likely levels, its boundary probabilities" : "")
+                + ", N(0, I) draw, learned-prior draw"
+                + (regions ? ", that draw's per-pixel most likely levels and boundary probabilities" : "") + "): " + png);
     }
 
     private static final int SHEET_ROWS = 3;

@@ -14,6 +14,8 @@ public record SampleSettings(
         int count,
         Prior prior,
         double temperature,
+        Regions regions,
+        double basinMerge,
         int minRegionPixels,
         boolean absorbThinRegions,
         Double e11Target,
@@ -41,6 +43,20 @@ public record SampleSettings(
         STANDARD
     }
 
+    /** polyvae.sample.regions: where region decoding finds the grains of a decoded image. */
+    public enum Regions implements OptionValue {
+        /**
+         * The watershed basins of the boundary probabilities, neighbouring basins merged while the mean
+         * probability along their border is under polyvae.sample.basin-merge.
+         */
+        BASINS,
+        /**
+         * The pixels the boundary head leaves unmarked (probability under 0.5), joined where their most likely
+         * grays step by at most one level.
+         */
+        MARKS
+    }
+
     /** polyvae.sample.tessellate-method: how the gray regions of a decoded sample become grains. */
     public enum TessellateMethod implements OptionValue {
         /** Each region filled with its mean gray. */
@@ -55,6 +71,8 @@ public record SampleSettings(
                 s.intIn("count", 1, 100_000_000),
                 s.option("prior", Prior.class),
                 s.doubleAbove("temperature", 0.0, 10.0),
+                s.option("regions", Regions.class),
+                s.doubleAbove("basin-merge", 0.0, 1.0),
                 s.intIn("min-region-pixels", 0, 4096),
                 s.bool("absorb-thin-regions"),
                 s.optionalDoubleIn("e11-target", 50.0, 300.0),

@@ -31,23 +31,16 @@ public final class Decoders {
     /**
      * Decodes codes to gray images as the decoder's configuration says: its first output, or, when it also
      * outputs the level and boundary probabilities (gray-decoding = region), one gray per region
-     * ({@link RegionDecoding}).
+     * ({@link RegionDecoding}), the regions found as {@code split} says, then the small or thin regions
+     * {@code cleanup} names given a neighbour's level.
      *
      * @param z       [n, code length]
      * @param classes [n, {@link VaeArchitecture#CLASSES}] one-hot for a conditional decoder, null otherwise
      * @return [n, 1, res, res] grays in [0, 1]
      */
-    public static INDArray decode(ComputationGraph decoder, INDArray z, INDArray classes) {
-        return decode(decoder, z, classes, RegionDecoding.Cleanup.NONE);
-    }
-
-    /**
-     * As {@link #decode(ComputationGraph, INDArray, INDArray)}; with region decoding, the small or thin regions
-     * {@code cleanup} names take a neighbour's level ({@link RegionDecoding}).
-     */
     public static INDArray decode(ComputationGraph decoder, INDArray z, INDArray classes,
-            RegionDecoding.Cleanup cleanup) {
-        return images(decoder, outputs(decoder, z, classes), cleanup);
+            RegionDecoding.Split split, RegionDecoding.Cleanup cleanup) {
+        return images(decoder, outputs(decoder, z, classes), split, cleanup);
     }
 
     /**
@@ -59,9 +52,10 @@ public final class Decoders {
     }
 
     /** The gray images of a decoder's {@link #outputs}, as {@link #decode} makes them. */
-    public static INDArray images(ComputationGraph decoder, INDArray[] outputs, RegionDecoding.Cleanup cleanup) {
+    public static INDArray images(ComputationGraph decoder, INDArray[] outputs, RegionDecoding.Split split,
+            RegionDecoding.Cleanup cleanup) {
         if (regionDecoding(decoder)) {
-            return RegionDecoding.decode(outputs[1], outputs[2], cleanup);
+            return RegionDecoding.decode(outputs[1], outputs[2], split, cleanup);
         }
         return outputs[0];
     }

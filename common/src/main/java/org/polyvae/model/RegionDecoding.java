@@ -4,31 +4,51 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.polyvae.config.SampleSettings;
 import org.polyvae.metrics.ConnectedRegions;
 
 /**
  * {@code polyvae.model.gray-decoding = region}: one gray per grain, from the decoder's two heads. A polysilicon
  * grain is one crystal, so one lattice angle and one gray; a per-pixel mode cannot know that and turns a
- * grain the decoder is unsure of into ramps and speckle. Here:
+ * grain the decoder is unsure of into ramps and speckle. The regions come from the boundary head
+ * ({@link Split}, polyvae.sample.regions), each takes the level that maximises the sum of its pixels'
+ * log-probabilities: the most likely single level for the whole region under the decoder's own per-pixel
+ * distribution.
+ *
+ * <p>{@code basins} (the default): the boundary probabilities as a relief, each pixel flooded into the basin of
+ * its lowest already flooded 4-neighbour (pixels in ascending probability; one with none starts a basin), then
+ * neighbouring basins merged, weakest border first, while the mean probability along their border (of each
+ * neighbour pair across it, the larger of the two) is under {@code basin-merge}. The head draws a boundary as a
+ * ridge even where it is too unsure to reach 0.5 (a prior draw's network of faint lines), and the ridges, not a
+ * threshold, separate the basins; the merge removes the ridges of noise inside a grain. Every pixel is in a basin,
+ * so a boundary is a step between two grains' grays, with no line of its own.
+ *
+ * <p>{@code marks}:
  * <ol>
  *   <li>two 4-neighbours are in one region when neither is a boundary pixel (boundary probability below
  *   {@link #BOUNDARY_THRESHOLD}; the head is trained so that neighbouring pixels of two grains are never both
  *   unmarked, {@link VaeBatches#boundaries}) and their most likely grays differ by at most
  *   {@link #MAX_STEP_GRAYS}: the boundary head's probabilities are smeared where it is unsure of a boundary's
  *   position, so a gap in its marks must not merge two grains of clearly different gray;</li>
- *   <li>each region takes the level that maximises the sum of its pixels' log-probabilities: the most likely
- *   single level for the whole region under the decoder's own per-pixel distribution;</li>
+ *   <li>each region takes its jointly most likely level;</li>
  *   <li>the marked pixels join, ring by ring outward from the regions, the neighbouring region whose level
  *   they find most probable themselves.</li>
  * </ol>
- * Nothing is imposed but "one gray per region": where the regions lie and which grays they take both come
- * from the model. A ramp of one-level steps stays one region and becomes flat; a step of two levels or more
- * starts another. An image with no unmarked pixel keeps each pixel's own most likely level.
+ * A ramp of one-level steps stays one region and becomes flat; a step of two levels or more starts another. An
+ * image with no unmarked pixel keeps each pixel's own most likely level. Where the head's marks have gaps, grains
+ * run together through them (README, "Regions from the boundary map's basins").
+ *
+ * <p>Nothing is imposed but "one gray per region": where the regions lie and which grays they take both come
+ * from the model.
  *
  * <p>Optionally ({@code polyvae.sample.min-region-pixels}), a last step: every region smaller than a given
  * number of pixels takes, of the larger regions it touches, the level its own pixels find likeliest. Where the
@@ -53,6 +73,44 @@ public final class RegionDecoding {
     private static final double LOG_FLOOR = 1e-30;
 
     private RegionDecoding() {
+    }
+
+    /**
+     * Where region decoding finds the regions: polyvae.sample.regions and polyvae.sample.basin-merge.
+     *
+     * @param regions    basins of the boundary map, or the pixels the head leaves unmarked
+     * @param basinMerge with basins: neighbouring basins merge while the mean boundary probability along their
+     *                   border is under this; unused with marks
+     */
+    public record Split(SampleSettings.Regions regions, double basinMerge) implements Serializable {
+        public Split {
+            Objects.requireNonNull(regions, "regions");
+            if (regions == SampleSettings.Regions.BASINS && !(basinMerge > 0 && basinMerge <= 1)) {
+                throw new IllegalArgumentException("basinMerge must be in (0, 1], got " + basinMerge);
+            }
+        }
+
+        /** The split polyvae.sample.regions and basin-merge configure. */
+        public static Split of(SampleSettings s) {
+            return s.regions() == SampleSettings.Regions.BASINS ? basins(s.basinMerge()) : marks();
+        }
+
+        /** The boundary head's marks (probability 0.5 and up) split the regions. */
+        public static Split marks() {
+            return new Split(SampleSettings.Regions.MARKS, Double.NaN);
+        }
+
+        /** The boundary map's basins, merged across borders whose mean probability is under {@code merge}. */
+        public static Split basins(double merge) {
+            return new Split(SampleSettings.Regions.BASINS, merge);
+        }
+
+        /** The split in words, for the sample manifest and the evaluation that reports the samples. */
+        public String describe() {
+            return regions == SampleSettings.Regions.BASINS
+                    ? String.format(Locale.ROOT, "boundary-map basins merged under %.2f", basinMerge)
+                    : "regions at the boundary marks";
+        }
     }
 
     /**
@@ -92,14 +150,11 @@ public final class RegionDecoding {
     /**
      * @param probabilities [n, K, h, w] level probabilities per pixel (each pixel's sum 1)
      * @param boundary      [n, 1, h, w] boundary probability per pixel
+     * @param split         where the regions are found
+     * @param cleanup       which decoded regions then take a neighbour's level
      * @return [n, 1, h, w] grays in [0, 1], each the centre of its region's level
      */
-    public static INDArray decode(INDArray probabilities, INDArray boundary) {
-        return decode(probabilities, boundary, Cleanup.NONE);
-    }
-
-    /** As {@link #decode(INDArray, INDArray)}, then the regions {@code cleanup} names take a neighbour's level. */
-    public static INDArray decode(INDArray probabilities, INDArray boundary, Cleanup cleanup) {
+    public static INDArray decode(INDArray probabilities, INDArray boundary, Split split, Cleanup cleanup) {
         if (probabilities.rank() != 4 || boundary.rank() != 4 || boundary.size(1) != 1
                 || probabilities.size(0) != boundary.size(0) || probabilities.size(2) != boundary.size(2)
                 || probabilities.size(3) != boundary.size(3)) {
@@ -116,7 +171,9 @@ public final class RegionDecoding {
         int plane = h * w;
         float[] gray = new float[n * plane];
         for (int i = 0; i < n; i++) {
-            int[] level = levels(p, i * k * plane, b, i * plane, k, h, w);
+            int[] level = split.regions() == SampleSettings.Regions.BASINS
+                    ? basinLevels(p, i * k * plane, b, i * plane, k, h, w, split.basinMerge())
+                    : levels(p, i * k * plane, b, i * plane, k, h, w);
             if (cleanup.minRegionPixels() > 1) {
                 level = absorbSmallRegions(level, p, i * k * plane, k, h, w, cleanup.minRegionPixels());
             }
@@ -149,7 +206,20 @@ public final class RegionDecoding {
         if (regions == 0) {
             return mode;
         }
+        int[] regionLevel = jointlyMostLikely(p, pOffset, region, regions, k, plane);
+        grow(p, pOffset, region, regionLevel, k, h, w);
         int[] level = new int[plane];
+        for (int q = 0; q < plane; q++) {
+            level[q] = regionLevel[region[q]];
+        }
+        return level;
+    }
+
+    /**
+     * Each region's level: the one maximising the sum of its pixels' log-probabilities. Pixels of region -1
+     * (unassigned) count for none.
+     */
+    private static int[] jointlyMostLikely(float[] p, int pOffset, int[] region, int regions, int k, int plane) {
         double[] logSum = new double[regions * k];
         for (int q = 0; q < plane; q++) {
             int r = region[q];
@@ -169,11 +239,151 @@ public final class RegionDecoding {
             }
             regionLevel[r] = best;
         }
-        grow(p, pOffset, region, regionLevel, k, h, w);
+        return regionLevel;
+    }
+
+    /**
+     * The level of every pixel of one image, with the regions the boundary map's basins (see the class comment).
+     *
+     * @param merge neighbouring basins merge while the mean boundary probability along their border is under this
+     */
+    static int[] basinLevels(float[] p, int pOffset, float[] b, int bOffset, int k, int h, int w, double merge) {
+        int plane = h * w;
+        int[] basin = watershed(b, bOffset, h, w);
+        int basins = 0;
+        for (int q = 0; q < plane; q++) {
+            basins = Math.max(basins, basin[q] + 1);
+        }
+        int[] region = mergeBasins(basin, basins, b, bOffset, h, w, merge);
+        int[] regionLevel = jointlyMostLikely(p, pOffset, region, basins, k, plane);
+        int[] level = new int[plane];
         for (int q = 0; q < plane; q++) {
             level[q] = regionLevel[region[q]];
         }
         return level;
+    }
+
+    /**
+     * Floods the boundary probabilities: pixels in ascending probability (ties by index), each joining the basin
+     * of its already flooded 4-neighbour of lowest probability (ties: left, right, up, down), or starting a basin.
+     */
+    static int[] watershed(float[] b, int bOffset, int h, int w) {
+        int plane = h * w;
+        // Probabilities are >= 0, so their float bits sort as they do; the index below them breaks ties.
+        long[] order = new long[plane];
+        for (int q = 0; q < plane; q++) {
+            order[q] = ((long) Float.floatToIntBits(Math.max(0f, b[bOffset + q])) << 32) | q;
+        }
+        Arrays.sort(order);
+        int[] basin = new int[plane];
+        Arrays.fill(basin, -1);
+        int basins = 0;
+        for (long o : order) {
+            int q = (int) o;
+            int best = -1;
+            float lowest = Float.POSITIVE_INFINITY;
+            for (int nb : neighbours(q, h, w)) {
+                if (nb >= 0 && basin[nb] >= 0 && b[bOffset + nb] < lowest) {
+                    lowest = b[bOffset + nb];
+                    best = basin[nb];
+                }
+            }
+            basin[q] = best >= 0 ? best : basins++;
+        }
+        return basin;
+    }
+
+    /**
+     * Merges neighbouring basins, the pair with the weakest border first (ties: the lower basin numbers), while
+     * that border's mean boundary probability is under {@code merge}; a border's strength is, over the
+     * 4-neighbour pairs across it, the larger probability of the two, and a merged basin's borders are the sums
+     * of its parts'. Returns each pixel's merged region, numbered by the lowest basin it holds.
+     */
+    static int[] mergeBasins(int[] basin, int basins, float[] b, int bOffset, int h, int w, double merge) {
+        int plane = h * w;
+        List<TreeMap<Integer, double[]>> border = new ArrayList<>(basins);
+        for (int r = 0; r < basins; r++) {
+            border.add(new TreeMap<>());
+        }
+        for (int q = 0; q < plane; q++) {
+            int right = q % w < w - 1 ? q + 1 : -1;
+            int down = q / w < h - 1 ? q + w : -1;
+            for (int nb : new int[] {right, down}) {
+                if (nb >= 0 && basin[nb] != basin[q]) {
+                    double strength = Math.max(b[bOffset + q], b[bOffset + nb]);
+                    for (int[] pair : new int[][] {{basin[q], basin[nb]}, {basin[nb], basin[q]}}) {
+                        double[] e = border.get(pair[0]).computeIfAbsent(pair[1], x -> new double[2]);
+                        e[0] += strength;
+                        e[1]++;
+                    }
+                }
+            }
+        }
+        int[] version = new int[basins];
+        int[] into = new int[basins];
+        for (int r = 0; r < basins; r++) {
+            into[r] = r;
+        }
+        // Entries {mean, lower basin, higher basin, their versions}; an entry whose basins changed since is stale.
+        PriorityQueue<double[]> queue = new PriorityQueue<>((x, y) -> {
+            for (int i = 0; i < 3; i++) {
+                int c = Double.compare(x[i], y[i]);
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return 0;
+        });
+        for (int a = 0; a < basins; a++) {
+            for (var e : border.get(a).entrySet()) {
+                if (a < e.getKey()) {
+                    queue.add(new double[] {e.getValue()[0] / e.getValue()[1], a, e.getKey(), 0, 0});
+                }
+            }
+        }
+        while (!queue.isEmpty()) {
+            double[] top = queue.poll();
+            int a = (int) top[1];
+            int c = (int) top[2];
+            if (version[a] != (int) top[3] || version[c] != (int) top[4]) {
+                continue;
+            }
+            if (top[0] >= merge) {
+                break;
+            }
+            // c joins a: a's border with each of c's neighbours gains c's.
+            border.get(a).remove(c);
+            for (var e : border.get(c).entrySet()) {
+                int x = e.getKey();
+                if (x == a) {
+                    continue;
+                }
+                double[] mine = border.get(a).computeIfAbsent(x, y -> new double[2]);
+                mine[0] += e.getValue()[0];
+                mine[1] += e.getValue()[1];
+                border.get(x).remove(c);
+                border.get(x).put(a, mine.clone());
+            }
+            border.get(c).clear();
+            into[c] = a;
+            version[a]++;
+            version[c]++;
+            for (var e : border.get(a).entrySet()) {
+                int x = e.getKey();
+                int lo = Math.min(a, x);
+                int hi = Math.max(a, x);
+                queue.add(new double[] {e.getValue()[0] / e.getValue()[1], lo, hi, version[lo], version[hi]});
+            }
+        }
+        int[] region = new int[plane];
+        for (int q = 0; q < plane; q++) {
+            int r = basin[q];
+            while (into[r] != r) {
+                r = into[r];
+            }
+            region[q] = r;
+        }
+        return region;
     }
 
     /**

@@ -136,12 +136,14 @@ class BoundaryHeadTest {
         INDArray z = Nd4j.randn(DataType.FLOAT, 4, region.codeLength());
         INDArray[] out = decoder.output(false, z);
         assertEquals(3, out.length);
-        INDArray decoded = Decoders.decode(decoder, z, null);
-        assertEquals(RegionDecoding.decode(out[1], out[2]), decoded);
+        RegionDecoding.Split split = RegionDecoding.Split.basins(0.4);
+        INDArray decoded = Decoders.decode(decoder, z, null, split, RegionDecoding.Cleanup.NONE);
+        assertEquals(RegionDecoding.decode(out[1], out[2], split, RegionDecoding.Cleanup.NONE), decoded);
         assertArrayEquals(new long[] {4, 1, RES, RES}, decoded.shape());
         ComputationGraph modeDecoder = Decoders.extract(vae, new VaeArchitecture(
                 settings("polyvae.model.gray-decoding=mode")));
-        assertEquals(out[0], Decoders.decode(modeDecoder, z, null), "without region decoding: the first output");
+        assertEquals(out[0], Decoders.decode(modeDecoder, z, null, split, RegionDecoding.Cleanup.NONE),
+                "without region decoding: the first output");
     }
 
     @Test

@@ -10,12 +10,21 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** gray-decoding = region: one gray per region of unmarked pixels, from the decoder's own probabilities. */
+/**
+ * gray-decoding = region: one gray per region, the regions from the boundary map's basins or from its marks, the
+ * grays from the decoder's own probabilities.
+ */
 class RegionDecodingTest {
     private static final int K = 32;
     private static final int H = 6;
     private static final int W = 7;
+    private static final RegionDecoding.Split MARKS = RegionDecoding.Split.marks();
+
+    private static INDArray decodeMarks(INDArray probabilities, INDArray boundary) {
+        return RegionDecoding.decode(probabilities, boundary, MARKS, RegionDecoding.Cleanup.NONE);
+    }
 
     /**
      * Left of a marked column 3 the decoder favours level 2 overall but, pixel by pixel, flickers to 3; right of
@@ -57,7 +66,7 @@ class RegionDecodingTest {
                 assertEquals(expected, level[y * W + x], "pixel (" + y + ", " + x + ")");
             }
         }
-        INDArray gray = RegionDecoding.decode(Nd4j.create(p, new long[] {1, K, H, W}),
+        INDArray gray = decodeMarks(Nd4j.create(p, new long[] {1, K, H, W}),
                 Nd4j.create(b, new long[] {1, 1, H, W}));
         assertArrayEquals(new long[] {1, 1, H, W}, gray.shape());
         assertEquals(2.5 / K, gray.getDouble(0, 0, 0, 0), 1e-6, "the level's centre");
@@ -132,8 +141,8 @@ class RegionDecodingTest {
                 "with no region large enough there is nothing to join");
         INDArray probabilities = Nd4j.create(p, new long[] {1, K, H, W});
         INDArray noBoundary = Nd4j.zeros(DataType.FLOAT, 1, 1, H, W);
-        assertTrue(!RegionDecoding.decode(probabilities, noBoundary).equals(RegionDecoding.decode(probabilities,
-                noBoundary, new RegionDecoding.Cleanup(4, false))), "decode passes the smallest region on");
+        assertTrue(!decodeMarks(probabilities, noBoundary).equals(RegionDecoding.decode(probabilities,
+                noBoundary, MARKS, new RegionDecoding.Cleanup(4, false))), "decode passes the smallest region on");
         assertThrows(IllegalArgumentException.class, () -> new RegionDecoding.Cleanup(-1, false));
         assertEquals(null, RegionDecoding.Cleanup.NONE.describe());
         assertEquals("regions under 4 px absorbed and thin regions absorbed", new RegionDecoding.Cleanup(4, true)
@@ -179,7 +188,8 @@ class RegionDecodingTest {
         assertEquals(2, bySize[6 * w + 1], "and so is the 9-pixel grain");
         INDArray probabilities = Nd4j.create(p, new long[] {1, K, h, w});
         INDArray noBoundary = Nd4j.zeros(DataType.FLOAT, 1, 1, h, w);
-        INDArray thin = RegionDecoding.decode(probabilities, noBoundary, new RegionDecoding.Cleanup(0, true));
+        INDArray thin = RegionDecoding.decode(probabilities, noBoundary, MARKS,
+                new RegionDecoding.Cleanup(0, true));
         assertEquals((10 + 0.5) / K, thin.getDouble(0, 0, 0, 4), 1e-6, "decode passes the thin regions on");
         assertEquals((20 + 0.5) / K, thin.getDouble(0, 0, 6, 1), 1e-6);
     }
@@ -189,27 +199,109 @@ class RegionDecodingTest {
     void withoutRegionsEveryPixelKeepsItsMode() {
         Nd4j.getRandom().setSeed(2);
         INDArray p = Nd4j.rand(DataType.FLOAT, 2, K, H, W);
-        INDArray gray = RegionDecoding.decode(p, Nd4j.ones(DataType.FLOAT, 2, 1, H, W));
+        INDArray gray = decodeMarks(p, Nd4j.ones(DataType.FLOAT, 2, 1, H, W));
         INDArray mode = Nd4j.argMax(p, 1).castTo(DataType.FLOAT).addi(0.5).divi(K).reshape(2, 1, H, W);
         assertEquals(mode, gray);
     }
 
-    /** Images are decoded independently: the second image of a batch gives what it gives alone. */
+    /** Images are decoded independently, with either split: the second image of a batch gives what it gives alone. */
     @Test
     void imagesOfABatchAreIndependent() {
         Nd4j.getRandom().setSeed(4);
         INDArray p = Nd4j.rand(DataType.FLOAT, 3, K, H, W);
         INDArray b = Nd4j.rand(DataType.FLOAT, 3, 1, H, W);
-        INDArray all = RegionDecoding.decode(p, b);
-        INDArray one = RegionDecoding.decode(p.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)),
-                b.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)));
-        assertEquals(one, all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)));
+        for (RegionDecoding.Split split : new RegionDecoding.Split[] {MARKS, RegionDecoding.Split.basins(0.4)}) {
+            INDArray all = RegionDecoding.decode(p, b, split, RegionDecoding.Cleanup.NONE);
+            INDArray one = RegionDecoding.decode(p.get(NDArrayIndex.interval(1, 2)), b.get(NDArrayIndex.interval(1, 2)),
+                    split, RegionDecoding.Cleanup.NONE);
+            assertEquals(one, all.get(NDArrayIndex.interval(1, 2)), split.describe());
+        }
+    }
+
+    /**
+     * Two grains of levels 5 (left) and 20 (right) meet at column 4, which the boundary head draws as a faint
+     * ridge (0.3, under the marks' 0.5); inside the grains the map is low (0.02-0.1) and rough, so the flooding
+     * starts many basins there. Merged under 0.25, those join within each grain and the grains stay apart, each
+     * with its own level; merged under 0.35, the faint ridge goes too and the image is one region.
+     */
+    @Test
+    void basinsMergeAcrossWeakBordersAndStopAtTheRidge() {
+        int h = 8;
+        int w = 9;
+        int plane = h * w;
+        float[] p = new float[K * plane];
+        float[] b = new float[plane];
+        Random r = new Random(3);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int q = y * w + x;
+                for (int c = 0; c < K; c++) {
+                    p[c * plane + q] = 0.2f / K;
+                }
+                p[(x < 4 ? 5 : 20) * plane + q] += 0.8f;
+                b[q] = x == 4 ? 0.3f : 0.02f + 0.08f * r.nextFloat();
+            }
+        }
+        int[] basin = RegionDecoding.watershed(b, 0, h, w);
+        assertTrue(java.util.Arrays.stream(basin).distinct().count() > 4, "the rough map floods many basins");
+        INDArray probabilities = Nd4j.create(p, new long[] {1, K, h, w});
+        INDArray boundary = Nd4j.create(b, new long[] {1, 1, h, w});
+        INDArray grains = RegionDecoding.decode(probabilities, boundary, RegionDecoding.Split.basins(0.25),
+                RegionDecoding.Cleanup.NONE);
+        for (int y = 0; y < h; y++) {
+            assertEquals(5.5 / K, grains.getDouble(0, 0, y, 0), 1e-6, "left grain, row " + y);
+            assertEquals(20.5 / K, grains.getDouble(0, 0, y, w - 1), 1e-6, "right grain, row " + y);
+        }
+        assertEquals(2, distinct(grains), "two grains, no more");
+        assertEquals(1, distinct(RegionDecoding.decode(probabilities, boundary, RegionDecoding.Split.basins(0.35),
+                RegionDecoding.Cleanup.NONE)), "merged above the ridge's 0.3, the grains join");
+    }
+
+    /**
+     * The basins follow the relief: a square ring of 0.2 (under the marks' 0.5) around a minimum at the centre,
+     * the map outside it falling toward a corner. Each pixel joins its lowest already flooded neighbour, so the
+     * inside of the ring is the centre's basin, the whole outside one basin flooded from the corner, and the ring's
+     * pixels beside the inside, lower than the outside, join the inside.
+     */
+    @Test
+    void aBasinIsWhatFloodsFromItsMinimum() {
+        int n = 9;
+        int plane = n * n;
+        float[] b = new float[plane];
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                boolean ring = Math.max(Math.abs(y - 4), Math.abs(x - 4)) == 2;
+                // Two minima, the centre and the corner; probabilities rise toward the ring from both sides.
+                int toCentre = Math.max(Math.abs(y - 4), Math.abs(x - 4));
+                int steps = Math.abs(y - 4) + Math.abs(x - 4);
+                b[y * n + x] = ring ? 0.2f : toCentre < 2 ? 0.01f * steps : 0.05f + 0.01f * (4 - toCentre)
+                        + 0.001f * (y + x);
+            }
+        }
+        int[] basin = RegionDecoding.watershed(b, 0, n, n);
+        assertTrue(basin[4 * n + 4] != basin[0], "centre and corner are different basins");
+        for (int y = 3; y <= 5; y++) {
+            for (int x = 3; x <= 5; x++) {
+                assertEquals(basin[4 * n + 4], basin[y * n + x], "inside the ring: the centre's basin");
+            }
+        }
+        assertEquals(basin[0], basin[n * n - 1], "outside the ring: one basin, flooded from the corner");
+        // A ring pixel beside the inside joins it: its lowest flooded neighbour (0.01-0.02, against 0.06 outside).
+        for (int i = 3; i <= 5; i++) {
+            for (int q : new int[] {2 * n + i, 6 * n + i, i * n + 2, i * n + 6}) {
+                assertEquals(basin[4 * n + 4], basin[q], "ring pixel " + q + " joins its lower side");
+            }
+        }
+    }
+
+    private static int distinct(INDArray gray) {
+        return (int) java.util.Arrays.stream(gray.castTo(DataType.DOUBLE).data().asDouble()).distinct().count();
     }
 
     @Test
     void mismatchedShapesAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RegionDecoding.decode(Nd4j.zeros(1, K, H, W), Nd4j.zeros(1, 1, H, W + 1)));
+                () -> decodeMarks(Nd4j.zeros(1, K, H, W), Nd4j.zeros(1, 1, H, W + 1)));
         assertTrue(e.getMessage().contains("[1, 1, 6, 8]"), e.getMessage());
     }
 }

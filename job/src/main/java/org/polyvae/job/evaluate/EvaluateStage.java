@@ -132,7 +132,7 @@ public final class EvaluateStage {
                     set.confidentShare(), set.classMix(),
                     set.e11().w1Gpa() == null ? Double.NaN : set.e11().w1Gpa(), set.nearestTraining().median(), set.nearestTraining().heldOutMedian()));
         }
-        Evaluation.Headline headline = EvaluationMetrics.headline(sets.get(0), quality, drawn.decodingCleanup());
+        Evaluation.Headline headline = EvaluationMetrics.headline(sets.get(0), quality, drawn.regionDecoding());
         LOG.info(headlineLine(headline));
         Evaluation.Reference ref = new Evaluation.Reference(REFERENCE_SCHEME, reference.size(), heldOut.size(),
                 s.kidSubsets(), sets.get(0).kid().subsetSize());
@@ -150,7 +150,7 @@ public final class EvaluateStage {
     static String headlineLine(Evaluation.Headline h) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
                 "evaluate: HEADLINE %s samples (the model's own output%s): KID ratio %.1f, Fréchet ratio %.2f",
-                h.set(), h.decodingCleanup() == null ? "" : ", region decoding with " + h.decodingCleanup(),
+                h.set(), h.regionDecoding() == null ? "" : ", region decoding: " + h.regionDecoding(),
                 h.kidRatio(), h.frechetRatio()));
         if (h.requestedClassAgreement() != null) {
             b.append(String.format(Locale.ROOT, ", requested class %.2f (real images %.2f)", h.requestedClassAgreement(),

@@ -174,7 +174,7 @@ final class EvaluationMetrics {
      * the real images of that class; a conditional model's agreement beside the judge's own on real images.
      */
     static Evaluation.Headline headline(Evaluation.SampleSet set, Evaluation.JudgeQuality judge,
-            String decodingCleanup) {
+            String regionDecoding) {
         Evaluation.Conditioning c = set.conditioning();
         List<Evaluation.Microstructure> rows = c != null ? c.microstructure() : set.microstructure();
         String source = c != null ? "requested" : "generated";
@@ -200,7 +200,7 @@ final class EvaluationMetrics {
                 .map(Evaluation.ClassHeadline::realAgreement).filter(a -> a != null).mapToDouble(a -> a).average()
                 .orElse(Double.NaN));
         return new Evaluation.Headline(set.set(), set.kid().ratio(), set.frechet().ratio(),
-                c == null ? null : c.agreement(), realAgreement, classKid, perClass, decodingCleanup);
+                c == null ? null : c.agreement(), realAgreement, classKid, perClass, regionDecoding);
     }
 
     /** JSON has no NaN: a figure without images behind it is left out. */

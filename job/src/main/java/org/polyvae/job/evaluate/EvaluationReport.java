@@ -180,9 +180,9 @@ final class EvaluationReport {
     /** The raw decoder output's figures first: what the model itself draws, before any post-step. */
     private static Paragraph headline(Evaluation.Headline h) {
         StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "Headline, the %s samples (the model's own "
-                + "output, no post-step%s): KID ratio %.1f, Fréchet ratio %.2f", h.set(), h.decodingCleanup() == null
-                ? "" : "; region decoding with " + h.decodingCleanup() + " (polyvae.sample.min-region-pixels, "
-                + "absorb-thin-regions)", h.kidRatio(), h.frechetRatio()));
+                + "output, no post-step%s): KID ratio %.1f, Fréchet ratio %.2f", h.set(), h.regionDecoding() == null
+                ? "" : "; region decoding: " + h.regionDecoding() + " (polyvae.sample.regions, basin-merge, "
+                + "min-region-pixels, absorb-thin-regions)", h.kidRatio(), h.frechetRatio()));
         if (h.requestedClassAgreement() != null) {
             t.append(String.format(Locale.ROOT, ", filed under their requested class %.2f (the judge files the real "
                     + "images it did not train on under their own class %.2f: the most samples can reach)",

@@ -24,6 +24,7 @@ import org.polyvae.image.GrayImages;
 import org.polyvae.metrics.GrainStatistics;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.LatentPrior;
+import org.polyvae.model.RegionDecoding;
 import org.polyvae.model.VaeBatches;
 
 /**
@@ -37,10 +38,13 @@ final class ExploreFigures {
 
     private final ComputationGraph decoder;
     private final ExploreSettings s;
+    private final RegionDecoding.Split split;
 
-    ExploreFigures(ComputationGraph decoder, ExploreSettings settings) {
+    /** @param split where region decoding finds the regions, as stage sample's (polyvae.sample.regions) */
+    ExploreFigures(ComputationGraph decoder, ExploreSettings settings, RegionDecoding.Split split) {
         this.decoder = decoder;
         this.s = settings;
+        this.split = split;
     }
 
     static float[] oneHot(int micrometres) {
@@ -223,7 +227,7 @@ final class ExploreFigures {
      */
     private byte[][] decode(List<float[]> zs, List<float[]> cs) {
         INDArray z = rows(zs);
-        INDArray images = Decoders.decode(decoder, z, cs == null ? null : rows(cs));
+        INDArray images = Decoders.decode(decoder, z, cs == null ? null : rows(cs), split, RegionDecoding.Cleanup.NONE);
         int pixels = (int) (images.length() / zs.size());
         float[] px = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
         byte[][] out = new byte[zs.size()][pixels];

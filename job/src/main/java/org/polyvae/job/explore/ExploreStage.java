@@ -26,6 +26,7 @@ import org.polyvae.job.output.OutputLayout;
 import org.polyvae.job.output.TrainedModel;
 import org.polyvae.job.report.ReportPage;
 import org.polyvae.model.LatentPrior;
+import org.polyvae.model.RegionDecoding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,7 @@ public final class ExploreStage {
         String summary;
         try (AtomicOutput report = AtomicOutput.begin(rfs, target, true, "polyvae.explore")) {
             Path dir = report.tmp();
-            ExploreFigures figures = new ExploreFigures(decoder, s);
+            ExploreFigures figures = new ExploreFigures(decoder, s, RegionDecoding.Split.of(config.sample()));
             EncodedImage largest = encoded.stream().max(Comparator.comparingInt(EncodedImage::micrometres))
                     .orElseThrow();
             float[] at = conditional ? ExploreFigures.oneHot(largest.micrometres()) : null;

@@ -47,12 +47,12 @@ public record Evaluation(String samples, Headline headline, Reference reference,
      * @param classKidRatio           mean over the requested classes of each class's own KID ratio
      *                                ({@link Conditioning#kidPerClass}); null for an unconditional model's samples
      * @param perClass                by requested class for a conditional model, else by the judge's class
-     * @param decodingCleanup         what region decoding removed from the samples (polyvae.sample.min-region-pixels,
-     *                                absorb-thin-regions), in words; null when they are the decoding as drawn
+     * @param regionDecoding          how region decoding made the samples (polyvae.sample.regions, basin-merge,
+     *                                min-region-pixels, absorb-thin-regions), in words; null for a model without it
      */
     public record Headline(String set, double kidRatio, double frechetRatio, Double requestedClassAgreement,
             Double realClassAgreement, Double classKidRatio, Map<String, ClassHeadline> perClass,
-            String decodingCleanup) {
+            String regionDecoding) {
     }
 
     /**

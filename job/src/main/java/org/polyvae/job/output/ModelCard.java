@@ -121,7 +121,7 @@ public record ModelCard(String created, Architecture architecture, Map<String, O
         }
         if (evaluation != null) {
             md.append(String.format(Locale.ROOT, "- **Evaluation** (raw samples%s): KID ratio %.2f, Fréchet ratio %.2f%s%n",
-                    evaluation.decodingCleanup() == null ? "" : "; " + evaluation.decodingCleanup(), evaluation.kidRatio(), evaluation.frechetRatio(), evaluation.requestedClassAgreement() == null ? ""
+                    evaluation.regionDecoding() == null ? "" : "; region decoding: " + evaluation.regionDecoding(), evaluation.kidRatio(), evaluation.frechetRatio(), evaluation.requestedClassAgreement() == null ? ""
                             : String.format(Locale.ROOT, ", requested-class agreement %.2f",
                                     evaluation.requestedClassAgreement())));
         } else {

@@ -21,8 +21,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * A sample folder's {@code manifest.csv}: one row per sample with its file name, seed, window class (a
  * conditional model's samples only, column {@value #CLASS_COLUMN}), the E11 it was drawn toward (only when
- * polyvae.sample.e11-target was set, column {@value #E11_TARGET_COLUMN}), what region decoding removed (only when
- * a clean-up was set, column {@value #DECODING_CLEANUP_COLUMN}) and latent vector z. Written by stage sample, read
+ * polyvae.sample.e11-target was set, column {@value #E11_TARGET_COLUMN}), how region decoding made it (a
+ * region-decoding model's samples only, column {@value #REGION_DECODING_COLUMN}) and latent vector z. Written by stage sample, read
  * back by stage evaluate to know which class (and E11) each sample was drawn for and how it was decoded.
  */
 public final class SampleManifest {
@@ -30,8 +30,13 @@ public final class SampleManifest {
     public static final String CLASS_COLUMN = "class_um";
     /** The column of the E11 (GPa) the samples were drawn toward. */
     public static final String E11_TARGET_COLUMN = "e11_target_gpa";
-    /** The column of the region clean-up the samples were decoded with (polyvae.sample.min-region-pixels, ...). */
-    public static final String DECODING_CLEANUP_COLUMN = "decoding_cleanup";
+    /**
+     * The column of how region decoding made the samples: where it found the regions, and what it then removed
+     * (polyvae.sample.regions, basin-merge, min-region-pixels, absorb-thin-regions).
+     */
+    public static final String REGION_DECODING_COLUMN = "region_decoding";
+    /** The same column as manifests written before the regions' split had a key called it (a clean-up only). */
+    private static final String OLD_CLEANUP_COLUMN = "decoding_cleanup";
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build();
 
     /**
@@ -50,10 +55,10 @@ public final class SampleManifest {
      *
      * @param conditional whether the rows have a class (the column is written only then)
      * @param e11Target   the E11 (GPa) every sample was drawn toward, or null (then no column)
-     * @param cleanup     what region decoding removed from every sample, in words, or null (then no column)
+     * @param regionDecoding how region decoding made every sample, in words, or null (then no column)
      */
     public static void write(FileSystem fs, Path dir, int codeLength, boolean conditional, Double e11Target,
-            String cleanup, Iterable<Row> rows) throws IOException {
+            String regionDecoding, Iterable<Row> rows) throws IOException {
         List<String> header = new ArrayList<>(List.of("file", "seed"));
         if (conditional) {
             header.add(CLASS_COLUMN);
@@ -61,8 +66,8 @@ public final class SampleManifest {
         if (e11Target != null) {
             header.add(E11_TARGET_COLUMN);
         }
-        if (cleanup != null) {
-            header.add(DECODING_CLEANUP_COLUMN);
+        if (regionDecoding != null) {
+            header.add(REGION_DECODING_COLUMN);
         }
         for (int j = 0; j < codeLength; j++) {
             header.add("z" + j);
@@ -82,8 +87,8 @@ public final class SampleManifest {
                 if (e11Target != null) {
                     cells.add(e11Target);
                 }
-                if (cleanup != null) {
-                    cells.add(cleanup);
+                if (regionDecoding != null) {
+                    cells.add(regionDecoding);
                 }
                 for (double z : r.z()) {
                     cells.add(String.format(Locale.ROOT, "%.6f", z));
@@ -99,10 +104,10 @@ public final class SampleManifest {
      * @param requestedClasses each sample's requested window size (µm) by file name; empty for an unconditional
      *                         model's samples (or without a manifest)
      * @param e11Target        the E11 (GPa) the samples were drawn toward, or null
-     * @param decodingCleanup  what region decoding removed from the samples (polyvae.sample.min-region-pixels,
-     *                         absorb-thin-regions), in words, or null when nothing was
+     * @param regionDecoding   how region decoding made the samples (polyvae.sample.regions, basin-merge,
+     *                         min-region-pixels, absorb-thin-regions), in words, or null for a model without it
      */
-    public record Drawn(Map<String, Integer> requestedClasses, Double e11Target, String decodingCleanup) {
+    public record Drawn(Map<String, Integer> requestedClasses, Double e11Target, String regionDecoding) {
     }
 
     /**
@@ -115,7 +120,7 @@ public final class SampleManifest {
         Path manifest = OutputLayout.sampleManifest(samplesDir);
         Map<String, Integer> classes = new LinkedHashMap<>();
         Double e11Target = null;
-        String cleanup = null;
+        String decoding = null;
         if (!fs.exists(manifest)) {
             return new Drawn(classes, null, null);
         }
@@ -130,12 +135,14 @@ public final class SampleManifest {
                 if (header.containsKey(E11_TARGET_COLUMN)) {
                     e11Target = parse(fs, manifest, csv, row, E11_TARGET_COLUMN, "an E11 in GPa", Double::parseDouble);
                 }
-                if (header.containsKey(DECODING_CLEANUP_COLUMN)) {
-                    cleanup = row.get(DECODING_CLEANUP_COLUMN).trim();
+                for (String column : List.of(REGION_DECODING_COLUMN, OLD_CLEANUP_COLUMN)) {
+                    if (header.containsKey(column)) {
+                        decoding = row.get(column).trim();
+                    }
                 }
             }
         }
-        return new Drawn(classes, e11Target, cleanup);
+        return new Drawn(classes, e11Target, decoding);
     }
 
     private static <T> T parse(FileSystem fs, Path manifest, CSVParser csv, CSVRecord row, String column,

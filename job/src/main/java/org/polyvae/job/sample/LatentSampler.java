@@ -35,6 +35,7 @@ final class LatentSampler {
     private final LatentPrior prior;
     private final AutoregressivePrior codePrior;
     private final Double e11Target;
+    private RegionDecoding.Split split;
     private RegionDecoding.Cleanup cleanup = RegionDecoding.Cleanup.NONE;
     /** The codes of the last aligned batch the autoregressive prior drew (it draws a batch at a time). */
     private int drawnBatch = -1;
@@ -112,10 +113,11 @@ final class LatentSampler {
     }
 
     /**
-     * What region decoding does with small and thin regions (polyvae.sample.min-region-pixels and
-     * absorb-thin-regions); by default every region is kept.
+     * How region decoding finds the regions (polyvae.sample.regions, basin-merge) and what it does with small and
+     * thin ones (min-region-pixels, absorb-thin-regions); needed before a region-decoding decoder decodes.
      */
-    LatentSampler withCleanup(RegionDecoding.Cleanup cleanup) {
+    LatentSampler withDecoding(RegionDecoding.Split split, RegionDecoding.Cleanup cleanup) {
+        this.split = java.util.Objects.requireNonNull(split, "split");
         this.cleanup = java.util.Objects.requireNonNull(cleanup, "cleanup");
         return this;
     }
@@ -187,15 +189,18 @@ final class LatentSampler {
             }
         }
         INDArray zs = Nd4j.create(z, new long[] {n, codeLength}, DataType.FLOAT);
+        if (split == null && Decoders.regionDecoding(decoder)) {
+            throw new IllegalStateException("a region-decoding decoder needs withDecoding(split, cleanup) first");
+        }
         INDArray out;
         if (conditional()) {
             int[] um = new int[n];
             for (int i = 0; i < n; i++) {
                 um[i] = windowClass(from + i);
             }
-            out = Decoders.decode(decoder, zs, VaeBatches.oneHot(um), cleanup);
+            out = Decoders.decode(decoder, zs, VaeBatches.oneHot(um), split, cleanup);
         } else {
-            out = Decoders.decode(decoder, zs, null, cleanup);
+            out = Decoders.decode(decoder, zs, null, split, cleanup);
         }
         int pixels = (int) (out.length() / n);
         float[] p = out.castTo(DataType.FLOAT).dup('c').data().asFloat();

@@ -124,7 +124,7 @@ public final class SampleStage {
             }
         }
         LatentSampler sampler = new LatentSampler(decoder, codeLength, s.seed(), s.temperature(), classes, prior,
-                codePrior, s.e11Target()).withCleanup(cleanup(s));
+                codePrior, s.e11Target()).withDecoding(RegionDecoding.Split.of(s), cleanup(s));
         try (AtomicOutput out = AtomicOutput.begin(fs, target, s.overwrite(), "polyvae.sample.overwrite")) {
             List<Written> written = s.count() <= s.driverMax()
                     ? onDriver(sampler, fs, out.tmp())
@@ -132,7 +132,7 @@ public final class SampleStage {
                             codePrior == null ? null : model.codePriorBytes(), out.tmp());
             int size = (int) Math.round(Math.sqrt(written.get(0).raw().length));
             SampleManifest.write(fs, out.tmp(), codeLength, sampler.conditional(), s.e11Target(),
-                    cleanup(s).describe(),
+                    Decoders.regionDecoding(decoder) ? describeDecoding(s) : null,
                     () -> IntStream.range(0, s.count())
                     .mapToObj(i -> new SampleManifest.Row(files.name(i), Seeds.sample(s.seed(), i),
                             sampler.conditional() ? sampler.windowClass(i) : null, sampler.latent(i)))
@@ -154,6 +154,12 @@ public final class SampleStage {
      * that is empty, every class it was trained on. A class the model cannot draw is a configuration error
      * (exit code 2, no stack trace).
      */
+    /** How region decoding made the samples' regions, and what it then removed, in words for the manifest. */
+    static String describeDecoding(SampleSettings s) {
+        String cleanup = cleanup(s).describe();
+        return RegionDecoding.Split.of(s).describe() + (cleanup == null ? "" : " and " + cleanup);
+    }
+
     private static RegionDecoding.Cleanup cleanup(SampleSettings s) {
         return new RegionDecoding.Cleanup(s.minRegionPixels(), s.absorbThinRegions());
     }
@@ -216,6 +222,7 @@ public final class SampleStage {
         long seed = s.seed();
         double temperature = s.temperature();
         Double e11Target = s.e11Target();
+        RegionDecoding.Split split = RegionDecoding.Split.of(s);
         RegionDecoding.Cleanup cleanup = cleanup(s);
         SampleFiles writer = files;
         FlatMapFunction<Iterator<int[]>, Written> work = it -> {
@@ -227,7 +234,7 @@ public final class SampleStage {
             LatentSampler sampler = new LatentSampler(decoder.value(), codeLength, seed, temperature, classes,
                     learned == null ? null : learned.value(), autoregressive == null ? null
                     : AutoregressivePrior.read(new java.io.ByteArrayInputStream(autoregressive.value()),
-                            "the broadcast autoregressive prior"), e11Target).withCleanup(cleanup);
+                            "the broadcast autoregressive prior"), e11Target).withDecoding(split, cleanup);
             Path d = new Path(dirUri);
             FileSystem fs = d.getFileSystem(conf.value());
             while (it.hasNext()) {

@@ -112,7 +112,7 @@ class EvaluationMetricsTest {
                 + "an interior 1.0, data 2.0), largest grain 1.00 (data 0.50)"), EvaluateStage.headlineLine(h));
         assertTrue(EvaluateStage.headlineLine(h).contains("(the model's own output)"), EvaluateStage.headlineLine(h));
         String cleaned = EvaluateStage.headlineLine(EvaluationMetrics.headline(s, QUALITY, "thin regions absorbed"));
-        assertTrue(cleaned.contains("(the model's own output, region decoding with thin regions absorbed)"), cleaned);
+        assertTrue(cleaned.contains("(the model's own output, region decoding: thin regions absorbed)"), cleaned);
     }
 
     @Test

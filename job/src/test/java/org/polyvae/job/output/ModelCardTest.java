@@ -58,7 +58,7 @@ class ModelCardTest {
         assertTrue(Files.readString(tmp.resolve(ModelCard.MARKDOWN)).contains("(raw samples): KID ratio 4.90"));
         read.withEvaluation(new Evaluation.Headline("raw", 4.9, 3.17, 0.76, 0.91, 2.1, Map.of(),
                 "thin regions absorbed")).writeInto(fs, model);
-        assertTrue(Files.readString(tmp.resolve(ModelCard.MARKDOWN)).contains("(raw samples; thin regions absorbed)"),
+        assertTrue(Files.readString(tmp.resolve(ModelCard.MARKDOWN)).contains("(raw samples; region decoding: thin regions absorbed)"),
                 "the card says how the evaluated samples were decoded");
         try (var files = Files.list(tmp)) {
             // (Hadoop's local file system keeps a .crc checksum beside each file.)

@@ -25,23 +25,25 @@ class SampleManifestTest {
             new SampleManifest.Row("sample-001.png", 8, 10, new double[] {1.5, 0.25}));
 
     @Test
-    void readsBackTheClassesTheTargetAndTheDecodingCleanup() throws IOException {
+    void readsBackTheClassesTheTargetAndTheRegionDecoding() throws IOException {
         FileSystem fs = FileSystem.getLocal(new Configuration());
         Path dir = new Path(tmp.toUri());
-        SampleManifest.write(fs, dir, 2, true, 140.0, "thin regions absorbed", ROWS);
+        String decoding = "boundary-map basins merged under 0.40 and thin regions absorbed";
+        SampleManifest.write(fs, dir, 2, true, 140.0, decoding, ROWS);
         SampleManifest.Drawn drawn = SampleManifest.read(fs, dir);
         assertEquals(Map.of("sample-000.png", 2, "sample-001.png", 10), drawn.requestedClasses());
         assertEquals(140.0, drawn.e11Target());
-        assertEquals("thin regions absorbed", drawn.decodingCleanup());
+        assertEquals(decoding, drawn.regionDecoding());
+        assertTrue(java.nio.file.Files.readAllLines(tmp.resolve("manifest.csv")).get(0).contains("region_decoding"));
 
         SampleManifest.write(fs, dir, 2, false, null, null, ROWS);
         SampleManifest.Drawn plain = SampleManifest.read(fs, dir);
         assertTrue(plain.requestedClasses().isEmpty(), "an unconditional model's samples have no class");
         assertNull(plain.e11Target());
-        assertNull(plain.decodingCleanup(), "no column when the samples are decoded as drawn");
+        assertNull(plain.regionDecoding(), "no column for a model without region decoding");
 
         SampleManifest.Drawn none = SampleManifest.read(fs, new Path(tmp.resolve("absent").toUri()));
-        assertTrue(none.requestedClasses().isEmpty() && none.e11Target() == null && none.decodingCleanup() == null);
+        assertTrue(none.requestedClasses().isEmpty() && none.e11Target() == null && none.regionDecoding() == null);
     }
 
     @Test
@@ -52,5 +54,16 @@ class SampleManifestTest {
                 () -> SampleManifest.read(FileSystem.getLocal(new Configuration()), new Path(tmp.toUri())));
         assertTrue(e.getMessage().contains("manifest.csv") && e.getMessage().contains("line 3")
                 && e.getMessage().contains("class_um") && e.getMessage().contains("window size"), e.getMessage());
+    }
+
+    /** A manifest written before polyvae.sample.regions existed names its clean-up in column decoding_cleanup. */
+    @Test
+    void readsTheCleanupColumnOfEarlierManifests() throws IOException {
+        java.nio.file.Files.writeString(tmp.resolve("manifest.csv"),
+                "file,seed,class_um,decoding_cleanup,z0\nsample-000.png,7,2,thin regions absorbed,0.5\n");
+        SampleManifest.Drawn drawn = SampleManifest.read(FileSystem.getLocal(new Configuration()),
+                new Path(tmp.toUri()));
+        assertEquals("thin regions absorbed", drawn.regionDecoding());
+        assertEquals(Map.of("sample-000.png", 2), drawn.requestedClasses());
     }
 }

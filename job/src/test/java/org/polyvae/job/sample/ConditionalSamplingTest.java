@@ -20,6 +20,7 @@ import org.polyvae.job.LocalSpark;
 import org.polyvae.config.ConfigError;
 import org.polyvae.job.output.SampleManifest;
 import org.polyvae.config.PolyvaeConfig;
+import org.polyvae.model.RegionDecoding;
 import org.polyvae.job.evaluate.EvaluateStage;
 import org.polyvae.job.explore.ExploreStage;
 import org.polyvae.job.synth.SynthStage;
@@ -163,8 +164,11 @@ class ConditionalSamplingTest {
     void theClassInputChangesTheSamplesTheWayTheWindowDoes() throws IOException {
         byte[] decoder = Files.readAllBytes(tmp.resolve("out/model/decoder.zip"));
         int n = LatentSampler.BATCH;
-        byte[][] small = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {2}, null, null, null).decode(0, n);
-        byte[][] large = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {10}, null, null, null).decode(0, n);
+        RegionDecoding.Split split = RegionDecoding.Split.of(config("samples").sample());
+        byte[][] small = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {2}, null, null, null)
+                .withDecoding(split, RegionDecoding.Cleanup.NONE).decode(0, n);
+        byte[][] large = new LatentSampler(decoder, codeLength(), 11, 1.0, new int[] {10}, null, null, null)
+                .withDecoding(split, RegionDecoding.Cleanup.NONE).decode(0, n);
         double difference = 0;
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < small[i].length; k++) {
@@ -199,7 +203,8 @@ class ConditionalSamplingTest {
         double[] steps = new double[2];
         for (int c = 0; c < 2; c++) {
             LatentSampler sampler = new LatentSampler(model.decoder(), codeLength(), 5, 1.0, new int[] {classes[c]},
-                    model.prior(), null, null);
+                    model.prior(), null, null).withDecoding(RegionDecoding.Split.of(config("samples").sample()),
+                    RegionDecoding.Cleanup.NONE);
             steps[c] = texture(sampler.decode(0, LatentSampler.BATCH));
         }
         double[] data = new double[2];

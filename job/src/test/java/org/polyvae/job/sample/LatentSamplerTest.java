@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.model.Decoders;
 import org.polyvae.model.LatentPrior;
+import org.polyvae.model.RegionDecoding;
 import org.polyvae.model.VaeArchitecture;
 
 /** The latent vectors the sample stage decodes: seeded per sample, scaled by polyvae.sample.temperature. */
@@ -41,7 +42,8 @@ class LatentSamplerTest {
     private static LatentSampler sampler(double temperature, LatentPrior prior) {
         var s = config(temperature).sample();
         return new LatentSampler(decoder, config(temperature).model().codeLength(), s.seed(), s.temperature(),
-                new int[] {2, 10}, prior, null, null);
+                new int[] {2, 10}, prior, null, null).withDecoding(RegionDecoding.Split.of(s),
+                RegionDecoding.Cleanup.NONE);
     }
 
     /** A prior whose class Gaussians sit far apart: 2 µm about +5, 10 µm about −5 in every coordinate. */

@@ -124,13 +124,13 @@ class SampleStageTest {
         LatentPrior prior = prior(config("unused").model().codeLength());
         List<String> lowRows = Files.readAllLines(low.resolve("manifest.csv"));
         List<String> highRows = Files.readAllLines(high.resolve("manifest.csv"));
-        assertTrue(lowRows.get(0).startsWith("file,seed,class_um,e11_target_gpa,z0"), lowRows.get(0));
+        assertTrue(lowRows.get(0).startsWith("file,seed,class_um,e11_target_gpa,region_decoding,z0"), lowRows.get(0));
         for (int i = 1; i <= 4; i++) {
             String[] a = lowRows.get(i).split(",");
             String[] b = highRows.get(i).split(",");
             int um = Integer.parseInt(a[2]);
-            double[] za = java.util.Arrays.stream(a, 4, a.length).mapToDouble(Double::parseDouble).toArray();
-            double[] zb = java.util.Arrays.stream(b, 4, b.length).mapToDouble(Double::parseDouble).toArray();
+            double[] za = java.util.Arrays.stream(a, 5, a.length).mapToDouble(Double::parseDouble).toArray();
+            double[] zb = java.util.Arrays.stream(b, 5, b.length).mapToDouble(Double::parseDouble).toArray();
             // Same seed, same u: the two codes differ by (160 − 140)/σ² times the code's covariance with E11.
             LatentPrior.Component c = prior.component(um);
             for (int j = 0; j < za.length; j++) {
@@ -224,9 +224,10 @@ class SampleStageTest {
         statisticsOfTheSevenSamples(a.resolve("statistics.csv"));
         List<String> manifest = Files.readAllLines(a.resolve("manifest.csv"));
         assertEquals(8, manifest.size());
-        assertTrue(manifest.get(0).startsWith("file,seed," + SampleManifest.CLASS_COLUMN + ",z0,"), manifest.get(0));
-        assertEquals(3 + 4 * 4 * 4, manifest.get(1).split(",").length,
-                "file, seed, class (the default model is conditional) and a 4-channel 4x4 spatial code");
+        assertTrue(manifest.get(0).startsWith("file,seed," + SampleManifest.CLASS_COLUMN + ","
+                + SampleManifest.REGION_DECODING_COLUMN + ",z0,"), manifest.get(0));
+        assertEquals(4 + 4 * 4 * 4, manifest.get(1).split(",").length,
+                "file, seed, class (the default model is conditional), region decoding and a 4-channel 4x4 spatial code");
 
         java.nio.file.Path b = tmp.resolve("b");
         new SampleStage(config(b.toUri().toString(), "polyvae.sample.count=7")).run(sc);
@@ -428,22 +429,26 @@ class SampleStageTest {
     }
 
     /**
-     * polyvae.sample.min-region-pixels and absorb-thin-regions reach the decoding on the driver and on the
-     * executors alike, change what is drawn and are named in the manifest (for stage evaluate's headline); a model
-     * that does not decode by regions refuses either before anything is written.
+     * polyvae.sample.regions, basin-merge, min-region-pixels and absorb-thin-regions reach the decoding on the
+     * driver and on the executors alike, change what is drawn and are named in the manifest (for stage evaluate's
+     * headline); a model that does not decode by regions refuses a clean-up before anything is written.
      */
     @Test
-    void theRegionCleanupSettingsReachDriverAndExecutorsAndNeedRegionDecoding() throws IOException {
+    void theRegionDecodingSettingsReachDriverAndExecutorsAndNeedRegionDecoding() throws IOException {
         java.nio.file.Path plain = tmp.resolve("regions-all");
         new SampleStage(config(plain.toUri().toString(), "polyvae.sample.count=60")).run(sc);
         List<java.nio.file.Path> p = pngs(plain);
         FileSystem local = FileSystem.getLocal(new Configuration());
-        assertEquals(null, SampleManifest.read(local, new Path(plain.toUri())).decodingCleanup(), "decoded as drawn");
-        Map<String, String> described = Map.of("polyvae.sample.min-region-pixels=12", "regions under 12 px absorbed",
-                "polyvae.sample.absorb-thin-regions=true", "thin regions absorbed");
-        for (String setting : new String[] {"polyvae.sample.min-region-pixels=12",
-                "polyvae.sample.absorb-thin-regions=true"}) {
-            String name = setting.substring(setting.lastIndexOf('.') + 1, setting.indexOf('='));
+        String basins = "boundary-map basins merged under 0.40";
+        assertEquals(basins, SampleManifest.read(local, new Path(plain.toUri())).regionDecoding(), "the default");
+        Map<String, String> described = Map.of(
+                "polyvae.sample.regions=marks", "regions at the boundary marks",
+                "polyvae.sample.basin-merge=0.2", "boundary-map basins merged under 0.20",
+                "polyvae.sample.min-region-pixels=12", basins + " and regions under 12 px absorbed",
+                "polyvae.sample.absorb-thin-regions=true", basins + " and thin regions absorbed");
+        for (String setting : described.keySet()) {
+            String key = setting.substring(0, setting.indexOf('='));
+            String name = key.substring(key.lastIndexOf('.') + 1);
             java.nio.file.Path driver = tmp.resolve(name + "-driver");
             java.nio.file.Path executors = tmp.resolve(name + "-executors");
             new SampleStage(config(driver.toUri().toString(), "polyvae.sample.count=60", setting)).run(sc);
@@ -457,7 +462,7 @@ class SampleStageTest {
                 changed += java.util.Arrays.equals(Files.readAllBytes(p.get(i)), Files.readAllBytes(d.get(i))) ? 0 : 1;
             }
             assertTrue(changed > 0, setting + " changed no sample");
-            assertEquals(described.get(setting), SampleManifest.read(local, new Path(executors.toUri())).decodingCleanup());
+            assertEquals(described.get(setting), SampleManifest.read(local, new Path(executors.toUri())).regionDecoding());
         }
 
         java.nio.file.Path out = tmp.resolve("mode-decoding");
