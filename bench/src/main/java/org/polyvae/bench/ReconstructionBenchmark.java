@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,8 +54,8 @@ public final class ReconstructionBenchmark {
         NativeThreads.useConfigured(); // as stage train's driver and workers: OMP_NUM_THREADS, not ND4J's 4
         Path out = Path.of(args[0]);
         double temperature = args.length > 1 ? Double.parseDouble(args[1]) : 1.0;
-        RegionDecoding.Split split = RegionDecoding.Split.of(PolyvaeConfig.load((java.io.File) null,
-                java.util.Arrays.asList(args).subList(Math.min(2, args.length), args.length)).sample());
+        List<String> overrides = Arrays.asList(args).subList(Math.min(2, args.length), args.length);
+        RegionDecoding.Split split = RegionDecoding.Split.of(PolyvaeConfig.load(List.of(), overrides).sample());
         System.out.println("region decoding: " + split.describe());
         TrainedModel model = TrainedModel.load(FileSystem.getLocal(new Configuration()),
                 new org.apache.hadoop.fs.Path(out.resolve("model").toUri()));

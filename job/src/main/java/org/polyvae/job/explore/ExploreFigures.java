@@ -227,7 +227,8 @@ final class ExploreFigures {
      */
     private byte[][] decode(List<float[]> zs, List<float[]> cs) {
         INDArray z = rows(zs);
-        INDArray images = Decoders.decode(decoder, z, cs == null ? null : rows(cs), split, RegionDecoding.Cleanup.NONE);
+        INDArray images = Decoders.decode(decoder, z, cs == null ? null : rows(cs), split,
+                RegionDecoding.Cleanup.NONE);
         int pixels = (int) (images.length() / zs.size());
         float[] px = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
         byte[][] out = new byte[zs.size()][pixels];

@@ -22,8 +22,9 @@ import org.apache.hadoop.fs.Path;
  * A sample folder's {@code manifest.csv}: one row per sample with its file name, seed, window class (a
  * conditional model's samples only, column {@value #CLASS_COLUMN}), the E11 it was drawn toward (only when
  * polyvae.sample.e11-target was set, column {@value #E11_TARGET_COLUMN}), how region decoding made it (a
- * region-decoding model's samples only, column {@value #REGION_DECODING_COLUMN}) and latent vector z. Written by stage sample, read
- * back by stage evaluate to know which class (and E11) each sample was drawn for and how it was decoded.
+ * region-decoding model's samples only, column {@value #REGION_DECODING_COLUMN}) and latent vector z. Written by
+ * stage sample, read back by stage evaluate to know which class (and E11) each sample was drawn for and how it was
+ * decoded.
  */
 public final class SampleManifest {
     /** The column of a conditional sample's requested window size (µm). */
@@ -35,7 +36,7 @@ public final class SampleManifest {
      * (polyvae.sample.regions, basin-merge, min-region-pixels, absorb-thin-regions).
      */
     public static final String REGION_DECODING_COLUMN = "region_decoding";
-    /** The same column as manifests written before the regions' split had a key called it (a clean-up only). */
+    /** What manifests written before polyvae.sample.regions called that column (it named a clean-up only). */
     private static final String OLD_CLEANUP_COLUMN = "decoding_cleanup";
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build();
 
