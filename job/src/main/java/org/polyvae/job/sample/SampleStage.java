@@ -148,22 +148,23 @@ public final class SampleStage {
         return target;
     }
 
+    /** How region decoding made the samples' regions, and what it then removed, in words for the manifest. */
+    private static String describeDecoding(SampleSettings s) {
+        String cleanup = cleanup(s).describe();
+        return RegionDecoding.Split.of(s).describe() + (cleanup == null ? "" : " and " + cleanup);
+    }
+
+    /** What region decoding then does with small and thin regions: min-region-pixels and absorb-thin-regions. */
+    private static RegionDecoding.Cleanup cleanup(SampleSettings s) {
+        return new RegionDecoding.Cleanup(s.minRegionPixels(), s.absorbThinRegions());
+    }
+
     /**
      * The window sizes (µm) sample i is drawn from in turn: none for an unconditional model; for a
      * conditional one polyvae.sample.classes, each of which the model must have been trained on, or, when
      * that is empty, every class it was trained on. A class the model cannot draw is a configuration error
      * (exit code 2, no stack trace).
      */
-    /** How region decoding made the samples' regions, and what it then removed, in words for the manifest. */
-    static String describeDecoding(SampleSettings s) {
-        String cleanup = cleanup(s).describe();
-        return RegionDecoding.Split.of(s).describe() + (cleanup == null ? "" : " and " + cleanup);
-    }
-
-    private static RegionDecoding.Cleanup cleanup(SampleSettings s) {
-        return new RegionDecoding.Cleanup(s.minRegionPixels(), s.absorbThinRegions());
-    }
-
     static int[] classesToDraw(SampleSettings s, boolean conditional, List<Integer> trained) {
         if (!conditional) {
             if (!s.classes().isEmpty()) {
