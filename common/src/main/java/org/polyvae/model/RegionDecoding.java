@@ -301,6 +301,7 @@ public final class RegionDecoding {
      */
     static int[] mergeBasins(int[] basin, int basins, float[] b, int bOffset, int h, int w, double merge) {
         int plane = h * w;
+        // border.get(a).get(x) = {sum of strengths, pairs} of a's border with x: one array, shared by a's and x's maps.
         List<TreeMap<Integer, double[]>> border = new ArrayList<>(basins);
         for (int r = 0; r < basins; r++) {
             border.add(new TreeMap<>());
@@ -310,12 +311,9 @@ public final class RegionDecoding {
             int down = q / w < h - 1 ? q + w : -1;
             for (int nb : new int[] {right, down}) {
                 if (nb >= 0 && basin[nb] != basin[q]) {
-                    double strength = Math.max(b[bOffset + q], b[bOffset + nb]);
-                    for (int[] pair : new int[][] {{basin[q], basin[nb]}, {basin[nb], basin[q]}}) {
-                        double[] e = border.get(pair[0]).computeIfAbsent(pair[1], x -> new double[2]);
-                        e[0] += strength;
-                        e[1]++;
-                    }
+                    double[] e = borderOf(border, basin[q], basin[nb]);
+                    e[0] += Math.max(b[bOffset + q], b[bOffset + nb]);
+                    e[1]++;
                 }
             }
         }
@@ -358,11 +356,10 @@ public final class RegionDecoding {
                 if (x == a) {
                     continue;
                 }
-                double[] mine = border.get(a).computeIfAbsent(x, y -> new double[2]);
+                double[] mine = borderOf(border, a, x);
                 mine[0] += e.getValue()[0];
                 mine[1] += e.getValue()[1];
                 border.get(x).remove(c);
-                border.get(x).put(a, mine.clone());
             }
             border.get(c).clear();
             into[c] = a;
@@ -384,6 +381,17 @@ public final class RegionDecoding {
             region[q] = r;
         }
         return region;
+    }
+
+    /** The border of basins a and x, created empty in both their maps when they have none yet. */
+    private static double[] borderOf(List<TreeMap<Integer, double[]>> border, int a, int x) {
+        double[] e = border.get(a).get(x);
+        if (e == null) {
+            e = new double[2];
+            border.get(a).put(x, e);
+            border.get(x).put(a, e);
+        }
+        return e;
     }
 
     /**
