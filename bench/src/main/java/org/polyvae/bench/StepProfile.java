@@ -24,6 +24,7 @@ import org.polyvae.model.NativeThreads;
 import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.WindowClass;
+import org.polyvae.image.GrayImages;
 import org.polyvae.model.VaeArchitecture;
 import org.polyvae.model.VaeBatches;
 import org.polyvae.synth.GrainProcess;
@@ -171,10 +172,8 @@ public final class StepProfile implements Callable<Integer> {
         for (int i = 0; i < n; i++) {
             WindowClass c = classes[i % classes.length];
             um[i] = c.micrometres();
-            byte[] gray = gen.generate(c, 1000L + i).render(res);
-            for (int p = 0; p < gray.length; p++) {
-                pixels[i * res * res + p] = (gray[p] & 0xff) / 255f;
-            }
+            System.arraycopy(GrayImages.fromBytes(gen.generate(c, 1000L + i).render(res)), 0, pixels, i * res * res,
+                    res * res);
         }
         INDArray images = Nd4j.create(pixels, new long[] {n, 1, res, res}).castTo(DataType.FLOAT);
         return VaeBatches.of(images, m.conditional() ? VaeBatches.oneHot(um) : null, m);

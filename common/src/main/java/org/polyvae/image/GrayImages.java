@@ -35,6 +35,15 @@ public final class GrayImages {
         return b;
     }
 
+    /** 8-bit gray levels (unsigned bytes) as [0, 1] intensities: the inverse of {@link #toBytes}. */
+    public static float[] fromBytes(byte[] gray) {
+        float[] p = new float[gray.length];
+        for (int i = 0; i < gray.length; i++) {
+            p[i] = (gray[i] & 0xFF) / 255f;
+        }
+        return p;
+    }
+
     /** Decodes any image bytes to {@code resolution}² luminance values in [0,1] (one-off use). */
     public static float[] decode(byte[] bytes, int resolution) throws IOException {
         try (GrayImageDecoder decoder = new GrayImageDecoder()) {

@@ -101,6 +101,19 @@ class GrayImagesTest {
     }
 
     @Test
+    void bytesAndIntensitiesRoundTrip() {
+        byte[] every = new byte[256];
+        for (int v = 0; v < 256; v++) {
+            every[v] = (byte) v;
+        }
+        float[] p = GrayImages.fromBytes(every);
+        assertEquals(0f, p[0]);
+        assertEquals(1f, p[255]);
+        assertEquals(128 / 255f, p[128], "unsigned: level 128 is not negative");
+        assertArrayEquals(every, GrayImages.toBytes(p));
+    }
+
+    @Test
     void equalSizeIsTheIdentity() {
         float[] src = randomLevels(64, 64, 3);
         assertArrayEquals(src, AreaAverage.resize(src, 64, 64, 64), 1e-7f);

@@ -21,6 +21,7 @@ import org.polyvae.job.output.Evaluation;
 import org.polyvae.job.output.OutputLayout;
 import org.polyvae.job.output.SampleManifest;
 import org.polyvae.synth.GrainProcess;
+import org.polyvae.synth.Microstructure;
 import org.polyvae.synth.MicrostructureGenerator;
 
 /**
@@ -29,8 +30,9 @@ import org.polyvae.synth.MicrostructureGenerator;
  * reference; the other half is the reference here), the same images blurred by a 1.5-pixel Gaussian and
  * posterised to 4 grays, fresh Voronoi microstructures of the stand-in
  * generator at the data's grain density and at half and double it (rendered, JPEG-coded and downscaled as
- * stage synth and the batch export do), and, when given, generated samples. A judge blind to blur or to
- * grain size shows up as a small KID ratio on those rows.
+ * stage synth and the batch export do), the data's density drawn sharp at the model's resolution, and, when
+ * given, generated samples. A judge blind to blur or to grain size shows up as a small KID ratio on those rows;
+ * the sharp row says what a decoder of the right geometry that draws one-pixel steps would score.
  */
 public final class JudgeCalibration {
     /** The Gaussian of the blurred row, in pixels of the model resolution. */
@@ -92,8 +94,10 @@ public final class JudgeCalibration {
                 real, ref));
         for (double factor : new double[] {1, 0.5, 2}) {
             rows.add(row(String.format(Locale.ROOT, "Voronoi, grain density ×%s", factor == 1 ? "1 (the data's)"
-                    : factor == 0.5 ? "½" : "2"), voronoi(probe, factor), heldOut, real, ref));
+                    : factor == 0.5 ? "½" : "2"), voronoi(probe, factor, false), heldOut, real, ref));
         }
+        rows.add(row("Voronoi, grain density ×1, drawn sharp at the model's resolution", voronoi(probe, 1, true),
+                heldOut, real, ref));
         if (!samples.isEmpty()) {
             rows.add(row("generated samples (raw; class: the one each was drawn for)", samples, heldOut, real, ref));
         }
@@ -152,8 +156,14 @@ public final class JudgeCalibration {
         return out;
     }
 
-    /** As many stand-in microstructures as probe images, of the same classes, at {@code factor} × the density. */
-    private List<Scored> voronoi(List<Scored> probe, double factor) throws IOException {
+    /**
+     * As many stand-in microstructures as probe images, of the same classes, at {@code factor} × the density;
+     * image i draws from the same seed in every call, so the sharp set holds the ×1 set's microstructures.
+     * {@code sharp}: rendered directly at the model's resolution, one gray per pixel, instead of at the stored
+     * size, JPEG-coded and area-averaged down: the data's geometry as a decoder that draws each boundary as a
+     * one-pixel step would, where the data's boundaries are blended.
+     */
+    private List<Scored> voronoi(List<Scored> probe, double factor, boolean sharp) throws IOException {
         GrainProcess process = GrainProcess.of(synth);
         MicrostructureGenerator generator = new MicrostructureGenerator(process.withDensity(process.density() * factor));
         List<float[]> pixels = new ArrayList<>();
@@ -162,10 +172,14 @@ public final class JudgeCalibration {
             Scored p = probe.get(i);
             WindowClass c = WindowClass.ofMicrometres(judge.micrometres()[p.trueClass()]);
             // Seeds far from stage synth's (which counts from the synth seed upwards): fresh images.
-            byte[] gray = generator.generate(c, synth.seed() ^ 0x5DEECE66DL * (i + 1)).render(synth.imageSize());
-            ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
-            JpegCodec.writeGray(gray, synth.imageSize(), (float) synth.jpegQuality(), jpeg);
-            pixels.add(GrayImages.decode(jpeg.toByteArray(), resolution));
+            Microstructure m = generator.generate(c, synth.seed() ^ 0x5DEECE66DL * (i + 1));
+            if (sharp) {
+                pixels.add(GrayImages.fromBytes(m.render(resolution)));
+            } else {
+                ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+                JpegCodec.writeGray(m.render(synth.imageSize()), synth.imageSize(), (float) synth.jpegQuality(), jpeg);
+                pixels.add(GrayImages.decode(jpeg.toByteArray(), resolution));
+            }
             classes.add(new Scored(p.name(), p.trueClass(), Double.NaN, p.probabilities(), p.e11(), p.features(),
                     p.gray(), p.size()));
         }

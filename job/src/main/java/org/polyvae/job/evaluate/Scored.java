@@ -1,6 +1,7 @@
 package org.polyvae.job.evaluate;
 
 import java.io.Serializable;
+import org.polyvae.image.GrayImages;
 
 /**
  * One image as the judge sees it. Real images carry their class index (in the judge's order) and E11;
@@ -31,10 +32,6 @@ record Scored(String name, int trueClass, double trueE11, float[] probabilities,
 
     /** Pixels in [0, 1], as the models see them. */
     float[] pixels() {
-        float[] p = new float[gray.length];
-        for (int i = 0; i < gray.length; i++) {
-            p[i] = (gray[i] & 0xFF) / 255f;
-        }
-        return p;
+        return GrayImages.fromBytes(gray);
     }
 }
