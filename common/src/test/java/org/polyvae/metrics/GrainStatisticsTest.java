@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.polyvae.image.GrayImages;
 
 class GrainStatisticsTest {
 
@@ -95,10 +96,7 @@ class GrainStatisticsTest {
     @Test
     void floatImagesAreMeasuredLikeTheirEightBitLevels() {
         byte[] bytes = image((r, c) -> (r / 8 * 4 + c / 8) * 16);
-        float[] floats = new float[bytes.length];
-        for (int i = 0; i < bytes.length; i++) {
-            floats[i] = (bytes[i] & 0xFF) / 255f;
-        }
+        float[] floats = GrayImages.fromBytes(bytes);
         assertEquals(16, GrainStatistics.countGrains(bytes, N, 12, 3));
         assertEquals(GrainStatistics.countGrains(bytes, N, 12, 3), GrainStatistics.countGrains(floats, N, 12, 3));
         assertEquals(GrainStatistics.flatPixelShare(bytes, N, 1), GrainStatistics.flatPixelShare(floats, N, 1));

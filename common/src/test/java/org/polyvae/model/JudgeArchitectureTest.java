@@ -16,6 +16,7 @@ import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.WindowClass;
 import org.polyvae.fem.CubicCrystal;
 import org.polyvae.fem.PlaneStressHomogenizer;
+import org.polyvae.image.GrayImages;
 import org.polyvae.synth.GrainProcess;
 import org.polyvae.synth.Microstructure;
 import org.polyvae.synth.MicrostructureGenerator;
@@ -36,10 +37,7 @@ class JudgeArchitectureTest {
             for (int k = 0; k < perClass; k++) {
                 int i = k * CLASSES.length + c;
                 Microstructure m = gen.generate(CLASSES[c], seed + i);
-                byte[] gray = m.render(RES);
-                for (int p = 0; p < gray.length; p++) {
-                    pixels[i * RES * RES + p] = (gray[p] & 0xff) / 255f;
-                }
+                System.arraycopy(GrayImages.fromBytes(m.render(RES)), 0, pixels, i * RES * RES, RES * RES);
                 classes.putScalar(i, c, 1);
                 e11.putScalar(i, 0, (fem.homogenize(m.elementAngles(16)).e11() - 149) / 4);
             }

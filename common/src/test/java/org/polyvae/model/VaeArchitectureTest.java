@@ -25,6 +25,7 @@ import org.polyvae.config.ConfigError;
 import org.polyvae.config.ModelSettings;
 import org.polyvae.config.PolyvaeConfig;
 import org.polyvae.data.WindowClass;
+import org.polyvae.image.GrayImages;
 import org.polyvae.synth.GrainProcess;
 import org.polyvae.synth.MicrostructureGenerator;
 
@@ -51,10 +52,8 @@ class VaeArchitectureTest {
         MicrostructureGenerator gen = new MicrostructureGenerator(GrainProcess.of(PolyvaeConfig.defaultsOnly().synth()));
         float[] data = new float[count * RES * RES];
         for (int i = 0; i < count; i++) {
-            byte[] gray = gen.generate(WindowClass.W3, seed + i).render(RES);
-            for (int p = 0; p < gray.length; p++) {
-                data[i * RES * RES + p] = (gray[p] & 0xff) / 255f;
-            }
+            System.arraycopy(GrayImages.fromBytes(gen.generate(WindowClass.W3, seed + i).render(RES)), 0, data,
+                    i * RES * RES, RES * RES);
         }
         return Nd4j.create(data, new long[] {count, 1, RES, RES});
     }
