@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Judge calibration: does the evaluation tell? The evaluate stage's judge and reference score held-out
 # real images, the same images blurred (Gaussian σ 1.5 px) and posterised (4 grays), Voronoi
-# microstructures at the data's, half and double the grain density, the data's drawn sharp at the model's
-# resolution, and the raw samples of the last run (polyvae.evaluate.samples, when present). Prints the
-# Markdown table of README "Evaluation" on stdout; logs on stderr.
+# microstructures at the data's, half and double the grain density and at the data's density drawn sharp
+# at the model's resolution, and the raw samples of the last run (polyvae.evaluate.samples, when present).
+# Prints the Markdown table of README "Evaluation" on stdout; logs on stderr.
 #   bench/judge-calibration.sh [KEY=VALUE ...]     (default: conf/local.conf, the default pipeline's data,
 #                                                   judge and samples; synthesises the data when absent)
 set -euo pipefail

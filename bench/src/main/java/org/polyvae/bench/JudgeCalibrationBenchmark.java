@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 /**
  * The judge calibration table (README, "Evaluation") of a configuration: its judge (trained, or reused when
  * saved) scores held-out real images, the same images blurred and posterised, Voronoi microstructures at
- * the data's, half and double the grain density and at the data's drawn sharp, and the raw samples in
- * polyvae.evaluate.samples when present. Prints the Markdown table on stdout.
+ * the data's, half and double the grain density and at the data's density drawn sharp, and the raw samples
+ * in polyvae.evaluate.samples when present. Prints the Markdown table on stdout.
  */
 @Command(name = "judge-calibration", mixinStandardHelpOptions = true)
 public final class JudgeCalibrationBenchmark implements Callable<Integer> {
